@@ -1,0 +1,189 @@
+"""Stage 3, assemble: records → the whole site as a list of outputs.
+
+Everything global happens here, once, before anything is rendered: which
+records are published, every URL, Markdown bodies with their links resolved,
+taxonomies, pagination, neighbours and cross-links. The result is a tuple of
+`Job`s, each a template name plus a small explicit context, so rendering a
+page is a pure function of its job (and can run in any process, in any order).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from . import directory, feeds, guides, news
+from .config import SiteConfig
+from .errors import Problem
+from .markup import LinkMap, MarkdownRenderer
+from .model import Records
+from .views import Figure, Link, PageMeta, SiteView
+
+# Top-level names a free-standing page may not take.
+RESERVED = {"news", "stations", "guides", "tags", "categories", "assets", "page", "search", "404"}
+
+
+@dataclass(frozen=True)
+class Job:
+    """One HTML/XML page: rendered from `template` with exactly `context`."""
+
+    path: str  # relative to the output root, e.g. "news/x/index.html"
+    template: str
+    context: dict
+    lastmod: str | None = None  # ISO date for the sitemap
+    in_sitemap: bool = True
+
+
+@dataclass(frozen=True)
+class RawFile:
+    path: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class CopyFile:
+    path: str
+    source: Path
+
+
+@dataclass(frozen=True)
+class SiteModel:
+    jobs: tuple[Job, ...]
+    raw: tuple[RawFile, ...]
+    copies: tuple[CopyFile, ...]
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    now: datetime
+    include_drafts: bool = False
+
+
+@dataclass(frozen=True)
+class Urls:
+    base_path: str
+    origin: str
+
+    def page(self, rel: str) -> str:
+        return self.base_path + rel
+
+    def absolute(self, rel: str) -> str:
+        return self.origin + self.base_path + rel
+
+
+@dataclass(frozen=True)
+class Ctx:
+    """What every domain module needs to make its jobs."""
+
+    config: SiteConfig
+    urls: Urls
+    site: SiteView
+    options: BuildOptions
+    markdown: MarkdownRenderer
+
+    def meta(self, title: str, rel: str, section: str, description: str = "", **extra) -> PageMeta:
+        full = self.config.title if not title else f"{title} - {self.config.title}"
+        crumbs = tuple(extra.pop("breadcrumbs", ()))
+        if crumbs:
+            crumbs = (Link("首页", self.urls.page("")),) + crumbs
+        return PageMeta(full, description or self.config.description, self.urls.absolute(rel), section, crumbs, **extra)
+
+    def job(self, rel_dir: str, template: str, meta: PageMeta, **context) -> Job:
+        lastmod = context.pop("lastmod", None)
+        path = rel_dir + "index.html" if rel_dir.endswith("/") or not rel_dir else rel_dir
+        return Job(path, template, {"site": self.site, "page": meta, **context}, lastmod, not meta.noindex)
+
+
+def is_public(draft: bool, date: datetime | None, expires: datetime | None, options: BuildOptions) -> bool:
+    if options.include_drafts:
+        return True
+    if draft or (date is not None and date > options.now):
+        return False
+    return not (expires is not None and expires <= options.now)
+
+
+def site_view(config: SiteConfig, urls: Urls, assets: dict[str, str], pages=()) -> SiteView:
+    nav = (
+        ("home", Link("首页", urls.page(""))),
+        ("news", Link("新闻", urls.page("news/"))),
+        ("stations", Link("找驿站", urls.page("stations/"))),
+        ("guides", Link("办事指南", urls.page("guides/"))),
+    )
+    return SiteView(
+        title=config.title, description=config.description, base_path=config.base_path,
+        language=config.language, publisher=config.publisher, nav=nav,
+        css_url=urls.page(assets.get("site.css", "assets/site.css")),
+        icons_url=urls.page(assets.get("icons.svg", "assets/icons.svg")),
+        feed_url=urls.page("feed.xml"), home_url=urls.page(""),
+        footer_links=tuple(Link(p.title, urls.page(f"{p.slug}/")) for p in pages)
+        + (Link("新闻归档", urls.page("news/archive/")), Link("订阅（RSS/Atom）", urls.page("feed.xml")),
+           Link("站点数据（GeoJSON）", urls.page("stations/stations.geojson"))),
+    )
+
+
+def assemble(records: Records, config: SiteConfig, options: BuildOptions, asset_files: tuple[CopyFile, ...]) -> tuple[SiteModel, list[Problem]]:
+    problems: list[Problem] = []
+    urls = Urls(config.base_path, config.origin)
+
+    articles = tuple(a for a in records.articles if is_public(a.draft, a.date, a.expires, options))
+    guide_list = tuple(g for g in records.guides if is_public(g.draft, None, None, options))
+    pages = tuple(p for p in records.pages if is_public(p.draft, None, None, options))
+    for page in pages:
+        if page.slug in RESERVED:
+            problems.append(Problem(page.where.path, page.where.line, f"页面网址 {page.slug!r} 与站点栏目冲突，请换一个 slug"))
+    pages = tuple(p for p in pages if p.slug not in RESERVED)
+
+    doc_urls = {a.source_rel: f"news/{a.slug}/" for a in articles}
+    doc_urls |= {g.source_rel: f"guides/{g.slug}/" for g in guide_list}
+    doc_urls |= {p.source_rel: f"{p.slug}/" for p in pages}
+    static_rel = frozenset(s.rel for s in records.static)
+    links = LinkMap(config.base_path, doc_urls, static_rel)
+    assets = {c.path.removeprefix("assets/"): c.path for c in asset_files}
+    ctx = Ctx(config, urls, site_view(config, urls, assets, pages), options, MarkdownRenderer(links))
+
+    jobs: list[Job] = []
+    raw: list[RawFile] = []
+    news_part = news.assemble_news(ctx, articles, problems)
+    jobs += news_part.jobs
+    guide_part = guides.assemble_guides(ctx, guide_list, records.stations, problems)
+    jobs += guide_part.jobs
+    station_part = directory.assemble_directory(ctx, records.stations, guide_list, problems)
+    jobs += station_part.jobs
+    raw += station_part.raw
+    jobs += guides.assemble_pages(ctx, pages, problems)
+    jobs.append(home_job(ctx, news_part.latest, guide_part.topics, records, len(articles), len(guide_list)))
+    jobs.append(not_found_job(ctx))
+    jobs += feeds.feed_jobs(ctx, news_part.feed_entries, jobs)
+
+    copies = [CopyFile(s.rel, s.source) for s in records.static] + list(asset_files)
+    _check_collisions(jobs, raw, copies, problems)
+    return SiteModel(tuple(jobs), tuple(raw), tuple(copies)), problems
+
+
+def home_job(ctx: Ctx, latest, topics, records: Records, article_count: int, guide_count: int) -> Job:
+    stations = records.stations
+    real = [s for s in stations if not s.sample]
+    districts = {s.district for s in stations}
+    figures = []
+    if ctx.config.program_total:
+        figures.append(Figure(f"{ctx.config.program_total}", "处庆小驿温暖服务站", "全市总数"))
+    figures.append(Figure(f"{len(real)}", "处已收录到本站", f"另有 {len(stations) - len(real)} 处示例" if len(real) < len(stations) else ""))
+    figures.append(Figure(f"{len(districts)}", "个区县有收录站点"))
+    figures.append(Figure(f"{guide_count}", "篇办事指南"))
+    figures.append(Figure(f"{article_count}", "篇新闻"))
+    meta = ctx.meta("", "", "home")
+    return ctx.job("", "home.html", meta, latest=latest, topics=topics, figures=tuple(figures), station_count=len(stations))
+
+
+def not_found_job(ctx: Ctx) -> Job:
+    meta = ctx.meta("页面没有找到", "404.html", "", noindex=True)
+    return ctx.job("404.html", "404.html", meta)
+
+
+def _check_collisions(jobs, raw, copies, problems: list[Problem]) -> None:
+    owners: dict[str, str] = {}
+    for item in [*jobs, *raw, *copies]:
+        who = str(getattr(item, "source", "")) or item.path
+        if item.path in owners:
+            problems.append(Problem(who, 0, f"输出文件 {item.path} 会被生成两次（与 {owners[item.path]} 冲突），请改名"))
+        owners.setdefault(item.path, who)

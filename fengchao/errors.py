@@ -1,0 +1,42 @@
+"""Errors as data: every stage returns problems instead of raising them.
+
+A build collects every `Problem` of every stage and shows them together, each
+as `path:line: message`, so an editor fixes a whole batch in one go.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    path: str
+    line: int
+    message: str
+    severity: str = "error"  # "error" or "warning"
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        prefix = "" if self.severity == "error" else "警告："
+        return f"{where}: {prefix}{self.message}"
+
+
+def display_path(path: Path, root: Path) -> str:
+    """The path an editor recognises: relative to the project when possible."""
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+class BuildFailed(Exception):
+    """Raised at the end of a stage when it collected errors."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__(f"{len(problems)} problem(s)")
+        self.problems = sorted(problems)
+
+
+class UsageError(Exception):
+    """Wrong command-line usage (exit status 2)."""

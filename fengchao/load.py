@@ -1,0 +1,246 @@
+"""Stage 1, load: read every content file and keep where each value came from.
+
+Nothing here knows what an article or a station is; it turns files into text,
+front matter into `LineMap`s (dicts that remember each key's line in the file)
+and bodies into strings with their starting line. Encoding and syntax problems
+become `Problem`s with the line in the file, front-matter offset included.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .errors import Problem, display_path
+
+# Limits that keep a hostile or broken file from hanging the build.
+MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_YAML_ALIASES = 100
+
+SECTIONS = {"news": "news", "guides": "guide", "pages": "page"}
+
+
+class LineMap(dict):
+    """A YAML mapping that knows the file line of itself and of each key."""
+
+    line: int = 0
+    key_lines: dict
+
+    def __init__(self, *args, line: int = 0, key_lines: dict | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.line = line
+        self.key_lines = key_lines or {}
+
+    def line_of(self, key: str) -> int:
+        return self.key_lines.get(key, self.line)
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that records lines, keeps dates as text and bounds aliases.
+
+    Dates stay strings so that one parser (validate) decides what a date means,
+    in the site's time zone, instead of YAML's own timestamp rules.
+    """
+
+    def __init__(self, stream, first_line: int):
+        super().__init__(stream)
+        self.first_line = first_line
+        self.alias_count = 0
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            self.alias_count += 1
+            if self.alias_count > MAX_YAML_ALIASES:
+                mark = self.peek_event().start_mark
+                raise yaml.MarkedYAMLError(
+                    problem=f"YAML 别名（*引用）超过 {MAX_YAML_ALIASES} 个，已停止解析", problem_mark=mark
+                )
+        return super().compose_node(parent, index)
+
+    def construct_mapping(self, node, deep=False):
+        pairs = super().construct_mapping(node, deep=True)
+        key_lines = {}
+        for key_node, _ in node.value:
+            key_lines[self.construct_object(key_node, deep=True)] = key_node.start_mark.line + self.first_line
+        return LineMap(pairs, line=node.start_mark.line + self.first_line, key_lines=key_lines)
+
+
+_Loader.yaml_implicit_resolvers = {
+    ch: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for ch, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_constructor("tag:yaml.org,2002:map", _Loader.construct_mapping)
+
+
+def parse_yaml(text: str, shown: str, first_line: int):
+    """Parse YAML whose first line is line `first_line` of the file `shown`."""
+    loader = _Loader(text, first_line)
+    try:
+        return loader.get_single_data(), []
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + first_line if mark else first_line
+        what = exc.problem or exc.context or "无法解析"
+        return None, [Problem(shown, line, f"YAML 语法错误：{what}。请检查缩进、冒号后的空格和引号是否成对")]
+    except yaml.YAMLError as exc:
+        return None, [Problem(shown, first_line, f"YAML 语法错误：{exc}")]
+    except RecursionError:
+        return None, [Problem(shown, first_line, "YAML 嵌套层数过深，已停止解析")]
+    finally:
+        loader.dispose()
+
+
+def read_text(path: Path, shown: str) -> tuple[str, Problem | None]:
+    """Read a UTF-8 file (BOM tolerated, CRLF normalised) or say what it is."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return "", Problem(shown, 0, f"文件过大（{size // 1024 // 1024} MB），上限为 {MAX_FILE_BYTES // 1024 // 1024} MB")
+        data = path.read_bytes()
+    except OSError as exc:
+        return "", Problem(shown, 0, f"无法读取文件：{exc.strerror or exc}")
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        return "", Problem(shown, line, f"文件不是 UTF-8 编码（{_guess_encoding(data)}）。请用 UTF-8 重新保存")
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        return "", Problem(shown, line, "文件中含有空字符（NUL），可能不是文本文件")
+    return text.replace("\r\n", "\n").replace("\r", "\n"), None
+
+
+def _guess_encoding(data: bytes) -> str:
+    for name, label in (("gb18030", "看起来是 GBK/GB18030"), ("big5", "看起来是 Big5")):
+        try:
+            decoded = data.decode(name)
+        except UnicodeDecodeError:
+            continue
+        if any("\u4e00" <= ch <= "\u9fff" for ch in decoded):
+            return label
+    return "编码无法识别"
+
+
+@dataclass(frozen=True)
+class SourceDoc:
+    """A Markdown file with front matter, as read from disk."""
+
+    kind: str  # "news", "guide" or "page"
+    path: Path  # absolute
+    rel: str  # path relative to the content folder, POSIX
+    shown: str  # path as shown to the editor
+    meta: LineMap
+    body: str
+    body_line: int  # file line of the body's first line
+
+
+@dataclass(frozen=True)
+class StationFile:
+    path: Path
+    shown: str
+    items: tuple  # LineMap items; anything else is reported by validate
+    line: int
+
+
+@dataclass(frozen=True)
+class StaticFile:
+    source: Path
+    rel: str  # output path relative to the site root
+
+
+@dataclass(frozen=True)
+class LoadedContent:
+    docs: tuple[SourceDoc, ...]
+    station_files: tuple[StationFile, ...]
+    static: tuple[StaticFile, ...]
+
+
+def split_front_matter(text: str, shown: str) -> tuple[str, str, int, Problem | None]:
+    """Return (front matter, body, body's first line) of a Markdown file."""
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        return "", "", 0, Problem(shown, 1, "文件开头缺少前置信息（front matter）。第一行应为 ---，随后是 title: 等字段，再以 --- 结束")
+    for index in range(1, len(lines)):
+        if lines[index].strip() in ("---", "..."):
+            return "\n".join(lines[1:index]), "\n".join(lines[index + 1 :]), index + 2, None
+    return "", "", 0, Problem(shown, 1, "前置信息没有结束：是否忘了写结尾的 --- ？")
+
+
+def load_content(content_dir: Path, root: Path) -> tuple[LoadedContent, list[Problem]]:
+    docs: list[SourceDoc] = []
+    station_files: list[StationFile] = []
+    static: list[StaticFile] = []
+    problems: list[Problem] = []
+    base = content_dir.resolve()
+
+    for path in _walk(content_dir, problems, root):
+        rel = path.relative_to(content_dir).as_posix()
+        shown = display_path(path, root)
+        top, _, rest = rel.partition("/")
+        if top in SECTIONS and path.suffix == ".md" and rest:
+            if top != "news" and "/" in rest:
+                static.append(StaticFile(path, rel))
+                continue
+            doc, doc_problems = _load_doc(SECTIONS[top], path, rel, shown)
+            problems += doc_problems
+            if doc:
+                docs.append(doc)
+        elif top == "stations" and path.suffix in (".yaml", ".yml") and "/" not in rest:
+            text, problem = read_text(path, shown)
+            if problem:
+                problems.append(problem)
+                continue
+            data, yaml_problems = parse_yaml(text, shown, 1)
+            problems += yaml_problems
+            if yaml_problems:
+                continue
+            if data is None:
+                data = []
+            if not isinstance(data, list):
+                problems.append(Problem(shown, getattr(data, "line", 1) or 1, "站点文件应为列表：每个站点以“- id: …”开头"))
+                continue
+            station_files.append(StationFile(path, shown, tuple(data), 1))
+        else:
+            if not path.resolve().is_relative_to(base):
+                problems.append(Problem(shown, 0, "符号链接指向内容文件夹之外，已拒绝"))
+                continue
+            static.append(StaticFile(path, rel))
+    return LoadedContent(tuple(docs), tuple(station_files), tuple(static)), problems
+
+
+def _load_doc(kind: str, path: Path, rel: str, shown: str) -> tuple[SourceDoc | None, list[Problem]]:
+    text, problem = read_text(path, shown)
+    if problem:
+        return None, [problem]
+    fm, body, body_line, problem = split_front_matter(text, shown)
+    if problem:
+        return None, [problem]
+    meta, problems = parse_yaml(fm, shown, 2)
+    if problems:
+        return None, problems
+    if meta is None:
+        meta = LineMap(line=2)
+    if not isinstance(meta, LineMap):
+        return None, [Problem(shown, 2, "前置信息应为“字段: 值”的形式")]
+    return SourceDoc(kind, path, rel, shown, meta, body, body_line), []
+
+
+def _walk(content_dir: Path, problems: list[Problem], root: Path):
+    """Every file under content/, sorted, skipping dot-files and editor debris."""
+    seen: set[tuple[int, int]] = set()
+    for dirpath, dirnames, filenames in os.walk(content_dir, followlinks=True):
+        stat = os.stat(dirpath)
+        if (stat.st_dev, stat.st_ino) in seen:
+            problems.append(Problem(display_path(Path(dirpath), root), 0, "符号链接形成循环，已跳过"))
+            dirnames[:] = []
+            continue
+        seen.add((stat.st_dev, stat.st_ino))
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if name.startswith(".") or name.endswith("~") or name.startswith("#"):
+                continue
+            yield Path(dirpath) / name

@@ -1,0 +1,197 @@
+"""The station domain: validating records, grouping, neighbours and exports.
+
+A station record is one item of a YAML list in content/stations/*.yaml. Its
+coordinates stay in their own datum in the record; exports convert (GeoJSON is
+always WGS-84, RFC 7946).
+"""
+from __future__ import annotations
+
+import difflib
+import json
+from datetime import date
+
+from .config import DATUMS, SiteConfig
+from .errors import Problem
+from .geo import convert, distance_m
+from .load import LineMap, StationFile
+from .model import Photo, Station, Where
+from .text import SLUG_RE
+
+FIELDS = (
+    "id", "name", "district", "address", "location", "amenities", "hours", "phone",
+    "operator", "opened", "notes", "photos", "sample", "datum",
+)
+
+
+def _check_location(item: LineMap, err) -> tuple[float, float] | None:
+    loc = item.get("location")
+    if not isinstance(loc, LineMap):
+        err("location", "location 应写成 {lat: 纬度, lng: 经度}，例如 {lat: 46.59, lng: 125.10}")
+        return None
+    lat, lng = loc.get("lat"), loc.get("lng")
+    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (lat, lng)):
+        err("location", "location 的 lat 和 lng 都必须是数字")
+        return None
+    if abs(lat) > 90 and abs(lng) <= 90:
+        err("location", f"纬度 lat={lat} 超出范围，看起来与经度 lng={lng} 填反了：请交换 lat 和 lng")
+        return None
+    if 73 <= lat <= 136 and 3 <= lng <= 54:
+        err("location", f"lat={lat}、lng={lng} 看起来填反了（中国境内纬度约 3–54，经度约 73–136）：请交换 lat 和 lng")
+        return None
+    if abs(lat) > 90 or abs(lng) > 180:
+        err("location", f"坐标超出范围：lat={lat}, lng={lng}")
+        return None
+    return float(lat), float(lng)
+
+
+def _station(item: LineMap, sf: StationFile, config: SiteConfig, problems: list[Problem]) -> Station | None:
+    def err(key: str, message: str) -> None:
+        problems.append(Problem(sf.shown, item.line_of(key), message))
+
+    def text(key: str, required: bool = False) -> str | None:
+        value = item.get(key)
+        if value is None or value == "":
+            if required:
+                err(key, f"站点缺少必填字段 {key}")
+            return None
+        if isinstance(value, (LineMap, list)):
+            err(key, f"{key} 应该是一段文字")
+            return None
+        return str(value).strip()
+
+    for key in item:
+        if key not in FIELDS:
+            guess = difflib.get_close_matches(str(key), FIELDS, n=1)
+            hint = f"，是否想写 {guess[0]}？" if guess else ""
+            problems.append(Problem(sf.shown, item.line_of(key), f"未知字段 {key!r}{hint}", "warning"))
+
+    station_id, name = text("id", True), text("name", True)
+    district, address = text("district", True), text("address", True)
+    if station_id and not SLUG_RE.match(station_id):
+        err("id", f"站点 id {station_id!r} 不能用作网址：只能用小写字母、数字和连字符（-）")
+        station_id = None
+    if district and district not in config.districts:
+        guess = difflib.get_close_matches(district, config.districts, n=1)
+        hint = f"，是否是“{guess[0]}”？" if guess else f"。可选：{'、'.join(config.districts)}"
+        err("district", f"未知区县 {district!r}{hint}")
+        district = None
+    datum = (text("datum") or config.datum).lower()
+    if datum not in DATUMS:
+        err("datum", f"datum 应为 {'、'.join(DATUMS)} 之一")
+    location = _check_location(item, err)
+
+    amenities = item.get("amenities")
+    labels = config.amenity_labels
+    if not isinstance(amenities, list):
+        err("amenities", f"amenities 应为设施列表，例如 [seating, drinking_water]。可选：{'、'.join(labels)}")
+        amenities = None
+    else:
+        unknown = [a for a in amenities if a not in labels]
+        for bad in unknown:
+            guess = difflib.get_close_matches(str(bad), labels, n=1)
+            hint = f"，是否想写 {guess[0]}？" if guess else f"。可选：{'、'.join(labels)}"
+            err("amenities", f"未知设施 {bad!r}{hint}")
+        amenities = None if unknown else tuple(dict.fromkeys(str(a) for a in amenities))
+
+    opened = None
+    raw_opened = text("opened")
+    if raw_opened:
+        try:
+            opened = date.fromisoformat(raw_opened)
+        except ValueError:
+            err("opened", f"无法识别的日期 {raw_opened!r}：请写成 2023-06-01")
+
+    photos = []
+    for photo in item.get("photos") or []:
+        if not isinstance(photo, LineMap) or not photo.get("src") or not photo.get("alt"):
+            line = photo.line if isinstance(photo, LineMap) else item.line_of("photos")
+            problems.append(Problem(sf.shown, line, "每张照片都需要 src（图片路径）和 alt（图片说明）"))
+            continue
+        photos.append(Photo(str(photo["src"]), str(photo["alt"])))
+
+    sample = item.get("sample", False)
+    if not isinstance(sample, bool):
+        err("sample", "sample 应为 true 或 false")
+    if not (station_id and name and district and address and location and amenities is not None and datum in DATUMS):
+        return None
+    return Station(
+        id=station_id, name=name, district=district, address=address, lat=location[0], lng=location[1],
+        datum=datum, amenities=amenities, where=Where(sf.shown, item.line), hours=text("hours"),
+        phone=text("phone"), operator=text("operator"), opened=opened, notes=text("notes"),
+        photos=tuple(photos), sample=sample is True,
+    )
+
+
+def validate_stations(files: tuple[StationFile, ...], config: SiteConfig) -> tuple[tuple[Station, ...], list[Problem]]:
+    problems: list[Problem] = []
+    stations: dict[str, Station] = {}
+    for sf in files:
+        for item in sf.items:
+            if not isinstance(item, LineMap):
+                problems.append(Problem(sf.shown, sf.line, "站点列表的每一项都应为“字段: 值”的映射（以 - id: 开头）"))
+                continue
+            station = _station(item, sf, config, problems)
+            if station is None:
+                continue
+            first = stations.get(station.id)
+            if first:
+                problems.append(
+                    Problem(sf.shown, item.line_of("id"), f"站点 id {station.id!r} 重复：{first.where.path}:{first.where.line} 已使用")
+                )
+                continue
+            stations[station.id] = station
+    district_order = {d: i for i, d in enumerate(config.districts)}
+    ordered = sorted(stations.values(), key=lambda s: (district_order[s.district], s.sample, s.id))
+    return tuple(ordered), problems
+
+
+def wgs84(station: Station) -> tuple[float, float]:
+    return convert(station.lat, station.lng, station.datum, "wgs84")
+
+
+def by_district(stations: tuple[Station, ...], config: SiteConfig) -> tuple[tuple[str, tuple[Station, ...]], ...]:
+    return tuple(
+        (d, group) for d in config.districts if (group := tuple(s for s in stations if s.district == d))
+    )
+
+
+def nearest(station: Station, stations: tuple[Station, ...], count: int = 3) -> tuple[tuple[Station, float], ...]:
+    here = wgs84(station)
+    others = [(s, distance_m(*here, *wgs84(s))) for s in stations if s.id != station.id]
+    return tuple(sorted(others, key=lambda pair: (pair[1], pair[0].id))[:count])
+
+
+def stations_json(stations: tuple[Station, ...], urls: dict[str, str], config: SiteConfig) -> str:
+    """The finder's data: compact, WGS-84 so a phone's position compares directly."""
+    records = []
+    for s in stations:
+        lat, lng = wgs84(s)
+        records.append(
+            {
+                "id": s.id, "name": s.name, "district": s.district, "address": s.address,
+                "lat": round(lat, 6), "lng": round(lng, 6), "amenities": list(s.amenities),
+                "hours": s.hours, "url": urls[s.id], "sample": s.sample,
+            }
+        )
+    data = {"datum": "wgs84", "amenities": dict(config.amenities), "stations": records}
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+def stations_geojson(stations: tuple[Station, ...], urls: dict[str, str], config: SiteConfig) -> str:
+    labels = config.amenity_labels
+    features = []
+    for s in stations:
+        lat, lng = wgs84(s)
+        features.append(
+            {
+                "type": "Feature",
+                "id": s.id,
+                "geometry": {"type": "Point", "coordinates": [round(lng, 7), round(lat, 7)]},
+                "properties": {
+                    "name": s.name, "district": s.district, "address": s.address,
+                    "amenities": [labels[a] for a in s.amenities], "hours": s.hours, "phone": s.phone,
+                    "operator": s.operator, "url": urls[s.id], "sample": s.sample,
+                },
+            }
+        )
+    return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False, indent=1, sort_keys=True)

@@ -1,0 +1,191 @@
+"""Read-only views that templates see (never the records themselves).
+
+Like Zola's serialised page views: a template gets exactly these fields, all
+pre-formatted, so templates stay simple and a page's context is plain data
+that can be pickled to a worker process.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+
+@dataclass(frozen=True)
+class Link:
+    label: str
+    url: str
+
+
+@dataclass(frozen=True)
+class SiteView:
+    title: str
+    description: str
+    base_path: str
+    language: str
+    publisher: str
+    nav: tuple[tuple[str, Link], ...]  # (section key, link)
+    css_url: str
+    icons_url: str
+    feed_url: str
+    home_url: str
+    footer_links: tuple[Link, ...] = ()
+
+
+@dataclass(frozen=True)
+class PageMeta:
+    title: str  # <title>
+    description: str
+    canonical: str  # absolute
+    section: str  # nav key of the current section
+    breadcrumbs: tuple[Link, ...] = ()
+    og_type: str = "website"
+    og_image: str | None = None
+    noindex: bool = False
+    notice: str | None = None  # e.g. draft banner
+
+
+@dataclass(frozen=True)
+class Moment:
+    text: str  # 2024年8月19日
+    iso: str  # machine-readable, for <time datetime>
+
+    @classmethod
+    def of(cls, moment: datetime, with_time: bool = False) -> "Moment":
+        text = f"{moment.year}年{moment.month}月{moment.day}日"
+        if with_time and (moment.hour or moment.minute):
+            text += f" {moment.hour:02d}:{moment.minute:02d}"
+        return cls(text, moment.isoformat())
+
+    @classmethod
+    def of_day(cls, day: date) -> "Moment":
+        return cls(f"{day.year}年{day.month}月{day.day}日", day.isoformat())
+
+
+@dataclass(frozen=True)
+class ArticleCard:
+    title: str
+    url: str
+    date: Moment
+    summary: str
+    category: Link | None
+
+
+@dataclass(frozen=True)
+class ArticleView:
+    title: str
+    url: str
+    date: Moment
+    updated: Moment | None
+    summary: str
+    html: str
+    tags: tuple[Link, ...]
+    category: Link | None
+    source: str | None
+    source_url: str | None
+    authors: tuple[str, ...]
+    editor: str | None
+    image_url: str | None
+    image_alt: str | None
+    reading_minutes: int
+    char_count: int
+    newer: Link | None
+    older: Link | None
+
+
+@dataclass(frozen=True)
+class Pager:
+    number: int
+    total: int
+    prev_url: str | None
+    next_url: str | None
+    pages: tuple[Link, ...]
+
+
+@dataclass(frozen=True)
+class Amenity:
+    key: str
+    label: str
+
+
+@dataclass(frozen=True)
+class StationCard:
+    id: str
+    name: str
+    url: str
+    district: str
+    address: str
+    hours: str | None
+    amenities: tuple[Amenity, ...]
+    sample: bool
+
+
+@dataclass(frozen=True)
+class Nearby:
+    station: StationCard
+    distance: str  # "850 米", "2.4 公里"
+
+
+@dataclass(frozen=True)
+class StationView:
+    card: StationCard
+    phone: str | None
+    operator: str | None
+    opened: Moment | None
+    notes_html: str | None
+    photos: tuple[tuple[str, str], ...]  # (url, alt)
+    lat: float  # in the record's datum
+    lng: float
+    datum: str
+    nearby: tuple[Nearby, ...]
+    guides: tuple[Link, ...]
+
+
+@dataclass(frozen=True)
+class ContactView:
+    name: str
+    phone: str | None
+    address: str | None
+    hours: str | None
+
+
+@dataclass(frozen=True)
+class GuideCard:
+    title: str
+    url: str
+    summary: str
+    topic: str
+
+
+@dataclass(frozen=True)
+class GuideView:
+    card: GuideCard
+    html: str
+    toc: tuple[tuple[int, Link], ...]  # (level, link)
+    audience: str | None
+    updated: Moment | None
+    reviewed: Moment | None
+    contacts: tuple[ContactView, ...]
+    stations: tuple[StationCard, ...]
+    related: tuple[Link, ...]
+
+
+@dataclass(frozen=True)
+class TopicView:
+    name: str
+    description: str
+    anchor: str
+    guides: tuple[GuideCard, ...]
+
+
+@dataclass(frozen=True)
+class Term:
+    name: str
+    url: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Figure:
+    value: str
+    label: str
+    note: str = ""

@@ -113,3 +113,8 @@ def _run(args) -> int:
         print(path)
         return 0
     raise UsageError(f"未知命令 {args.command}")
+
+
+def main_entry() -> None:
+    """Console-script entry point."""
+    sys.exit(main())

@@ -81,9 +81,19 @@ def parse_yaml(text: str, shown: str, first_line: int):
         return loader.get_single_data(), []
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + first_line if mark else first_line
         what = exc.problem or exc.context or "无法解析"
-        return None, [Problem(shown, line, f"YAML 语法错误：{what}。请检查缩进、冒号后的空格和引号是否成对")]
+        hint = "请检查缩进、冒号后的空格和引号是否成对"
+        if exc.context_mark and "end" in (exc.problem or "") and "stream" in (exc.problem or ""):
+            # An unclosed quote or bracket runs to the end of the text; the
+            # useful line is where it was opened, not one past the last line.
+            mark = exc.context_mark
+            if "quoted scalar" in (exc.context or ""):
+                what, hint = "这一行的引号没有结束", "请补上配对的引号（\" 或 '）"
+            elif "flow" in (exc.context or ""):
+                what, hint = "这一行的 [ 或 { 没有结束", "请补上配对的 ] 或 }"
+        last = max(text.count("\n") - (1 if text.endswith("\n") else 0), 0)
+        line = min(mark.line, last) + first_line if mark else first_line
+        return None, [Problem(shown, line, f"YAML 语法错误：{what}。{hint}")]
     except yaml.YAMLError as exc:
         return None, [Problem(shown, first_line, f"YAML 语法错误：{exc}")]
     except RecursionError:
@@ -223,9 +233,12 @@ def _load_doc(kind: str, path: Path, rel: str, shown: str) -> tuple[SourceDoc | 
     if problems:
         return None, problems
     if meta is None:
-        meta = LineMap(line=2)
+        meta = LineMap()
     if not isinstance(meta, LineMap):
         return None, [Problem(shown, 2, "前置信息应为“字段: 值”的形式")]
+    # A missing field is reported at the front matter's opening --- (line 1),
+    # not at whichever key happens to come first.
+    meta.line = 1
     return SourceDoc(kind, path, rel, shown, meta, body, body_line), []
 
 

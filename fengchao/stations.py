@@ -155,9 +155,13 @@ def by_district(stations: tuple[Station, ...], config: SiteConfig) -> tuple[tupl
     )
 
 
-def nearest(station: Station, stations: tuple[Station, ...], count: int = 3) -> tuple[tuple[Station, float], ...]:
-    here = wgs84(station)
-    others = [(s, distance_m(*here, *wgs84(s))) for s in stations if s.id != station.id]
+def nearest(
+    station: Station, stations: tuple[Station, ...], positions: dict[str, tuple[float, float]], count: int = 3
+) -> tuple[tuple[Station, float], ...]:
+    """The `count` closest other stations; `positions` holds each id's WGS-84
+    point, converted once per build (the inverse GCJ-02 transform iterates)."""
+    here = positions[station.id]
+    others = [(s, distance_m(*here, *positions[s.id])) for s in stations if s.id != station.id]
     return tuple(sorted(others, key=lambda pair: (pair[1], pair[0].id))[:count])
 
 

@@ -27,7 +27,7 @@ WORDS_PER_MINUTE = 200
 
 def pinyin_slug(text: str) -> str:
     """快递小哥 → kuai-di-xiao-ge; Latin letters and digits are kept."""
-    parts = lazy_pinyin(text, style=Style.NORMAL, errors=lambda chars: list(chars))
+    parts = lazy_pinyin(text, style=Style.NORMAL, errors=lambda chars: [chars])
     slug = "-".join(p for p in parts if p.strip())
     slug = unicodedata.normalize("NFKD", slug).encode("ascii", "ignore").decode().lower()
     slug = re.sub(r"[^a-z0-9]+", "-", slug).strip("-")

@@ -107,6 +107,11 @@ def parse_moment(raw: str, tz: ZoneInfo) -> datetime | None:
     return parsed.replace(tzinfo=tz) if parsed.tzinfo is None else parsed.astimezone(tz)
 
 
+def _where(doc: SourceDoc) -> Where:
+    """A record's place for messages about its URL: the slug key, else line 1."""
+    return Where(doc.shown, doc.meta.key_lines.get("slug", 1))
+
+
 def _article(doc: SourceDoc, f: Fields) -> Article | None:
     slug = f.slug(PurePosixPath(doc.rel).stem)
     title, moment = f.text("title", required=True), f.moment("date", required=True)
@@ -125,7 +130,7 @@ def _article(doc: SourceDoc, f: Fields) -> Article | None:
         body=doc.body,
         body_line=doc.body_line,
         source_rel=doc.rel,
-        where=Where(doc.shown, 1),
+        where=_where(doc),
         summary=f.text("summary"),
         tags=tuple(dict.fromkeys(f.text_list("tags"))),
         category=f.text("category"),
@@ -178,7 +183,7 @@ def _guide(doc: SourceDoc, f: Fields, config: SiteConfig) -> Guide | None:
         body=doc.body,
         body_line=doc.body_line,
         source_rel=doc.rel,
-        where=Where(doc.shown, 1),
+        where=_where(doc),
         summary=f.text("summary"),
         order=order,
         updated=f.day("updated"),
@@ -194,7 +199,7 @@ def _guide(doc: SourceDoc, f: Fields, config: SiteConfig) -> Guide | None:
 def _page(doc: SourceDoc, f: Fields) -> Page | None:
     slug = f.slug(PurePosixPath(doc.rel).stem)
     title = f.text("title", required=True)
-    page = Page(slug or "", title or "", doc.body, doc.body_line, doc.rel, Where(doc.shown, 1), f.text("summary"), f.flag("draft"))
+    page = Page(slug or "", title or "", doc.body, doc.body_line, doc.rel, _where(doc), f.text("summary"), f.flag("draft"))
     return page if slug and title else None
 
 
@@ -204,7 +209,7 @@ def _duplicates(records, kind: str, problems: list[Problem]) -> None:
         first = seen.setdefault(record.slug, record.where)
         if first is not record.where:
             problems.append(
-                Problem(record.where.path, record.where.line, f"{kind}网址 {record.slug!r} 重复：{first.path} 已使用。请改 slug 或文件名")
+                Problem(record.where.path, record.where.line, f"{kind}网址 {record.slug!r} 重复：{first.path}:{first.line} 已使用。请改 slug 或文件名")
             )
 
 

@@ -1,0 +1,51 @@
+"""`fengchao serve`: a live-reloading preview on 127.0.0.1.
+
+It builds into a private folder under .cache/ (never into site/, so a preview
+with drafts can't be deployed by mistake), with drafts and future articles
+shown, and rebuilds when content, templates, assets or site.yaml change. A
+failed rebuild prints its errors and keeps the last good output served.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+from .errors import BuildFailed, UsageError
+from .pipeline import Project, build
+
+
+def preview_dir(project: Project) -> Path:
+    cache = os.environ.get("FENGCHAO_CACHE_DIR")
+    return (Path(cache) if cache else project.root / ".cache" / "fengchao") / "preview"
+
+
+def serve(project: Project, host: str, port: int) -> int:
+    from livereload import Server
+
+    preview = replace(project, out=preview_dir(project))
+    base_url = f"http://{host}:{port}/"
+
+    def rebuild() -> None:
+        try:
+            report = build(preview, base_url=base_url, drafts=True)
+        except BuildFailed as exc:
+            for problem in exc.problems:
+                print(problem, file=sys.stderr)
+            print("构建失败，预览仍显示上一次成功的版本。", file=sys.stderr)
+            return
+        except UsageError as exc:
+            print(f"fengchao: {exc}", file=sys.stderr)
+            return
+        print(f"已更新：{report.pages} 个页面")
+
+    rebuild()
+    if not (preview.out / "index.html").exists():
+        print("首次构建失败：请先修正上面的错误。", file=sys.stderr)
+    server = Server()
+    for path in (project.content, project.templates, project.assets, project.root / "site.yaml"):
+        server.watch(str(path), rebuild, delay=0.2)
+    print(f"预览地址：{base_url}（按 Ctrl+C 停止）")
+    server.serve(root=str(preview.out), host=host, port=port, open_url_delay=None, restart_delay=0)
+    return 0

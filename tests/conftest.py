@@ -1,0 +1,129 @@
+"""Shared test helpers: small sites made in a temp folder from a dict of files
+(MkDocs' `@tempdir(files=...)` idea), and a way to run the CLI in-process."""
+from __future__ import annotations
+
+import hashlib
+import shutil
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from fengchao.cli import main
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+
+MINIMAL_STATION = """\
+- id: test-1
+  name: 测试站点一
+  district: 萨尔图区
+  address: 测试路1号
+  location: {lat: 46.60, lng: 125.02}
+  amenities: [seating, drinking_water]
+"""
+
+MINIMAL_ARTICLE = """\
+---
+title: 测试新闻
+date: 2024-08-19
+tags: [快递小哥]
+category: 关爱行动
+---
+
+正文第一段。
+"""
+
+MINIMAL_GUIDE = """\
+---
+title: 测试指南
+topic: 补助申请
+---
+
+## 怎么申请
+
+请咨询市关工委。
+"""
+
+
+@dataclass
+class CliResult:
+    code: int
+    out: str
+    err: str
+
+
+@dataclass
+class Site:
+    root: Path
+
+    @property
+    def content(self) -> Path:
+        return self.root / "content"
+
+    @property
+    def out(self) -> Path:
+        return self.root / "site"
+
+    def write(self, rel: str, text: str | bytes) -> Path:
+        path = self.content / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(textwrap.dedent(text) if text.startswith("\n") else text, encoding="utf-8")
+        return path
+
+    def read(self, rel: str) -> str:
+        return (self.out / rel).read_text(encoding="utf-8")
+
+    def snapshot(self) -> dict[str, str]:
+        """Every output file's hash, to prove a failed build changed nothing."""
+        if not self.out.exists():
+            return {}
+        return {
+            p.relative_to(self.out).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(self.out.rglob("*"))
+            if p.is_file()
+        }
+
+
+@pytest.fixture
+def make_site(tmp_path):
+    """make_site({"news/a.md": "...", ...}) → a project using the real
+    site.yaml, templates and assets, with exactly the given content."""
+
+    def factory(files: dict[str, str | bytes] | None = None, *, config: str | None = None) -> Site:
+        root = tmp_path / "project"
+        root.mkdir()
+        shutil.copytree(REPO / "templates", root / "templates")
+        shutil.copytree(REPO / "assets", root / "assets")
+        (root / "site.yaml").write_text(config or (REPO / "site.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+        site = Site(root)
+        site.content.mkdir()
+        for rel, text in (files or {}).items():
+            site.write(rel, text)
+        return site
+
+    return factory
+
+
+@pytest.fixture
+def cli(capsys):
+    def run(*args: str) -> CliResult:
+        code = main([str(a) for a in args])
+        captured = capsys.readouterr()
+        return CliResult(code, captured.out, captured.err)
+
+    return run
+
+
+@pytest.fixture
+def build(cli):
+    """build(site, *extra) runs `fengchao --root SITE build ...`."""
+
+    def run(site: Site, *extra: str) -> CliResult:
+        return cli("--root", site.root, "build", *extra)
+
+    return run

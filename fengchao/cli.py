@@ -11,7 +11,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import BuildFailed, Problem, UsageError
-from .pipeline import Project, build, load_and_check
+from .pipeline import Project, build, prepare
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -98,7 +98,8 @@ def _run(args) -> int:
         return 0
     if args.command == "check":
         project = _project(args)
-        _, records, warnings, _ = load_and_check(project, None, args.strict)
+        prepared = prepare(project, strict=args.strict)
+        records, warnings = prepared.records, prepared.warnings
         _print_problems(warnings)
         print(f"检查通过：{len(records.articles)} 篇新闻、{len(records.guides)} 篇指南、{len(records.stations)} 个站点，{len(warnings)} 个警告。")
         return 0

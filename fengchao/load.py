@@ -37,6 +37,10 @@ class LineMap(dict):
         return self.key_lines.get(key, self.line)
 
 
+class _DuplicateKey(yaml.MarkedYAMLError):
+    pass
+
+
 class _Loader(yaml.SafeLoader):
     """SafeLoader that records lines, keeps dates as text and bounds aliases.
 
@@ -63,7 +67,14 @@ class _Loader(yaml.SafeLoader):
         pairs = super().construct_mapping(node, deep=True)
         key_lines = {}
         for key_node, _ in node.value:
-            key_lines[self.construct_object(key_node, deep=True)] = key_node.start_mark.line + self.first_line
+            key = self.construct_object(key_node, deep=True)
+            if key in key_lines:
+                # YAML would silently keep the last value; an editor who wrote
+                # a field twice meant one of them.
+                raise _DuplicateKey(
+                    problem=f"字段 {key!r} 写了两次（第 {key_lines[key]} 行已有），请删掉一个", problem_mark=key_node.start_mark
+                )
+            key_lines[key] = key_node.start_mark.line + self.first_line
         return LineMap(pairs, line=node.start_mark.line + self.first_line, key_lines=key_lines)
 
 
@@ -79,18 +90,19 @@ def parse_yaml(text: str, shown: str, first_line: int):
     loader = _Loader(text, first_line)
     try:
         return loader.get_single_data(), []
+    except _DuplicateKey as exc:
+        return None, [Problem(shown, exc.problem_mark.line + first_line, str(exc.problem))]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         what = exc.problem or exc.context or "无法解析"
         hint = "请检查缩进、冒号后的空格和引号是否成对"
-        if exc.context_mark and "end" in (exc.problem or "") and "stream" in (exc.problem or ""):
-            # An unclosed quote or bracket runs to the end of the text; the
-            # useful line is where it was opened, not one past the last line.
-            mark = exc.context_mark
-            if "quoted scalar" in (exc.context or ""):
-                what, hint = "这一行的引号没有结束", "请补上配对的引号（\" 或 '）"
-            elif "flow" in (exc.context or ""):
-                what, hint = "这一行的 [ 或 { 没有结束", "请补上配对的 ] 或 }"
+        context, start = exc.context or "", exc.context_mark
+        # An unclosed quote or bracket is noticed lines later (often past the
+        # last line); the useful line is where it was opened.
+        if start and "quoted scalar" in context and "end of stream" in (exc.problem or ""):
+            mark, what, hint = start, "这一行的引号没有结束", "请补上配对的引号（\" 或 '）"
+        elif start and "flow" in context and mark and mark.line != start.line:
+            mark, what, hint = start, "这一行的 [ 或 { 没有结束", "请补上配对的 ] 或 }"
         last = max(text.count("\n") - (1 if text.endswith("\n") else 0), 0)
         line = min(mark.line, last) + first_line if mark else first_line
         return None, [Problem(shown, line, f"YAML 语法错误：{what}。{hint}")]

@@ -66,8 +66,19 @@ def _fail_on_errors(problems: list[Problem], strict: bool) -> list[Problem]:
     return problems
 
 
-def load_and_check(project: Project, base_url: str | None, strict: bool) -> tuple[SiteConfig, Records, list[Problem], dict]:
-    """Stages 1–2: everything a `check` needs, without writing anything."""
+@dataclass(frozen=True)
+class Prepared:
+    """Stages 1–3 done: what `check` reports on and `build` renders."""
+
+    config: SiteConfig
+    records: Records
+    model: SiteModel
+    warnings: list[Problem]
+    timings: dict[str, float]
+
+
+def prepare(project: Project, *, base_url: str | None = None, drafts: bool = False, strict: bool = False) -> Prepared:
+    """Load, validate and assemble; raise BuildFailed with every problem found."""
     timings: dict[str, float] = {}
     start = time.perf_counter()
     config, problems = load_config(project.root / "site.yaml", project.root)
@@ -79,22 +90,26 @@ def load_and_check(project: Project, base_url: str | None, strict: bool) -> tupl
         raise BuildFailed([Problem(str(project.content), 0, "找不到内容文件夹")])
     content, load_problems = load_content(project.content, project.root)
     timings["load"] = time.perf_counter() - start
+
     start = time.perf_counter()
     records, validate_problems = validate(content, config)
     timings["validate"] = time.perf_counter() - start
-    problems = _fail_on_errors(problems + load_problems + validate_problems, strict)
-    return config, records, problems, timings
-
-
-def build(project: Project, *, base_url: str | None = None, drafts: bool = False, strict: bool = False) -> BuildReport:
-    config, records, warnings, timings = load_and_check(project, base_url, strict)
-    check_output_dir(project.out, project.root, project.content)
+    # Assembling records that failed validation would add misleading
+    # follow-on errors (links to the broken file), so stop here first.
+    warnings = _fail_on_errors(problems + load_problems + validate_problems, strict)
 
     start = time.perf_counter()
     options = BuildOptions(now=build_time(config.tz), include_drafts=drafts)
     model, problems = assemble(records, config, options, asset_files(project.assets))
     warnings += _fail_on_errors(problems, strict)
     timings["assemble"] = time.perf_counter() - start
+    return Prepared(config, records, model, warnings, timings)
+
+
+def build(project: Project, *, base_url: str | None = None, drafts: bool = False, strict: bool = False) -> BuildReport:
+    check_output_dir(project.out, project.root, project.content)
+    prepared = prepare(project, base_url=base_url, drafts=drafts, strict=strict)
+    model, timings = prepared.model, dict(prepared.timings)
 
     start = time.perf_counter()
     files, problems = render_all(model, Renderer(project.templates, project.root))
@@ -104,7 +119,7 @@ def build(project: Project, *, base_url: str | None = None, drafts: bool = False
     start = time.perf_counter()
     written = write_site(project.out, files + [(r.path, r.data) for r in model.raw], [(c.path, c.source) for c in model.copies])
     timings["write"] = time.perf_counter() - start
-    return BuildReport(len(model.jobs), len(files) + len(model.raw) + len(model.copies), written, warnings, timings)
+    return BuildReport(len(model.jobs), len(files) + len(model.raw) + len(model.copies), written, prepared.warnings, timings)
 
 
 def render_all(model: SiteModel, renderer: Renderer) -> tuple[list[tuple[str, bytes]], list[Problem]]:

@@ -57,7 +57,8 @@ def plain_text(rendered_html: str) -> str:
 
 
 def summarise(plain: str, limit: int) -> str:
-    """The start of a text, `limit` characters at most, cut at a sentence end.
+    """The start of a text, `limit` characters at most (an ellipsis included),
+    cut at a sentence end.
 
     Every character counts as one (Chinese has no spaces to count words by).
     """
@@ -68,7 +69,8 @@ def summarise(plain: str, limit: int) -> str:
     cut = max(head.rfind(ch) for ch in _SENTENCE_END)
     if cut >= limit // 2:
         return head[: cut + 1]
-    return head.rstrip("，,、：: ") + "…"
+    # The ellipsis counts too: the summary is at most `limit` characters.
+    return head[: max(limit - 1, 0)].rstrip("，,、：: ") + "…"
 
 
 def reading_minutes(plain: str) -> int:

@@ -190,3 +190,84 @@ def test_404_links_work_from_any_depth(demo):
     assert not bad, f"404.html links that break when served from a nested URL: {bad}"
     # And the 404 page's own asset links resolve from there.
     assert f"{base_path}assets/site.css" in links or any(l.startswith(f"{base_path}assets/") and l.endswith(".css") for l in links)
+
+
+def test_feed_content_links_resolve(demo):
+    """Links inside feed entries (root-relative, resolved against each entry's URL) hit real files."""
+    base_url, out = demo
+    base_path = urlsplit(base_url).path
+    atom = "{http://www.w3.org/2005/Atom}"
+    entries = ET.parse(out / "feed.xml").getroot().findall(f"{atom}entry")
+    assert entries
+    checked = 0
+    for entry in entries:
+        here = entry.find(f"{atom}link").get("href")
+        body = _Page()
+        body.feed(entry.find(f"{atom}content").text)
+        for _tag, link in body.links:
+            absolute = urljoin(here, link)
+            parts = urlsplit(absolute)
+            if parts.netloc != "example.org":
+                continue
+            assert parts.path.startswith(base_path), link
+            assert target_file(out, base_path, parts.path).is_file(), f"{here}: {link}"
+            checked += 1
+    assert checked >= 4  # every demo article links to a guide
+
+
+# A site with everything the demo lacks: lists long enough to paginate (news,
+# tags, categories), nested news folders, images, station photos and notes,
+# guides with fragments, pages.
+RICH_STATIONS = """\
+- id: st-1
+  name: 一号站
+  district: 萨尔图区
+  address: 一号路
+  location: {lat: 46.60, lng: 125.02}
+  amenities: [seating, drinking_water, wifi]
+  notes: 旁边是[二号站](/stations/st-2/)，指南见[这里](../guides/g1.md#怎么申请)。
+  photos: [{src: /images/st-1.jpg, alt: 一号站门口}]
+- id: st-2
+  name: 二号站
+  district: 高新区
+  address: 二号路
+  location: {lat: 46.58, lng: 125.15}
+  amenities: [umbrella, books]
+  sample: true
+"""
+
+
+def rich_files() -> dict[str, str | bytes]:
+    files: dict[str, str | bytes] = {
+        "stations/s.yaml": RICH_STATIONS,
+        "images/st-1.jpg": b"jpg",
+        "images/cover.png": b"png",
+        "docs/form.pdf": b"%PDF-1.4",
+        "pages/contact.md": "---\ntitle: 联系我们\n---\n\n## 地址\n\n见[首页](/)和[表格](/docs/form.pdf)。\n",
+        "guides/g1.md": "---\ntitle: 指南一\ntopic: 补助申请\nstations: [st-1, st-2]\ncontacts: [{name: 市关工委, phone: '0459-1234567'}]\n---\n\n## 怎么申请\n\n见[新闻](../news/2023/n00.md)。\n\n## “暖蜂行动”\n\n说明。\n",
+        "guides/g2.md": "---\ntitle: 指南二\ntopic: 心理关爱\n---\n\n## 热线\n\n回到[指南一](g1.md#暖蜂行动)。\n",
+    }
+    for i in range(27):
+        year = 2023 if i < 13 else 2024
+        files[f"news/{year}/n{i:02d}.md"] = (
+            f"---\ntitle: 新闻{i}\ndate: {year}-0{1 + i % 9}-{10 + i % 18}\ntags: [快递小哥, 期中, 期终]\ncategory: 关爱行动\n"
+            f"image: ../../images/cover.png\nimage_alt: 封面{i}\n---\n\n"
+            f"## 第{i}节\n\n去[一号站](/stations/st-1/)，看[指南](../../guides/g1.md#怎么申请)和[联系](../../pages/contact.md)。\n\n"
+            "![门口](/images/st-1.jpg)\n"
+        )
+    return files
+
+
+@pytest.mark.parametrize("base_url", BASES, ids=["root", "hub"])
+def test_rich_site_crawl(make_site, build, base_url, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1735660800")  # 2025-01-01
+    site = make_site(rich_files())
+    result = build(site, "--base-url", base_url)
+    assert result.code == 0, result.err
+    out = site.out
+    for rel in ["news/page/3/index.html", "tags/kuai-di-xiao-ge/page/3/index.html", "categories/guan-ai-xing-dong/page/2/index.html",
+                "tags/qi-zhong/index.html", "tags/qi-zhong-2/index.html", "contact/index.html", "docs/form.pdf"]:
+        assert (out / rel).is_file(), rel
+    test_every_internal_link_resolves((base_url, out))
+    test_root_relative_links_stay_under_base_path((base_url, out))
+    test_404_links_work_from_any_depth((base_url, out))

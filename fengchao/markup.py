@@ -7,6 +7,7 @@ that does not exist is a problem with its line, not a 404 found later.
 """
 from __future__ import annotations
 
+import html
 import posixpath
 import re
 from dataclasses import dataclass
@@ -122,5 +123,6 @@ class MarkdownRenderer:
 
 def _flatten(tokens):
     for token in tokens:
-        yield Heading(token["level"], token["id"], re.sub(r"<[^>]+>", "", token["name"]))
+        # toc's "name" is escaped HTML; the title is plain text (templates escape it once).
+        yield Heading(token["level"], token["id"], html.unescape(re.sub(r"<[^>]+>", "", token["name"])))
         yield from _flatten(token.get("children", []))

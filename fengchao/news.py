@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from .errors import Problem
 from .model import Article
-from .text import pinyin_slug, plain_text, reading_minutes, count_chars, summarise
+from .text import pinyin_slug, plain_text, reading_minutes, count_chars, summarise, xml_safe
 from .views import ArticleCard, ArticleView, Link, Moment, Pager, Term
 
 if TYPE_CHECKING:
@@ -124,11 +124,14 @@ def assemble_news(ctx: "Ctx", articles: tuple[Article, ...], problems: list[Prob
     jobs += _taxonomy(ctx, "categories", "栏目", articles, cards, lambda a: (a.category,) if a.category else (), cat_slugs)
     jobs.append(_archive(ctx, articles, cards))
 
+    # The feed is XML: one stray control character (pasted from Word) would
+    # make the whole feed unreadable, so strip those from everything in it.
     entries = tuple(
         FeedEntry(
-            title=a.title, url=urls.absolute(f"news/{a.slug}/"), published=a.date.isoformat(),
-            updated=(a.updated or a.date).isoformat(), summary=summary, html=html,
-            authors=a.authors or ((a.source,) if a.source else ()), category=a.category, tags=a.tags,
+            title=xml_safe(a.title), url=urls.absolute(f"news/{a.slug}/"), published=a.date.isoformat(),
+            updated=(a.updated or a.date).isoformat(), summary=xml_safe(summary), html=xml_safe(html),
+            authors=tuple(map(xml_safe, a.authors or ((a.source,) if a.source else ()))),
+            category=xml_safe(a.category) if a.category else None, tags=tuple(map(xml_safe, a.tags)),
         )
         for a, html, _, summary in rendered[: config.feed_items]
     )

@@ -17,6 +17,14 @@ SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN_WORD = re.compile(r"[A-Za-z0-9]+(?:['’.-][A-Za-z0-9]+)*")
 _TAGS = re.compile(r"<[^>]+>")
+_BLOCK_TAGS = re.compile(
+    r"</?(?:p|div|h[1-6]|ul|ol|li|dl|dt|dd|blockquote|pre|table|thead|tbody|tfoot|tr|td|th|caption|"
+    r"figure|figcaption|section|article|aside|header|footer|nav|details|summary|hr|br|img)\b[^>]*>",
+    re.I,
+)
+# Characters XML 1.0 forbids (C0 controls but tab/newline/return, and U+FFFE/U+FFFF);
+# text pasted from Word carries \x0b (manual line break) and the like.
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _SENTENCE_END = "。！？!?；;…"
 
 # Reading speed of Chinese text on a phone, characters per minute; a common
@@ -51,8 +59,16 @@ def heading_anchor(text: str, separator: str = "-") -> str:
     return anchor or "section"
 
 
+def xml_safe(text: str) -> str:
+    """`text` without the characters that make an XML document ill-formed."""
+    return _XML_INVALID.sub("", text)
+
+
 def plain_text(rendered_html: str) -> str:
-    text = _TAGS.sub(" ", rendered_html)
+    """Text of rendered HTML. Only block boundaries become spaces: inline tags
+    vanish, so 当天有<strong>107名</strong>快递员 stays 当天有107名快递员."""
+    text = _BLOCK_TAGS.sub(" ", rendered_html)
+    text = _TAGS.sub("", text)
     return re.sub(r"\s+", " ", html.unescape(text)).strip()
 
 

@@ -135,6 +135,33 @@ def test_every_internal_link_resolves(demo):
     assert fragments > 50
 
 
+def test_ids_are_unique_on_every_page(demo):
+    """A duplicated id makes a #fragment ambiguous (and is invalid HTML)."""
+    _base_url, out = demo
+    from collections import Counter
+
+    dupes = {}
+    for file in sorted(out.rglob("*.html")):
+        ids: Counter = Counter()
+        page = _IdCounter(ids)
+        page.feed(file.read_text(encoding="utf-8"))
+        repeated = sorted(i for i, n in ids.items() if n > 1)
+        if repeated:
+            dupes[file.relative_to(out).as_posix()] = repeated
+    assert not dupes, f"duplicate ids: {dupes}"
+
+
+class _IdCounter(HTMLParser):
+    def __init__(self, counter):
+        super().__init__()
+        self.counter = counter
+
+    def handle_starttag(self, tag, attrs):
+        value = dict(attrs).get("id")
+        if value:
+            self.counter[value] += 1
+
+
 def test_svg_sprite_references_are_checked(demo):
     """Station pages use icons.svg#i-<amenity>; each of those ids exists."""
     base_url, out = demo
@@ -271,3 +298,4 @@ def test_rich_site_crawl(make_site, build, base_url, monkeypatch):
     test_every_internal_link_resolves((base_url, out))
     test_root_relative_links_stay_under_base_path((base_url, out))
     test_404_links_work_from_any_depth((base_url, out))
+    test_ids_are_unique_on_every_page((base_url, out))

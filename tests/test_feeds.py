@@ -132,6 +132,20 @@ def test_feed_escapes_titles_and_round_trips(make_site, build):
     assert [h.text.strip() for h in page(site, "news/index.html").find_all("h3")] == [TRICKY_TITLE]
 
 
+def test_feed_survives_control_characters_pasted_from_word(make_site, build):
+    """Word's manual line break (\\x0b) and friends are not allowed in XML 1.0:
+    one of them must not make the whole feed unreadable."""
+    text = "---\ntitle: \"标题\\v带控制符\"\ndate: 2024-08-19\ntags: [\"标签\\b\"]\n---\n\n从Word粘贴的\x0b换行和\x08退格\x0c。\n"
+    site = make_site({"news/ctl.md": text})
+    result = build(site)
+    assert result.code == 0, result.err
+    [entry] = ET.parse(site.out / "feed.xml").getroot().findall(f"{ATOM}entry")  # well-formed
+    assert entry.find(f"{ATOM}title").text == "标题带控制符"
+    assert "从Word粘贴的换行和退格。" in entry.find(f"{ATOM}content").text
+    assert {c.get("term") for c in entry.findall(f"{ATOM}category")} == {"标签"}
+    ET.parse(site.out / "sitemap.xml")
+
+
 def test_feed_with_no_articles_is_still_valid(make_site, build):
     site = make_site({"stations/s.yaml": MINIMAL_STATION})
     assert build(site).code == 0

@@ -215,6 +215,15 @@ def test_summary_without_sentence_end_is_cut_with_ellipsis(make_site, build):
     assert body.startswith(summary[:-1])
 
 
+def test_summary_of_formatted_text_has_no_stray_spaces(make_site, build):
+    """Inline markup must not leave spaces inside Chinese text: 当天有 107名 快递员."""
+    body = "当天有**107名**快递员参加，见[指南](https://example.com/)和`代码`。\n\n第二段。\n"
+    site = make_site({"news/f.md": article("格式", "2024-08-19", body)})
+    assert build(site).code == 0
+    assert _meta_description(site, "f") == "当天有107名快递员参加，见指南和代码。 第二段。"
+    assert "约 19 字" in page(site, "news/f/index.html").text  # 18 CJK characters + the number 107
+
+
 def test_summary_from_front_matter_wins(make_site, build):
     site = make_site({"news/s.md": article("有摘要", "2024-08-19", LONG_SENTENCE * 10, summary="编辑写的摘要。")})
     assert build(site).code == 0

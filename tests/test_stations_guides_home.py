@@ -285,6 +285,21 @@ def test_guide_page_toc_contacts_and_where_to_go(make_site, build):
     assert f"{BASE}guides/zhuxue/" in page(site, "stations/s-a/index.html").hrefs()
 
 
+def test_guide_toc_shows_heading_text_escaped_once(make_site, build):
+    """The TOC shows `工资 & 社保`, not `工资 &amp; 社保` (double escaping)."""
+    body = "## 工资 & 社保\n\n一。\n\n## 用 `<br>` 换行 *要点*\n\n二。\n\n## 5 < 6 “引号”\n\n三。\n"
+    site = make_site({"guides/g.md": f"---\ntitle: 标题 & <符号>\ntopic: 法律援助\n---\n\n{body}"})
+    assert build(site).code == 0
+    p = page(site, "guides/g/index.html")
+    toc = [a for a in p.anchors if a.href.startswith("#") and a.href != "#main"]
+    assert [a.text for a in toc] == ["工资 & 社保", "用 <br> 换行 要点", "5 < 6 “引号”"]
+    headings = {h.attrs["id"]: " ".join(h.text.split()) for h in p.find_all("h2") if h.attrs.get("id")}
+    for a in toc:
+        assert headings[a.href[1:]] == a.text
+    assert [h.text for h in p.find_all("h1")] == ["标题 & <符号>"]
+    assert "&amp;amp;" not in site.read("guides/g/index.html")
+
+
 # ---------------------------------------------------------------- home
 
 

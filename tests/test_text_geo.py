@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from fengchao import geo
 from fengchao.news import term_slugs
-from fengchao.text import SLUG_RE, count_chars, heading_anchor, pinyin_slug, reading_minutes, summarise
+from fengchao.text import SLUG_RE, count_chars, heading_anchor, pinyin_slug, plain_text, reading_minutes, summarise
 
 # ---------------------------------------------------------------- slugs
 
@@ -92,7 +92,13 @@ def test_heading_anchor_has_no_url_breaking_characters():
     assert not set(anchor) & set("#/?&\"“” ")
 
 
-# ---------------------------------------------------------------- summaries
+# ---------------------------------------------------------------- plain text and summaries
+
+
+def test_plain_text_keeps_inline_runs_together():
+    rendered = '<h2 id="x">标题</h2>\n<p>当天有<strong>107名</strong>快递员，见<a href="/g/">指南</a>。</p><ul><li>一</li><li>二</li></ul><p>a<br>b &amp; <em>c</em>d</p>'
+    assert plain_text(rendered) == "标题 当天有107名快递员，见指南。 一 二 a b & cd"
+
 
 
 SENTENCE = "快递员每天穿行在城市的大街小巷。"  # 16 characters

@@ -76,7 +76,8 @@ def main(argv: list[str] | None = None) -> int:
         _print_problems(exc.problems)
         errors = sum(1 for p in exc.problems if p.severity == "error")
         warnings = len(exc.problems) - errors
-        print(f"失败：{errors} 个错误，{warnings} 个警告。输出文件夹没有改动。", file=sys.stderr)
+        unchanged = "输出文件夹没有改动。" if args.command == "build" else ""
+        print(f"失败：{errors} 个错误，{warnings} 个警告。{unchanged}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("已中断。", file=sys.stderr)

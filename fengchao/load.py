@@ -8,6 +8,7 @@ become `Problem`s with the line in the file, front-matter offset included.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +19,10 @@ from .errors import Problem, display_path
 # Limits that keep a hostile or broken file from hanging the build.
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_YAML_ALIASES = 100
+
+# Editor and OS debris that must never be published.
+BACKUP_SUFFIXES = ("~", ".bak", ".swp", ".swo", ".tmp", ".orig", ".rej")
+JUNK_FILES = {"Thumbs.db", "desktop.ini"}
 
 SECTIONS = {"news": "news", "guides": "guide", "pages": "page"}
 
@@ -78,11 +83,34 @@ class _Loader(yaml.SafeLoader):
         return LineMap(pairs, line=node.start_mark.line + self.first_line, key_lines=key_lines)
 
 
+def _without_sexagesimal(tag: str, rx):
+    """YAML 1.1 reads `hours: 9:00` as the number 540 (base 60); editors mean text."""
+    if tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float"):
+        return tag, re.compile(r"(?!.*:)(?:" + rx.pattern + ")", rx.flags)
+    return tag, rx
+
+
 _Loader.yaml_implicit_resolvers = {
-    ch: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    ch: [_without_sexagesimal(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for ch, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 _Loader.add_constructor("tag:yaml.org,2002:map", _Loader.construct_mapping)
+
+
+_YAML_PROBLEMS = (
+    ("mapping values are not allowed", "这里不能出现冒号", "是否缩进不对？文字里含有“: ”时请给整段文字加上引号"),
+    ("cannot start any token", "不能用 Tab 键缩进", "请改用空格缩进"),
+    ("did not find expected key", "缩进不一致", "同一层的字段要对齐，列表项以“- ”开头"),
+    ("expected <block end>", "缩进不一致", "同一层的字段要对齐"),
+    ("found undefined alias", "找不到 * 引用的锚点", "请检查 & 和 * 的名称"),
+)
+
+
+def _yaml_in_chinese(problem: str, hint: str) -> tuple[str, str]:
+    for english, chinese, advice in _YAML_PROBLEMS:
+        if english in problem:
+            return chinese, advice
+    return problem, hint
 
 
 def parse_yaml(text: str, shown: str, first_line: int):
@@ -103,6 +131,11 @@ def parse_yaml(text: str, shown: str, first_line: int):
             mark, what, hint = start, "这一行的引号没有结束", "请补上配对的引号（\" 或 '）"
         elif start and "flow" in context and mark and mark.line != start.line:
             mark, what, hint = start, "这一行的 [ 或 { 没有结束", "请补上配对的 ] 或 }"
+        elif start and "simple key" in context:
+            # "could not find expected ':'" is noticed on the next line.
+            mark, what, hint = start, "这一行缺少冒号", "每个字段应写成“字段: 值”，冒号后要有一个空格"
+        else:
+            what, hint = _yaml_in_chinese(what, hint)
         last = max(text.count("\n") - (1 if text.endswith("\n") else 0), 0)
         line = min(mark.line, last) + first_line if mark else first_line
         return None, [Problem(shown, line, f"YAML 语法错误：{what}。{hint}")]
@@ -203,10 +236,12 @@ def load_content(content_dir: Path, root: Path) -> tuple[LoadedContent, list[Pro
         rel = path.relative_to(content_dir).as_posix()
         shown = display_path(path, root)
         top, _, rest = rel.partition("/")
-        if top in SECTIONS and path.suffix == ".md" and rest:
-            if top != "news" and "/" in rest:
-                static.append(StaticFile(path, rel))
-                continue
+        if path.suffix.lower() == ".md" and not (top in SECTIONS and rest and (top == "news" or "/" not in rest)):
+            # Publishing Markdown source as a raw file is never what was meant.
+            where = "、".join(f"content/{t}/" for t in SECTIONS)
+            problems.append(Problem(shown, 0, f"这个 Markdown 文件不会发布：页面文件应放在 {where}（指南和页面不能放在子文件夹里）", "warning"))
+            continue
+        if top in SECTIONS and path.suffix.lower() == ".md":
             doc, doc_problems = _load_doc(SECTIONS[top], path, rel, shown)
             problems += doc_problems
             if doc:
@@ -266,6 +301,6 @@ def _walk(content_dir: Path, problems: list[Problem], root: Path):
         seen.add((stat.st_dev, stat.st_ino))
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in sorted(filenames):
-            if name.startswith(".") or name.endswith("~") or name.startswith("#"):
+            if name.startswith((".", "#", "~$")) or name.endswith(BACKUP_SUFFIXES) or name in JUNK_FILES:
                 continue
             yield Path(dirpath) / name

@@ -47,5 +47,8 @@ def serve(project: Project, host: str, port: int) -> int:
     for path in (project.content, project.templates, project.assets, project.root / "site.yaml"):
         server.watch(str(path), rebuild, delay=0.2)
     print(f"预览地址：{base_url}（按 Ctrl+C 停止）")
-    server.serve(root=str(preview.out), host=host, port=port, open_url_delay=None, restart_delay=0)
+    try:
+        server.serve(root=str(preview.out), host=host, port=port, open_url_delay=None, restart_delay=0)
+    except OSError as exc:
+        raise UsageError(f"无法在 {host}:{port} 上启动预览（{exc.strerror or exc}）：端口可能被占用，请换一个，例如 --port {port + 1}") from exc
     return 0

@@ -6,6 +6,7 @@ stations that do not exist) happen here too, after every record is read.
 """
 from __future__ import annotations
 
+import difflib
 import re
 from datetime import date, datetime, time
 from pathlib import PurePosixPath
@@ -20,6 +21,14 @@ from .text import SLUG_RE
 
 # Slugs under news/ that would collide with the list pages.
 RESERVED_NEWS_SLUGS = {"page", "archive"}
+# Front-matter fields each kind understands; anything else is probably a typo.
+KNOWN_FIELDS = {
+    "news": ("title", "date", "slug", "summary", "tags", "category", "source", "source_url", "author",
+             "editor", "image", "image_alt", "updated", "draft", "expires"),
+    "guide": ("title", "topic", "slug", "summary", "order", "updated", "reviewed", "audience", "stations",
+              "contacts", "draft"),
+    "page": ("title", "slug", "summary", "draft"),
+}
 _DATE_ONLY = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
 _DATE_TIME = re.compile(r"^(\d{4}-\d{1,2}-\d{1,2})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?$")
 
@@ -213,12 +222,22 @@ def _duplicates(records, kind: str, problems: list[Problem]) -> None:
             )
 
 
+def _unknown_fields(doc: SourceDoc, problems: list[Problem]) -> None:
+    known = KNOWN_FIELDS[doc.kind]
+    for key in doc.meta:
+        if key not in known:
+            guess = difflib.get_close_matches(str(key), known, n=1)
+            hint = f"，是否想写 {guess[0]}？" if guess else f"。可用字段：{'、'.join(known)}"
+            problems.append(Problem(doc.shown, doc.meta.line_of(key), f"未知字段 {key!r}，将被忽略{hint}", "warning"))
+
+
 def validate(content: LoadedContent, config: SiteConfig) -> tuple[Records, list[Problem]]:
     problems: list[Problem] = []
     articles, guides, pages = [], [], []
     guide_station_lines: list[tuple[Guide, int, str]] = []
     for doc in content.docs:
         f = Fields(doc.meta, doc.shown, config.tz, problems)
+        _unknown_fields(doc, problems)
         if doc.kind == "news":
             record = _article(doc, f)
             if record:

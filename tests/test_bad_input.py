@@ -427,3 +427,29 @@ def test_field_written_twice_is_an_error(good_site, rebuild):
     result = rebuild({"news/a.md": "---\ntitle: 第一\ndate: 2024-08-19\ntitle: 第二\n---\n\n正文\n"})
     assert "content/news/a.md:4: 字段 'title' 写了两次（第 2 行已有），请删掉一个" in result.err
     assert result.code == 1
+
+
+def test_misspelled_front_matter_field_is_a_warning(make_site, build):
+    site = make_site({"news/a.md": "---\ntitle: 测试\ndate: 2024-08-19\nauther: 徐卫\n---\n\n正文\n"})
+    result = build(site)
+    assert result.code == 0
+    assert "content/news/a.md:4: 警告：未知字段 'auther'，将被忽略，是否想写 author？" in result.err
+    strict = build(site, "--strict")
+    assert strict.code == 1
+    assert "content/news/a.md:4:" in strict.err
+
+
+def test_hours_with_colon_stay_text(make_site, build):
+    site = make_site({"stations/s.yaml": MINIMAL_STATION + "  hours: 9:00\n"})
+    assert build(site).code == 0
+    assert "9:00" in site.read("stations/test-1/index.html")
+    assert ">540<" not in site.read("stations/test-1/index.html")
+
+
+def test_markdown_in_a_guide_subfolder_is_not_published_raw(make_site, build):
+    site = make_site({"guides/g.md": MINIMAL_GUIDE, "guides/old/x.md": MINIMAL_GUIDE, "images/a.png.bak": b"x"})
+    result = build(site)
+    assert result.code == 0
+    assert "content/guides/old/x.md: 警告：这个 Markdown 文件不会发布" in result.err
+    assert not (site.out / "guides/old/x.md").exists()
+    assert not (site.out / "images/a.png.bak").exists()

@@ -159,3 +159,11 @@ def station_charts(groups, amenity_counts, total: int) -> tuple[str, str]:
         "设施覆盖（有该设施的站点数）", tuple((a.label, n) for a, n in amenity_counts), unit="处", total=total
     )
     return per_district, coverage
+
+
+def home_charts(stations: tuple[Station, ...], config) -> tuple[str, str]:
+    groups = by_district(stations, config)
+    counts = tuple(
+        (Amenity(key, label), sum(1 for s in stations if key in s.amenities)) for key, label in config.amenities
+    )
+    return station_charts(groups, counts, len(stations))

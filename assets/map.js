@@ -41,7 +41,8 @@
       if (++failed === 4) status.textContent = "地图底图没有加载出来（网络不好？）。站点位置仍以圆点显示，也可以用上面的列表。";
     });
     tiles.addTo(map);
-    var markers = L.featureGroup();
+    map.attributionControl.setPrefix('<a href="https://leafletjs.com/">Leaflet</a>');
+    var markers = L.featureGroup(), drawn = [];
     data.stations.forEach(function (s) {
       var p = gcj ? geo.wgs84ToGcj02(s.lat, s.lng) : [s.lat, s.lng];
       points.push(p);
@@ -55,10 +56,19 @@
       popup.appendChild(document.createTextNode(s.district + " · " + s.address));
       marker.bindPopup(popup);
       markers.addLayer(marker);
+      drawn.push([marker, s.id, p]);
     });
     markers.addTo(map);
     if (points.length) map.fitBounds(markers.getBounds(), { padding: [24, 24], maxZoom: 15 });
     else map.setView([46.59, 125.1], 10);
+    // Leaflet adds layers once the map has a view, so only now can each marker
+    // say which station it is and where it was drawn (the datum, for tests).
+    drawn.forEach(function (m) {
+      var el = m[0].getElement();
+      el.setAttribute("data-station", m[1]);
+      el.setAttribute("data-lat", String(m[2][0]));
+      el.setAttribute("data-lng", String(m[2][1]));
+    });
     section.setAttribute("data-markers", String(points.length));
   }
 

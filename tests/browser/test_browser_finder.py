@@ -144,3 +144,16 @@ def test_wechat_hint_only_inside_wechat(demo_site, open_tab):
     # The map buttons are still there (they open the apps' web pages in WeChat).
     assert tab.page.locator(".nav-apps a").count() == 3
     assert tab.csp_violations() == []
+
+
+def test_without_javascript_only_what_works_is_shown(demo_site, open_tab):
+    tab = open_tab(java_script_enabled=False)
+    page = tab.page
+    page.goto(demo_site.url + "stations/?district=sa-er-tu-qu")
+    for control in ("#finder", "#filters", "#map-section"):
+        assert page.locator(control).is_hidden(), control  # they would do nothing
+    assert visible_card_ids(page) == {s["id"] for s in demo_site.stations}
+    # The static pages give the filtered lists instead.
+    page.click("nav[aria-label='按设施查看'] a[href$='/amenity/microwave/']")
+    shown = set(page.eval_on_selector_all(".station-card", "cards => cards.map(c => c.dataset.id)"))
+    assert shown == {s["id"] for s in demo_site.stations if "microwave" in s["amenities"]}

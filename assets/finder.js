@@ -28,6 +28,7 @@
   var districtSelect = document.getElementById("filter-district");
   var boxes = form.querySelectorAll('input[name="amenity"]');
   var count = document.getElementById("filter-count");
+  var summary = document.getElementById("filter-summary");
   var noResults = document.getElementById("no-results");
   var sections = document.querySelectorAll("section.district");
   var locate = document.getElementById("finder-locate");
@@ -50,8 +51,8 @@
 
   function readUrl() {
     var params = new URLSearchParams(location.search);
-    var district = params.get("district") || "";
-    if (districtSelect.querySelector('option[value="' + district.replace(/[^a-z0-9-]/g, "") + '"]')) districtSelect.value = district;
+    var district = (params.get("district") || "").replace(/[^a-z0-9-]/g, "");
+    if (districtSelect.querySelector('option[value="' + district + '"]')) districtSelect.value = district;
     var amenities = params.getAll("amenity");
     for (var i = 0; i < boxes.length; i++) boxes[i].checked = amenities.indexOf(boxes[i].value) >= 0;
   }
@@ -78,6 +79,11 @@
     }
     var active = filter.district || filter.amenities.length;
     count.textContent = active ? "符合条件的站点：" + total + " 处" : "";
+    // The box stays closed on a shared link; its summary says what is chosen.
+    var chosen = [];
+    if (filter.district) chosen.push(districtSelect.options[districtSelect.selectedIndex].text);
+    for (var k = 0; k < boxes.length; k++) if (boxes[k].checked) chosen.push(boxes[k].parentNode.textContent.trim());
+    summary.textContent = chosen.length ? "（已选：" + chosen.join("、") + "）" : "";
     noResults.hidden = total !== 0;
     return filter;
   }
@@ -119,7 +125,8 @@
     list.textContent = "";
     hits.slice(0, shown).forEach(function (item) { list.appendChild(card(item)); });
     more.hidden = hits.length <= shown;
-    status.textContent = hits.length ? "离你最近的站点在最前面（直线距离，实际路程可能更远）。" : "附近没有符合筛选条件的站点。";
+    var which = filter.district || filter.amenities.length ? "符合筛选条件的站点" : "站点";
+    status.textContent = hits.length ? "离你最近的" + which + "在最前面（直线距离，实际路程可能更远）。" : "没有符合筛选条件的站点。";
   }
 
   function load() {
@@ -168,8 +175,7 @@
   form.addEventListener("reset", function () { setTimeout(onChange, 0); });
 
   readUrl();
-  var initial = applyFilter();
-  if (initial.district || initial.amenities.length) document.getElementById("filters-box").open = true;
+  applyFilter();
   finder.hidden = false;
   form.hidden = false;
 })();

@@ -32,7 +32,12 @@
 
   function draw(data) {
     var L = window.L, gcj = d("datum") === "gcj02", points = [];
-    var map = L.map(box, { zoomControl: true, attributionControl: true });
+    var map = L.map(box, { zoomControl: false, attributionControl: true });
+    L.control.zoom({ zoomInTitle: "放大", zoomOutTitle: "缩小" }).addTo(map);
+    map.on("popupopen", function (e) {
+      var close = e.popup.getElement().querySelector(".leaflet-popup-close-button");
+      if (close) close.setAttribute("aria-label", "关闭");
+    });
     var tiles = L.tileLayer(d("tiles"), {
       subdomains: d("subdomains") || "abc", maxZoom: Number(d("max-zoom")) || 18, attribution: d("attribution") || ""
     });

@@ -82,8 +82,10 @@ def parse_station_settings(section: LineMap, shown: str, problems: list[Problem]
                     bounds = Bounds(*values)
 
     report_url = section.get("report_url")
-    if report_url is not None and not (isinstance(report_url, str) and report_url.strip()):
-        problems.append(Problem(shown, section.line_of("report_url"), "stations.report_url 应为网址或 mailto: 链接"))
+    if report_url is not None and not (
+        isinstance(report_url, str) and report_url.strip().lower().startswith(("https://", "http://", "mailto:"))
+    ):
+        problems.append(Problem(shown, section.line_of("report_url"), "stations.report_url 应为 https:// 网址或 mailto: 链接"))
         report_url = None
 
     nav_app = section.get("nav_app", "fengchao")

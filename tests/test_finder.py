@@ -368,3 +368,24 @@ def test_browser_geo_gives_the_same_numbers_as_python():
         assert js == pytest.approx(geo.distance_m(*a, *b), rel=1e-12, abs=1e-6)
     for m, js in zip(metres, got[n + len(pairs) :]):
         assert js == distance_text(m), m
+
+
+@pytest.mark.parametrize(
+    "setting, message",
+    [
+        ('  report_url: "javascript:alert(1)"', "stations.report_url 应为 https:// 网址或 mailto: 链接"),
+        ("  bounds: {south: 47, west: 123.5, north: 46, east: 126}", "south 应小于 north"),
+        ("  bounds: {south: 45, west: x, north: 47, east: 126}", "stations.bounds.west 应为数字"),
+        ("  map: {tiles: 'https://t/{z}/{x}/{y}.png', datum: bd09}", "stations.map.datum 应为 wgs84 或 gcj02"),
+        ("  columns: {站号: station_id}", "'站号' 对应的字段 'station_id' 未知"),
+    ],
+)
+def test_bad_finder_settings_name_the_line(make_site, build, setting, message):
+    config = (REPO / "site.yaml").read_text(encoding="utf-8")
+    key = setting.split(":")[0].strip()
+    config = re.sub(rf"\n  {key}:.*?(?=\n  [a-z#])", "\n" + setting, config, count=1, flags=re.S)
+    line = config.splitlines().index(setting) + 1
+    site = make_site({"stations/a.yaml": TRICKY}, config=config)
+    result = build(site)
+    assert result.code == 1
+    assert f"site.yaml:{line}: " in result.err and message in result.err, result.err

@@ -45,6 +45,12 @@ def test_nearest_station_comes_first(demo_site, open_tab):
     hrefs = [a.get_attribute("href") for a in page.locator("#finder-results h3 a").all()]
     assert hrefs == [s["url"] for s in expected[:10]]
     assert "公里" in items.nth(items.count() - 1).locator(".distance-big").inner_text()
+    # Ten at a time: the rest on request, still in order.
+    assert len(expected) > 10
+    page.click("#finder-more")
+    hrefs = [a.get_attribute("href") for a in page.locator("#finder-results h3 a").all()]
+    assert hrefs == [s["url"] for s in expected[:20]]
+    assert page.locator("#finder-more").is_hidden()
     assert tab.csp_violations() == []
 
 

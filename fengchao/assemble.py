@@ -172,7 +172,10 @@ def home_job(ctx: Ctx, latest, topics, records: Records, article_count: int, gui
     figures.append(Figure(f"{guide_count}", "篇办事指南"))
     figures.append(Figure(f"{article_count}", "篇新闻"))
     meta = ctx.meta("", "", "home")
-    return ctx.job("", "home.html", meta, latest=latest, topics=topics, figures=tuple(figures), station_count=len(stations))
+    return ctx.job(
+        "", "home.html", meta, latest=latest, topics=topics, figures=tuple(figures), station_count=len(stations),
+        station_charts=directory.home_charts(stations, ctx.config) if stations else (),
+    )
 
 
 def not_found_job(ctx: Ctx) -> Job:

@@ -38,6 +38,14 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--port", type=int, default=8000)
     s.add_argument("--content", type=Path)
 
+    st = sub.add_parser("stations", help="站点数据工具").add_subparsers(dest="stations_command", metavar="ACTION", required=True)
+    imp = st.add_parser("import", help="把表格（.csv UTF-8 或 .xlsx）转成站点 YAML；整张表都没问题才写入")
+    imp.add_argument("file", type=Path)
+    imp.add_argument("--out", type=Path, help="写到哪个 YAML 文件（默认 content/stations/<表格名>.yaml）")
+    imp.add_argument("--content", type=Path)
+    imp.add_argument("--force", action="store_true", help="覆盖不是由导入生成的同名文件")
+    imp.add_argument("--strict", action="store_true", help="把警告也当作错误")
+
     n = sub.add_parser("new", help="新建一篇新闻、指南或一个站点")
     n.add_argument("kind", choices=["news", "guide", "station"])
     n.add_argument("title")
@@ -108,6 +116,16 @@ def _run(args) -> int:
         from .serve import serve
 
         return serve(_project(args), args.host, args.port)
+    if args.command == "stations":
+        from .config import load_config
+        from .station_import import run_import
+
+        project = _project(args)
+        config, problems = load_config(project.root / "site.yaml", project.root)
+        if config is None:
+            raise BuildFailed(problems)
+        return run_import(project.root, project.content, config, args.file.resolve(), args.out, args.force, args.strict,
+                          lambda line: print(line, file=sys.stderr))
     if args.command == "new":
         from .scaffold import new_file
 

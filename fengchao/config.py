@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import Problem, display_path
 from .load import LineMap, parse_yaml, read_text
+from .station_config import StationSettings, parse_station_settings
 
 DATUMS = ("wgs84", "gcj02", "bd09")
 
@@ -32,6 +33,7 @@ class SiteConfig:
     amenities: tuple[tuple[str, str], ...]  # (key, label), in site.yaml order
     program_total: int
     topics: tuple[tuple[str, str], ...]  # (name, description)
+    finder: StationSettings = StationSettings()  # fengchao: bounds, report link, map, import columns
 
     @property
     def base_path(self) -> str:
@@ -146,5 +148,6 @@ def _build(data: LineMap, shown: str) -> tuple[SiteConfig | None, list[Problem]]
         amenities=tuple((str(k), str(v)) for k, v in amenities.items()),
         program_total=positive_int(stations, "program_total", 1) if "program_total" in stations else 0,
         topics=tuple((str(k), str(v or "")) for k, v in topics.items()),
+        finder=parse_station_settings(stations, shown, problems),
     )
     return (None if problems else config), problems

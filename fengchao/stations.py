@@ -6,7 +6,9 @@ always WGS-84, RFC 7946).
 """
 from __future__ import annotations
 
+import csv
 import difflib
+import io
 import json
 from datetime import date
 
@@ -15,7 +17,7 @@ from .errors import Problem
 from .geo import convert, distance_m
 from .load import LineMap, StationFile
 from .model import Photo, Station, Where
-from .text import SLUG_RE
+from .text import SLUG_RE, pinyin_slug
 
 FIELDS = (
     "id", "name", "district", "address", "location", "amenities", "hours", "phone",
@@ -122,9 +124,33 @@ def _station(item: LineMap, sf: StationFile, config: SiteConfig, problems: list[
     )
 
 
+def _check_place(station: Station, line: int, config: SiteConfig, seen: dict, problems: list[Problem]) -> None:
+    """Warnings for a likely typo: outside the city's box, or on top of another station."""
+    lat, lng = wgs84(station)
+    bounds = config.finder.bounds
+    if bounds and not bounds.contains(lat, lng):
+        problems.append(Problem(
+            station.where.path, line,
+            f"站点 {station.id!r} 的坐标（换算为 WGS-84 为 lat={lat:.5f}, lng={lng:.5f}）在 stations.bounds 之外"
+            f"（{bounds}）：请核对坐标，或在 site.yaml 中放宽 stations.bounds", "warning",
+        ))
+    # About a metre: two records this close are one place entered twice, or a copied coordinate.
+    key = (round(lat, 5), round(lng, 5))
+    first = seen.get(key)
+    if first:
+        other, other_line = first
+        problems.append(Problem(
+            station.where.path, line,
+            f"站点 {station.id!r} 与站点 {other.id!r}（{other.where.path}:{other_line}）坐标相同：是否重复录入，或复制了坐标？", "warning",
+        ))
+    else:
+        seen[key] = (station, line)
+
+
 def validate_stations(files: tuple[StationFile, ...], config: SiteConfig) -> tuple[tuple[Station, ...], list[Problem]]:
     problems: list[Problem] = []
     stations: dict[str, Station] = {}
+    seen_points: dict[tuple[float, float], tuple[Station, int]] = {}
     for sf in files:
         for item in sf.items:
             if not isinstance(item, LineMap):
@@ -140,6 +166,7 @@ def validate_stations(files: tuple[StationFile, ...], config: SiteConfig) -> tup
                 )
                 continue
             stations[station.id] = station
+            _check_place(station, item.line_of("location"), config, seen_points, problems)
     district_order = {d: i for i, d in enumerate(config.districts)}
     ordered = sorted(stations.values(), key=lambda s: (district_order[s.district], s.sample, s.id))
     return tuple(ordered), problems
@@ -172,7 +199,7 @@ def stations_json(stations: tuple[Station, ...], urls: dict[str, str], config: S
         lat, lng = wgs84(s)
         records.append(
             {
-                "id": s.id, "name": s.name, "district": s.district, "address": s.address,
+                "id": s.id, "name": s.name, "district": s.district, "district_slug": pinyin_slug(s.district), "address": s.address,
                 "lat": round(lat, 6), "lng": round(lng, 6), "amenities": list(s.amenities),
                 "hours": s.hours, "url": urls[s.id], "sample": s.sample,
             }
@@ -199,3 +226,24 @@ def stations_geojson(stations: tuple[Station, ...], urls: dict[str, str], config
             }
         )
     return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False, indent=1, sort_keys=True)
+
+
+CSV_HEADERS = ("编号", "名称", "区县", "地址", "纬度（WGS-84）", "经度（WGS-84）", "设施", "开放时间", "电话", "运营单位", "启用日期", "示例数据", "网址")
+
+
+def stations_csv(stations: tuple[Station, ...], urls, config: SiteConfig) -> str:
+    """UTF-8 with a BOM and CRLF rows, so Excel on a Chinese Windows opens it
+    as UTF-8 (without the BOM it guesses GBK and shows mojibake)."""
+    labels = config.amenity_labels
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_HEADERS)
+    for s in stations:
+        lat, lng = wgs84(s)
+        writer.writerow((
+            s.id, s.name, s.district, s.address, f"{lat:.6f}", f"{lng:.6f}", "、".join(labels[a] for a in s.amenities),
+            s.hours or "", s.phone or "", s.operator or "", s.opened.isoformat() if s.opened else "",
+            "是" if s.sample else "", urls.absolute(f"stations/{s.id}/"),
+        ))
+    return out.getvalue()

@@ -117,6 +117,7 @@ class StationCard:
     hours: str | None
     amenities: tuple[Amenity, ...]
     sample: bool
+    district_slug: str = ""  # for the finder's filters (data-district)
 
 
 @dataclass(frozen=True)
@@ -138,6 +139,9 @@ class StationView:
     datum: str
     nearby: tuple[Nearby, ...]
     guides: tuple[Link, ...]
+    nav: tuple[Link, ...] = ()  # open in Amap / Baidu / Tencent maps
+    json_ld: str = ""  # already escaped for a <script> element
+    report_url: str | None = None
 
 
 @dataclass(frozen=True)

@@ -197,6 +197,78 @@ def test_schema_check_rejects_a_broken_workflow(tmp_path):
     assert result.returncode == 1 and "runs-on" in result.stdout + result.stderr, result.stdout
 
 
+# The rules actionlint would apply that matter here, runnable anywhere.
+CONTEXTS = {"github", "env", "steps", "runner", "needs", "job", "secrets", "inputs", "vars", "matrix", "strategy"}
+
+
+def expressions(value) -> list[str]:
+    text = yaml.safe_dump(value, allow_unicode=True) if not isinstance(value, str) else value
+    return re.findall(r"\$\{\{(.*?)\}\}", text, re.S)
+
+
+def lint(workflow: dict) -> list[str]:
+    """Unknown contexts, steps referred to before (or without) being defined,
+    env names nobody sets, needs naming no job, event names never triggered."""
+    found: list[str] = []
+    jobs = workflow["jobs"]
+    events = set(triggers(workflow))
+    top_env = set(workflow.get("env", {}))
+    for name, job in jobs.items():
+        for need in [job["needs"]] if isinstance(job.get("needs"), str) else job.get("needs", []):
+            if need not in jobs:
+                found.append(f"{name}: needs unknown job {need!r}")
+        for event in re.findall(r"github\.event_name [!=]= '([a-z_]+)'", str(job.get("if", ""))):
+            if event not in events:
+                found.append(f"{name}: if tests event {event!r}, which never triggers")
+        seen: list[str] = []
+        ids = [step.get("id") for step in job.get("steps", []) if step.get("id")]
+        job_env = top_env | set(job.get("env", {}))
+        parts = [(None, {k: v for k, v in job.items() if k != "steps"})] + [(step, step) for step in job.get("steps", [])]
+        for step, value in parts:
+            env = job_env | set((step or {}).get("env", {}))
+            for expression in expressions(value):
+                for context in re.findall(r"(?<![\w.'])([a-z_]+)(?=\.)", expression):
+                    if context not in CONTEXTS:
+                        found.append(f"{name}: unknown context {context!r} in ${{{{{expression}}}}}")
+                for ref in re.findall(r"\bsteps\.([\w-]+)\.", expression):
+                    # environment.url is read after the job; a step reads only earlier steps.
+                    allowed = ids if step is None else seen
+                    if ref not in allowed:
+                        found.append(f"{name}: steps.{ref} is not a step before this point")
+                for ref in re.findall(r"\benv\.([\w]+)", expression):
+                    if ref not in env:
+                        found.append(f"{name}: env.{ref} is never set")
+            if step is not None and step.get("id"):
+                seen.append(step["id"])
+            if step is not None:
+                for ref in re.findall(r"\$\{?([A-Z][A-Z0-9_]+)", step.get("run", "")):
+                    if ref not in env and not ref.startswith(("GITHUB_", "RUNNER_")):
+                        found.append(f"{name}: run uses ${ref}, which no env sets")
+    return found
+
+
+def test_workflow_expressions_refer_to_what_exists():
+    assert lint(load(WORKFLOW)) == []
+
+
+def test_the_expression_rules_catch_mistakes():
+    workflow = load(WORKFLOW)
+    build = steps_of(workflow, "build")
+    step_using(build, "actions/configure-pages")["id"] = "page"  # the build step still reads steps.pages
+    workflow["jobs"]["deploy"]["needs"] = "compile"
+    workflow["jobs"]["check"]["if"] = "github.event_name == 'pull_requests'"
+    [run_step] = [s for s in build if "fengchao build" in s.get("run", "")]
+    del run_step["env"]
+    assert lint(workflow) == [
+        "check: if tests event 'pull_requests', which never triggers",
+        "build: run uses $BASE_URL, which no env sets",
+        "deploy: needs unknown job 'compile'",
+    ]
+    workflow = load(WORKFLOW)
+    step_using(steps_of(workflow, "build"), "actions/configure-pages")["id"] = "page"
+    assert lint(workflow) == ["build: steps.pages is not a step before this point"]
+
+
 def test_actionlint():
     binary = shutil.which("actionlint")
     if binary is None:

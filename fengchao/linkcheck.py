@@ -183,6 +183,10 @@ class OutputLinks:
         target = classify(href, page_url(page, self.base_path), self.origin)
         if target.kind != "internal":
             return None
+        if page == "404.html" and not href.strip().startswith(("/", "#", "http:", "https:")):
+            # Hosts serve 404.html at whatever address was missing, so a
+            # relative link on it resolves differently on every 404.
+            return "error", "relative404", ""
         path = posixpath.normpath(target.path)
         if target.path.endswith("/") and not path.endswith("/"):
             path += "/"
@@ -217,6 +221,8 @@ def message(kind: str, href: str, detail: str, from_source: bool) -> str:
     if kind == "outside":
         fix = "Markdown 里的站内链接请以 / 开头写（fengchao 会加上网站路径）" if from_source else "模板里的链接请以 {{ site.base_path }} 开头"
         return f"链接 {href!r} 在网站路径 {detail} 之外，部署到子路径（如 GitHub Pages 项目页）后会打不开：{fix}"
+    if kind == "relative404":
+        return f"404 页面里的链接 {href!r} 是相对地址：404 页面会显示在任意网址下，链接必须以 / 开头（模板里用 {{{{ site.base_path }}}}）"
     if kind == "slash":
         return f"链接 {href!r} 少了结尾的 /，打开时会多一次跳转（请写成 {detail}）"
     if kind == "anchor":

@@ -146,3 +146,19 @@ def test_the_scanner_ignores_comments_and_scripts_and_reads_any_quoting():
     )
     assert page.links == (("/q?a=1&b=2", 3), ("/i.png", 4), ("/i.png", 4), ("/i@2x.png", 4))
     assert page.ids == {"top-link", "开放"}
+
+
+def test_a_relative_link_on_the_404_page_is_an_error(make_site, build):
+    # Pages hosts show 404.html at any missing address (/hub/a/b/c), where a
+    # relative "assets/site.css" would point somewhere else each time.
+    site = make_site({"news/2024/good.md": MINIMAL_ARTICLE})
+    template = site.root / "templates/404.html"
+    text = template.read_text(encoding="utf-8")
+    marker = "{% endblock %}"
+    assert marker in text
+    template.write_text(text.replace(marker, '<a href="news/">新闻</a>\n' + marker, 1), encoding="utf-8")
+    result = build(site)
+    assert result.code == 1
+    [line] = problem_lines(result.err)
+    assert line.startswith("site/404.html:"), line
+    assert "404 页面里的链接 'news/' 是相对地址" in line and "{{ site.base_path }}" in line

@@ -274,10 +274,15 @@ def check_output(pages: dict[str, PageLinks], paths: set[str], copies: dict[str,
     return sorted(set(problems))
 
 
-def check_model(files, model, records: Records, config, out_label: str) -> tuple[dict[str, PageLinks], list[Problem]]:
-    """The pipeline's entry: rendered files + the model's raw files and copies."""
+def check_model(files, model, records: Records, config, out_label: str,
+                extra_paths: frozenset = frozenset()) -> tuple[dict[str, PageLinks], list[Problem]]:
+    """The pipeline's entry: rendered files + the model's raw files and copies.
+
+    Everything the write stage will write must be known here; a stage that
+    adds output files of its own (a search index, say) runs before this or
+    passes their paths as `extra_paths`, else links to them are "missing"."""
     pages = scan_pages(files)
-    paths = {rel for rel, _ in files} | {r.path for r in model.raw} | {c.path for c in model.copies}
+    paths = {rel for rel, _ in files} | {r.path for r in model.raw} | {c.path for c in model.copies} | set(extra_paths)
     copies = {c.path: c.source for c in model.copies}
     templates = {job.path: job.template for job in model.jobs}
     problems = check_output(pages, paths, copies, base_path=config.base_path, origin=config.origin,

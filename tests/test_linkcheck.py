@@ -162,3 +162,21 @@ def test_a_relative_link_on_the_404_page_is_an_error(make_site, build):
     [line] = problem_lines(result.err)
     assert line.startswith("site/404.html:"), line
     assert "404 页面里的链接 'news/' 是相对地址" in line and "{{ site.base_path }}" in line
+
+
+def test_files_a_later_stage_writes_can_be_declared():
+    """A search index written by its own stage is linked from pages before it
+    exists in the model: declared, it is not reported as missing."""
+    from types import SimpleNamespace
+
+    from fengchao.linkcheck import check_model
+    from fengchao.model import Records
+
+    files = [("index.html", b'<script src="/hub/pagefind/pagefind-ui.js"></script><a href="/hub/">home</a>')]
+    model = SimpleNamespace(raw=(), copies=(), jobs=())
+    config = SimpleNamespace(base_path="/hub/", origin="https://example.org")
+    _, problems = check_model(files, model, Records((), (), (), ()), config, "site")
+    assert [(p.path, p.line, p.severity) for p in problems] == [("site/index.html", 1, "error")]
+    assert "/hub/pagefind/pagefind-ui.js" in problems[0].message
+    _, problems = check_model(files, model, Records((), (), (), ()), config, "site", frozenset({"pagefind/pagefind-ui.js"}))
+    assert problems == []

@@ -38,13 +38,13 @@ def check(project: Project, *, strict: bool = False, external: ExternalPolicy | 
     files, problems = render_all(prepared.model, Renderer(project.templates, project.root))
     _fail(prepared.warnings + problems, strict)
     out_label = display_path(project.out, project.root)
-    pages, link_problems = check_model(files, prepared.model, prepared.records, prepared.config, out_label)
+    pages, link_problems = check_model(files, prepared.model, prepared.records, prepared.config, out_label, root=project.root)
     warnings = prepared.warnings + link_problems
     _fail(warnings, strict)
     checked = skipped = 0
     if external is not None:
         report = check_external(pages, base_path=prepared.config.base_path, origin=prepared.config.origin,
-                                sources=page_sources(prepared.records), out_label=out_label, policy=external)
+                                sources=page_sources(prepared.records, project.root), out_label=out_label, policy=external)
         warnings += report.problems
         checked, skipped = report.checked, report.skipped
         _fail(warnings, strict)

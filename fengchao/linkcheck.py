@@ -99,31 +99,47 @@ def scan_pages(files) -> dict[str, PageLinks]:
 
 @dataclass(frozen=True)
 class Source:
-    """The content file a page's body came from, to point an editor at a line."""
+    """The content file a page came from, to point an editor at a line."""
 
-    path: str
-    line: int
+    path: str  # as shown: relative to the project
     body: str
     body_line: int
+    file: Path | None = None  # read only when a link is not in the body (front matter)
 
     def line_of(self, needles: list[str]) -> tuple[int, str] | None:
-        """(line in the file, the needle found), trying needles in order."""
-        lines = self.body.split("\n")
-        for needle in needles:
-            if not needle:
-                continue
-            for offset, text in enumerate(lines):
-                if needle in text:
-                    return self.body_line + offset, needle
+        """(line in the file, the needle found), trying needles in order:
+        the body first, then the whole file (a cover image in front matter)."""
+        found = _search(self.body.split("\n"), needles)
+        if found:
+            return self.body_line + found[0], found[1]
+        if self.file is not None:
+            try:
+                lines = self.file.read_text(encoding="utf-8-sig").split("\n")
+            except (OSError, UnicodeDecodeError):
+                return None
+            found = _search(lines, needles)
+            if found:
+                return 1 + found[0], found[1]
         return None
 
 
-def page_sources(records: Records) -> dict[str, Source]:
+def _search(lines: list[str], needles: list[str]) -> tuple[int, str] | None:
+    for needle in needles:
+        if not needle:
+            continue
+        for offset, text in enumerate(lines):
+            if needle in text:
+                return offset, needle
+    return None
+
+
+def page_sources(records: Records, root: Path | None = None) -> dict[str, Source]:
     """Output page → its content file, by the URL rules of assemble.py."""
     out: dict[str, Source] = {}
     for prefix, items in (("news/", records.articles), ("guides/", records.guides), ("", records.pages)):
         for item in items:
-            out[f"{prefix}{item.slug}/index.html"] = Source(item.where.path, item.where.line, item.body, item.body_line)
+            file = root / item.where.path if root is not None else None
+            out[f"{prefix}{item.slug}/index.html"] = Source(item.where.path, item.body, item.body_line, file)
     return out
 
 
@@ -275,7 +291,7 @@ def check_output(pages: dict[str, PageLinks], paths: set[str], copies: dict[str,
 
 
 def check_model(files, model, records: Records, config, out_label: str,
-                extra_paths: frozenset = frozenset()) -> tuple[dict[str, PageLinks], list[Problem]]:
+                extra_paths: frozenset = frozenset(), root: Path | None = None) -> tuple[dict[str, PageLinks], list[Problem]]:
     """The pipeline's entry: rendered files + the model's raw files and copies.
 
     Everything the write stage will write must be known here; a stage that
@@ -286,5 +302,5 @@ def check_model(files, model, records: Records, config, out_label: str,
     copies = {c.path: c.source for c in model.copies}
     templates = {job.path: job.template for job in model.jobs}
     problems = check_output(pages, paths, copies, base_path=config.base_path, origin=config.origin,
-                            sources=page_sources(records), templates=templates, out_label=out_label)
+                            sources=page_sources(records, root), templates=templates, out_label=out_label)
     return pages, problems

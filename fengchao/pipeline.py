@@ -120,7 +120,7 @@ def build(project: Project, *, base_url: str | None = None, drafts: bool = False
     # The output's own links and anchors, before anything is written: a
     # broken one fails the build (and the deploy) with its source line.
     start = time.perf_counter()
-    link_problems = check_model(files, model, prepared.records, prepared.config, display_path(project.out, project.root))[1]
+    link_problems = check_model(files, model, prepared.records, prepared.config, display_path(project.out, project.root), root=project.root)[1]
     _fail_on_errors(prepared.warnings + link_problems, strict)
     timings["links"] = time.perf_counter() - start
 

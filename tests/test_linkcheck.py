@@ -180,3 +180,11 @@ def test_files_a_later_stage_writes_can_be_declared():
     assert "/hub/pagefind/pagefind-ui.js" in problems[0].message
     _, problems = check_model(files, model, Records((), (), (), ()), config, "site", frozenset({"pagefind/pagefind-ui.js"}))
     assert problems == []
+
+
+def test_a_missing_cover_image_in_front_matter_names_its_line(linked_site, build):
+    linked_site.write("news/2024/a.md", "---\ntitle: 有封面的新闻\ndate: 2024-08-19\nimage: /images/cover.jpg\nimage_alt: 驿站外景\n---\n\n正文。\n")
+    result = build(linked_site)
+    assert result.code == 1
+    lines = problem_lines(result.err)
+    assert lines and all(line.startswith("content/news/2024/a.md:4: 链接 '/images/cover.jpg' 指向的 /hub/images/cover.jpg") for line in lines), lines

@@ -86,7 +86,7 @@ def check_external(pages: dict[str, PageLinks], *, base_path: str, origin: str, 
     if chosen:
         with ThreadPoolExecutor(max_workers=max(1, min(policy.concurrency, len(chosen)))) as pool:
             results = list(pool.map(lambda u: probe(u, policy.timeout), chosen))
-        for url, message in zip(chosen, results):
+        for url, message in zip(chosen, results, strict=True):
             if message is None:
                 continue
             page, href, line = found[url]

@@ -11,7 +11,9 @@ from pathlib import Path
 
 from . import __version__
 from .errors import BuildFailed, Problem, UsageError
+from .extlinks import ExternalPolicy
 from .pipeline import Project, build, prepare
+from .reporting import FORMATS, print_problems
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -28,10 +30,17 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--drafts", action="store_true", help="同时生成草稿、定时发布和已过期的文章（用于预览）")
     b.add_argument("--strict", action="store_true", help="把警告也当作错误")
     b.add_argument("--jobs", type=int, default=1, help="并行进程数（目前按顺序渲染）")
+    b.add_argument("--format", choices=FORMATS, default="text", help="问题的输出格式：text（默认）、json、github（GitHub Actions 注释）")
 
     c = sub.add_parser("check", help="检查内容，不写任何文件")
     c.add_argument("--content", type=Path)
     c.add_argument("--strict", action="store_true")
+    c.add_argument("--base-url", help="覆盖 site.yaml 中的 base_url（检查子路径部署）")
+    c.add_argument("--format", choices=FORMATS, default="text", help="text（默认）、json 或 github（GitHub Actions 注释）")
+    c.add_argument("--external", action="store_true", help="同时检查外部链接（需要联网，有超时和数量上限）")
+    c.add_argument("--external-max", type=int, default=ExternalPolicy.max_links, metavar="N", help="最多检查 N 个不同的外部网址")
+    c.add_argument("--external-timeout", type=float, default=ExternalPolicy.timeout, metavar="SEC", help="每个请求的超时秒数")
+    c.add_argument("--external-jobs", type=int, default=ExternalPolicy.concurrency, metavar="N", help="同时进行的请求数")
 
     s = sub.add_parser("serve", help="本地实时预览，保存即刷新")
     s.add_argument("--host", default="127.0.0.1")
@@ -61,9 +70,8 @@ def _project(args) -> Project:
     return Project(root, content, out)
 
 
-def _print_problems(problems: list[Problem]) -> None:
-    for problem in sorted(problems, key=lambda p: (p.path, p.line, p.message)):
-        print(problem, file=sys.stderr)
+def _print_problems(problems: list[Problem], fmt: str = "text", strict: bool = False) -> None:
+    print_problems(problems, fmt, strict)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -81,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"fengchao: {exc}", file=sys.stderr)
         return 2
     except BuildFailed as exc:
-        _print_problems(exc.problems)
+        _print_problems(exc.problems, getattr(args, "format", "text"), getattr(args, "strict", False))
         errors = sum(1 for p in exc.problems if p.severity == "error")
         warnings = len(exc.problems) - errors
         unchanged = "输出文件夹没有改动。" if args.command == "build" else ""
@@ -101,16 +109,23 @@ def _run(args) -> int:
     if args.command == "build":
         project = _project(args)
         report = build(project, base_url=args.base_url, drafts=args.drafts, strict=args.strict)
-        _print_problems(report.warnings)
+        _print_problems(report.warnings, args.format)
         seconds = sum(report.timings.values())
-        print(f"已生成 {report.pages} 个页面、共 {report.files} 个文件（{report.bytes / 1024 / 1024:.1f} MB），用时 {seconds:.2f} 秒 → {project.out}")
+        print(f"已生成 {report.pages} 个页面、共 {report.files} 个文件（{report.bytes / 1024 / 1024:.1f} MB），用时 {seconds:.2f} 秒 → {project.out}",
+              file=sys.stderr if args.format == "json" else sys.stdout)
         return 0
     if args.command == "check":
-        project = _project(args)
-        prepared = prepare(project, strict=args.strict)
-        records, warnings = prepared.records, prepared.warnings
-        _print_problems(warnings)
-        print(f"检查通过：{len(records.articles)} 篇新闻、{len(records.guides)} 篇指南、{len(records.stations)} 个站点，{len(warnings)} 个警告。")
+        from .checker import check
+
+        external = ExternalPolicy(args.external_timeout, args.external_max, args.external_jobs) if args.external else None
+        if external and (external.max_links < 1 or external.concurrency < 1 or external.timeout <= 0):
+            raise UsageError("--external-max、--external-jobs 和 --external-timeout 必须是正数")
+        report = check(_project(args), strict=args.strict, external=external, base_url=args.base_url)
+        _print_problems(report.warnings, args.format)
+        summary = f"检查通过：{report.articles} 篇新闻、{report.guides} 篇指南、{report.stations} 个站点，{report.pages} 个页面的站内链接，{len(report.warnings)} 个警告。"
+        if external:
+            summary += f"外部链接检查了 {report.external_checked} 个" + (f"，另有 {report.external_skipped} 个超出 --external-max 未检查" if report.external_skipped else "") + "。"
+        print(summary, file=sys.stderr if args.format == "json" else sys.stdout)
         return 0
     if args.command == "serve":
         from .serve import serve

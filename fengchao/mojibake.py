@@ -1,0 +1,190 @@
+"""Finding (and where possible undoing) mojibake in Chinese text.
+
+Pasted articles often went through a wrong encoding on the way: GBK bytes
+read one byte out of step, or UTF-8 read as GBK. The result is still
+"Chinese" — valid characters, just rare ones, with the odd kana or `?` in
+between — so a spell checker won't see it but a reader will. We look for the
+tell-tale signs and, where re-reading the run through GBK gives common text,
+offer the repair.
+
+"Common" means GB2312 level 1: the 3,755 hanzi of everyday modern Chinese,
+taken from Python's own codec (bytes B0A1–D7F9), so no word list is shipped.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+
+def _gb2312_rows(first: int, last: int) -> frozenset[str]:
+    chars = set()
+    for row in range(first, last + 1):
+        for cell in range(0xA1, 0xFF):
+            try:
+                chars.add(bytes((row, cell)).decode("gb2312"))
+            except UnicodeDecodeError:
+                pass  # D7FA–D7FE are unassigned
+    return frozenset(chars)
+
+
+@lru_cache(maxsize=1)
+def common_hanzi() -> frozenset[str]:
+    """GB2312 level 1: 3,755 hanzi."""
+    return _gb2312_rows(0xB0, 0xD7)
+
+
+@lru_cache(maxsize=1)
+def gb2312_hanzi() -> frozenset[str]:
+    """GB2312 levels 1 and 2: 6,763 hanzi."""
+    return common_hanzi() | _gb2312_rows(0xD8, 0xF7)
+
+
+GARBAGE = ("锟斤拷", "烫烫烫", "屯屯屯", "\ufffd")
+# Punctuation and digits that are normal in repaired text.
+_PLAIN = set("，。、；：？！“”‘’（）《》—…·0123456789")
+
+
+def is_han(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
+
+
+def is_kana(ch: str) -> bool:
+    return "\u3040" <= ch <= "\u30ff"
+
+
+def is_private(ch: str) -> bool:
+    return unicodedata.category(ch) == "Co"
+
+
+def _in_run(ch: str) -> bool:
+    """Characters a mis-decoded run is made of: hanzi, kana, full-width forms,
+    GBK symbols, and the ASCII letters a scraper folded from full width."""
+    return is_han(ch) or is_kana(ch) or "\uff01" <= ch <= "\uff5e" or ch in "±×÷¤§¨°" or is_private(ch) or (ch.isascii() and (ch.isalpha() or ch == "!"))
+
+
+@dataclass(frozen=True)
+class Garble:
+    start: int  # column (0-based) in the line
+    end: int
+    reason: str
+    repair: str | None = None
+
+    @property
+    def text_len(self) -> int:
+        return self.end - self.start
+
+
+# Sliding window for "many rare characters close together".
+WINDOW = 8
+RARE_IN_WINDOW = 3
+
+
+def _rare(ch: str) -> bool:
+    return is_han(ch) and ch not in common_hanzi()
+
+
+def _signals(line: str) -> list[tuple[int, int, str]]:
+    spans: list[tuple[int, int, str]] = []
+    for token in GARBAGE:
+        for m in re.finditer(re.escape(token), line):
+            spans.append((m.start(), m.end(), "替换字符 U+FFFD" if token == "\ufffd" else f"“{token}”"))
+    for i, ch in enumerate(line):
+        if is_private(ch):
+            spans.append((i, i + 1, "私用区字符"))
+        elif is_kana(ch) and ch not in "・ー":
+            # Kana between hanzi: Japanese text keeps kana in clusters and
+            # uses its own punctuation; mis-decoded GBK scatters single ones.
+            left = line[i - 1] if i else ""
+            right = line[i + 1] if i + 1 < len(line) else ""
+            if (is_han(left) or left.isalpha()) and (is_han(right) or right.isalpha()) and not (is_kana(left) or is_kana(right)):
+                spans.append((i, i + 1, "汉字中夹着日文假名"))
+    rare = [i for i, ch in enumerate(line) if _rare(ch)]
+    for k in range(len(rare) - RARE_IN_WINDOW + 1):
+        if rare[k + RARE_IN_WINDOW - 1] - rare[k] < WINDOW:
+            spans.append((rare[k], rare[k + RARE_IN_WINDOW - 1] + 1, "连续出现现代汉语中罕见的字"))
+    return spans
+
+
+def find_garbles(line: str) -> list[Garble]:
+    """Every suspicious run in one line, merged, each with a repair if one reads well."""
+    spans = sorted(_signals(line))
+    merged: list[list] = []
+    for start, end, reason in spans:
+        start, end = _widen(line, start, end)
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+            if reason not in merged[-1][2]:
+                merged[-1][2].append(reason)
+        else:
+            merged.append([start, end, [reason]])
+    garbles = []
+    for start, end, reasons in merged:
+        lost = start > 0 and line[start - 1] == "?"
+        repair = suggest_repair(line[start:end], lost_before=lost)
+        garbles.append(Garble(start - 1 if lost else start, end, "、".join(reasons), repair))
+    return garbles
+
+
+def _widen(line: str, start: int, end: int) -> tuple[int, int]:
+    """The whole mis-decoded run: mis-decoding swallows the punctuation
+    inside it, so the run reaches to the nearest surviving break."""
+    while start > 0 and _in_run(line[start - 1]):
+        start -= 1
+    while end < len(line) and _in_run(line[end]):
+        end += 1
+    return start, end
+
+
+def score(text: str) -> float:
+    """Share of characters that are everyday Chinese (or plain punctuation)."""
+    chars = [ch for ch in text if not ch.isspace()]
+    if not chars:
+        return 0.0
+    good = sum(1 for ch in chars if ch in common_hanzi() or ch in _PLAIN)
+    return good / len(chars)
+
+
+def _to_gbk(text: str) -> bytes:
+    out = bytearray()
+    for ch in text:
+        if "!" <= ch <= "~" and ch != "?":
+            # Scrapers fold full-width letters and ！ to ASCII; the bytes were
+            # full width. (A "?" is a byte the first mis-decoding lost.)
+            ch = chr(ord(ch) + 0xFEE0)
+        try:
+            # GB18030 rather than GBK: it maps GBK's user-defined rows to the
+            # private-use characters the mis-decoding produced.
+            out += ch.encode("gb18030")
+        except UnicodeEncodeError:
+            out += b"?"
+    return bytes(out)
+
+
+def _readable(text: str) -> str:
+    """Mark what the repair could not recover (bytes lost in the first
+    mis-decoding) with □ rather than showing a confident wrong character."""
+    return "".join(ch if ch in gb2312_hanzi() or ch in _PLAIN else "□" for ch in text).strip("□")
+
+
+def suggest_repair(run: str, lost_before: bool = False) -> str | None:
+    """The run re-read through GBK one byte out of step (or as UTF-8), if
+    that reads clearly better than what is there.
+
+    `lost_before`: the run follows a "?", i.e. a lead byte the first
+    mis-decoding could not place; it is most often A1 (the row of 。、“”).
+    """
+    data = _to_gbk(run)
+    candidates = []
+    if lost_before:
+        candidates.append((b"\xa1" + data).decode("gb18030", errors="replace").replace("\ufffd", ""))
+    for shifted in (data[1:], data):
+        for codec in ("gb18030", "utf-8"):
+            if codec == "gb18030" and shifted is data:
+                continue  # that is the text itself
+            candidates.append(shifted.decode(codec, errors="replace").replace("\ufffd", ""))
+    best = max(candidates, key=score)
+    if score(best) >= 0.7 and score(best) > score(run) + 0.15 and len(best) >= 2:
+        return _readable(best)
+    return None

@@ -12,6 +12,7 @@ from pathlib import Path
 from . import __version__
 from .errors import BuildFailed, Problem, UsageError
 from .pipeline import Project, build, prepare
+from .report import SourceLines, describe
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -53,9 +54,11 @@ def _project(args) -> Project:
     return Project(root, content, out)
 
 
-def _print_problems(problems: list[Problem]) -> None:
-    for problem in sorted(problems, key=lambda p: (p.path, p.line, p.message)):
-        print(problem, file=sys.stderr)
+def _print_problems(problems: list[Problem], root: Path | None = None) -> None:
+    # Each problem with its line quoted (report.py), so the fix needs no other window.
+    sources = SourceLines(root.resolve()) if root else None
+    for problem in sorted(problems, key=lambda p: (p.path, p.line, p.col, p.message)):
+        print(describe(problem, sources), file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -73,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"fengchao: {exc}", file=sys.stderr)
         return 2
     except BuildFailed as exc:
-        _print_problems(exc.problems)
+        _print_problems(exc.problems, args.root)
         errors = sum(1 for p in exc.problems if p.severity == "error")
         warnings = len(exc.problems) - errors
         unchanged = "输出文件夹没有改动。" if args.command == "build" else ""
@@ -93,7 +96,7 @@ def _run(args) -> int:
     if args.command == "build":
         project = _project(args)
         report = build(project, base_url=args.base_url, drafts=args.drafts, strict=args.strict)
-        _print_problems(report.warnings)
+        _print_problems(report.warnings, args.root)
         seconds = sum(report.timings.values())
         print(f"已生成 {report.pages} 个页面、共 {report.files} 个文件（{report.bytes / 1024 / 1024:.1f} MB），用时 {seconds:.2f} 秒 → {project.out}")
         return 0
@@ -101,7 +104,7 @@ def _run(args) -> int:
         project = _project(args)
         prepared = prepare(project, strict=args.strict)
         records, warnings = prepared.records, prepared.warnings
-        _print_problems(warnings)
+        _print_problems(warnings, args.root)
         print(f"检查通过：{len(records.articles)} 篇新闻、{len(records.guides)} 篇指南、{len(records.stations)} 个站点，{len(warnings)} 个警告。")
         return 0
     if args.command == "serve":

@@ -56,6 +56,8 @@ def body_lines(body: str):
 
 
 def _clip(text: str, limit: int = 24) -> str:
+    # Private-use characters print as nothing; show where they are.
+    text = "".join("□" if "\ue000" <= ch <= "\uf8ff" else ch for ch in text)
     return text if len(text) <= limit else text[:limit] + "…"
 
 
@@ -64,9 +66,9 @@ def _clip(text: str, limit: int = 24) -> str:
 def mojibake(line: str, cfg: CheckConfig) -> Hits:
     hits = []
     for g in find_garbles(line):
-        what = f"疑似乱码（{g.reason}）：“{_clip(line[g.start:g.end])}”。"
+        what = f"疑似乱码（{g.reason}）：「{_clip(line[g.start:g.end])}」。"
         if g.repair:
-            what += f"按 GBK 错位重新解读，原文可能是“{g.repair}”，请对照原稿改正"
+            what += f"按 GBK 错位重新解读，原文可能是「{g.repair}」，请对照原稿改正"
         else:
             what += "请对照原稿重新复制这一段"
         hits.append((g.start, what))
@@ -111,7 +113,7 @@ def hidden_content(line: str, cfg: CheckConfig) -> Hits:
 
 _STRAY = re.compile(
     r"</?(?:p|div|span|font|o:p|center|section)(?:\s[^>]*)?>"  # pasted page markup
-    r"|(?<![<\w])[?？]?/(?:p|div|span|font|a|b|strong|em|td|tr|li|section)>"  # a tag whose "<" was lost
+    r"|(?<![<A-Za-z0-9])[?？]?/(?:p|div|span|font|a|b|strong|em|td|tr|li|section)>"  # a tag whose "<" was lost
     r"|&(?:nbsp|ldquo|rdquo|lsquo|rsquo|mdash|hellip|middot|quot);",
     re.I,
 )
@@ -122,7 +124,7 @@ def stray_markup(line: str, cfg: CheckConfig) -> Hits:
     for m in _STRAY.finditer(line):
         if any(p.search(m.group(0)) for p, _ in _HIDDEN_STYLES):
             continue  # hidden-content reports it
-        hits.append((m.start(), f"正文中残留了网页代码“{m.group(0)}”（复制网页时带进来的），请删除"))
+        hits.append((m.start(), f"正文中残留了网页代码「{m.group(0)}」（复制网页时带进来的），请删除"))
     return hits
 
 

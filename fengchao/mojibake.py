@@ -41,6 +41,8 @@ def gb2312_hanzi() -> frozenset[str]:
     return common_hanzi() | _gb2312_rows(0xD8, 0xF7)
 
 
+# Signals that mark a whole mis-decoded run (the rest mark themselves).
+_WIDENED = ("私用区字符", "汉字中夹着日文假名", "连续出现现代汉语中罕见的字")
 GARBAGE = ("锟斤拷", "烫烫烫", "屯屯屯", "\ufffd")
 # Punctuation and digits that are normal in repaired text.
 _PLAIN = set("，。、；：？！“”‘’（）《》—…·0123456789")
@@ -112,7 +114,8 @@ def find_garbles(line: str) -> list[Garble]:
     spans = sorted(_signals(line))
     merged: list[list] = []
     for start, end, reason in spans:
-        start, end = _widen(line, start, end)
+        if reason in _WIDENED:
+            start, end = _widen(line, start, end)
         if merged and start <= merged[-1][1]:
             merged[-1][1] = max(merged[-1][1], end)
             if reason not in merged[-1][2]:
@@ -185,6 +188,11 @@ def suggest_repair(run: str, lost_before: bool = False) -> str | None:
                 continue  # that is the text itself
             candidates.append(shifted.decode(codec, errors="replace").replace("\ufffd", ""))
     best = max(candidates, key=score)
-    if score(best) >= 0.7 and score(best) > score(run) + 0.15 and len(best) >= 2:
+    # Shifting random text also lands mostly on common characters (level 1
+    # fills 40 of GBK's 94 rows), so a real repair must be all but entirely
+    # common: about one uncommon hanzi in 15 is what real Chinese has.
+    han = [ch for ch in best if is_han(ch)]
+    uncommon = sum(1 for ch in han if ch not in common_hanzi())
+    if len(han) >= 2 and uncommon <= len(han) // 15 and score(best) > score(run) + 0.2:
         return _readable(best)
     return None

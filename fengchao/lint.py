@@ -12,6 +12,7 @@ import posixpath
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -75,7 +76,14 @@ def mojibake(line: str, cfg: CheckConfig) -> Hits:
     return hits
 
 
+@lru_cache(maxsize=8)
+def _spam_pattern(words: tuple[str, ...]) -> re.Pattern:
+    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+
+
 def spam_keyword(line: str, cfg: CheckConfig) -> Hits:
+    if not _spam_pattern(cfg.spam_strong + cfg.spam_weak).search(line):
+        return []  # the usual case, in one regex scan
     for allowed in cfg.allow_words:
         line = line.replace(allowed, " " * len(allowed))
     strong = [(line.find(w), w) for w in cfg.spam_strong if w in line and w not in cfg.allow_words]
@@ -280,9 +288,10 @@ def _key_line(path: Path, key: str) -> int:
 def lint_docs(docs: list[Doc], cfg: CheckConfig, outputs: frozenset) -> list[Problem]:
     problems = []
     severity = {"error": "error", "warn": "warning"}
+    rules = [(rule, check) for rule, check in LINE_RULES.items() if cfg.level(rule) != "off"]
     for doc in docs:
         for index, line in body_lines(doc.body):
-            found = [(rule, col, msg) for rule, check in LINE_RULES.items() if cfg.level(rule) != "off" for col, msg in check(line, cfg)]
+            found = [(rule, col, msg) for rule, check in rules for col, msg in check(line, cfg)]
             found += link_hits(line, doc, cfg, outputs)
             for rule, col, message in found:
                 if cfg.level(rule) != "off":

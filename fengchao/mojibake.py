@@ -13,7 +13,6 @@ taken from Python's own codec (bytes B0A1–D7F9), so no word list is shipped.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -57,13 +56,13 @@ def is_kana(ch: str) -> bool:
 
 
 def is_private(ch: str) -> bool:
-    return unicodedata.category(ch) == "Co"
+    return "\ue000" <= ch <= "\uf8ff" or ch >= "\U000f0000"
 
 
 def _in_run(ch: str) -> bool:
     """Characters a mis-decoded run is made of: hanzi, kana, full-width forms,
     GBK symbols, and the ASCII letters a scraper folded from full width."""
-    return is_han(ch) or is_kana(ch) or "\uff01" <= ch <= "\uff5e" or ch in "±×÷¤§¨°" or is_private(ch) or (ch.isascii() and (ch.isalpha() or ch == "!"))
+    return is_han(ch) or is_kana(ch) or ("\uff01" <= ch <= "\uff5e" and ch not in "，！？：；（）") or ch in "±×÷¤§¨°" or is_private(ch) or (ch.isascii() and (ch.isalpha() or ch == "!"))
 
 
 @dataclass(frozen=True)
@@ -83,28 +82,59 @@ WINDOW = 8
 RARE_IN_WINDOW = 3
 
 
-def _rare(ch: str) -> bool:
-    return is_han(ch) and ch not in common_hanzi()
+def _ranges(chars: list[str]) -> str:
+    """A regex character class body for a sorted list of characters."""
+    out, start, prev = [], None, None
+    for ch in chars:
+        if start is not None and ord(ch) == ord(prev) + 1:
+            prev = ch
+            continue
+        if start is not None:
+            out.append(start if start == prev else f"{start}-{prev}")
+        start = prev = ch
+    if start is not None:
+        out.append(start if start == prev else f"{start}-{prev}")
+    return "".join(out)
+
+
+_PRIVATE = re.compile("[\ue000-\uf8ff\U000f0000-\U0010ffff]")
+_KANA = re.compile("[\u3040-\u30fa\u30fd-\u30ff]")  # not ・ or ー, which Chinese text borrows
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> tuple[re.Pattern, re.Pattern]:
+    """(any suspicious character at all, one rare hanzi): compiled once, so
+    a clean line costs one regex scan rather than a Python loop."""
+    common = common_hanzi()
+    rare = [chr(c) for r in ((0x3400, 0x4DBF), (0x4E00, 0x9FFF)) for c in range(r[0], r[1] + 1) if chr(c) not in common]
+    rare_class = "[" + _ranges(rare) + "]"
+    suspect = "[\ue000-\uf8ff\u3040-\u30ff\ufffd]|锟斤拷|烫烫烫|屯屯屯|" + rare_class
+    return re.compile(suspect), re.compile(rare_class)
 
 
 def _signals(line: str) -> list[tuple[int, int, str]]:
     spans: list[tuple[int, int, str]] = []
+    suspect, rare_han = _patterns()
+    if not suspect.search(line):
+        return spans
     for token in GARBAGE:
-        for m in re.finditer(re.escape(token), line):
+        for m in (re.finditer(re.escape(token), line) if token in line else ()):
             spans.append((m.start(), m.end(), "替换字符 U+FFFD" if token == "\ufffd" else f"“{token}”"))
-    for i, ch in enumerate(line):
-        if is_private(ch):
-            spans.append((i, i + 1, "私用区字符"))
-        elif is_kana(ch) and ch not in "・ー":
-            # Kana between hanzi: Japanese text keeps kana in clusters and
-            # uses its own punctuation; mis-decoded GBK scatters single ones.
-            left = line[i - 1] if i else ""
-            right = line[i + 1] if i + 1 < len(line) else ""
-            if (is_han(left) or left.isalpha()) and (is_han(right) or right.isalpha()) and not (is_kana(left) or is_kana(right)):
-                spans.append((i, i + 1, "汉字中夹着日文假名"))
-    rare = [i for i, ch in enumerate(line) if _rare(ch)]
+    for m in _PRIVATE.finditer(line):
+        spans.append((m.start(), m.end(), "私用区字符"))
+    for m in _KANA.finditer(line):
+        # Kana between hanzi: Japanese text keeps kana in clusters and
+        # uses its own punctuation; mis-decoded GBK scatters single ones.
+        i = m.start()
+        left = line[i - 1] if i else ""
+        right = line[i + 1] if i + 1 < len(line) else ""
+        if (is_han(left) or left.isalpha()) and (is_han(right) or right.isalpha()) and not (is_kana(left) or is_kana(right)):
+            spans.append((i, i + 1, "汉字中夹着日文假名"))
+    rare = [m.start() for m in rare_han.finditer(line)]
     for k in range(len(rare) - RARE_IN_WINDOW + 1):
-        if rare[k + RARE_IN_WINDOW - 1] - rare[k] < WINDOW:
+        # Distinct characters: a site's own uncommon word ("驿站" — 驿 is
+        # level 2) repeats; mis-decoding scatters different ones.
+        if rare[k + RARE_IN_WINDOW - 1] - rare[k] < WINDOW and len({line[i] for i in rare[k : k + RARE_IN_WINDOW]}) == RARE_IN_WINDOW:
             spans.append((rare[k], rare[k + RARE_IN_WINDOW - 1] + 1, "连续出现现代汉语中罕见的字"))
     return spans
 

@@ -42,6 +42,9 @@ def _parser() -> argparse.ArgumentParser:
     n = sub.add_parser("new", help="新建一篇新闻、指南或一个站点")
     n.add_argument("kind", choices=["news", "guide", "station"])
     n.add_argument("title")
+
+    i = sub.add_parser("import", help="把复制或保存下来的文章（文本或网页）转成一篇新闻草稿")
+    i.add_argument("file", type=Path, help="文本文件（.txt）或保存的网页（.html）")
     return parser
 
 
@@ -115,6 +118,16 @@ def _run(args) -> int:
         from .scaffold import new_file
 
         path = new_file(_project(args), args.kind, args.title)
+        print(path)
+        return 0
+    if args.command == "import":
+        from .importer import import_file
+
+        path, article = import_file(_project(args), args.file)
+        dropped = "、".join(f"{n} 行{why}" for why, n in article.dropped.items())
+        print(f"已导入为草稿（draft: true）。去掉了：{dropped or '无'}。", file=sys.stderr)
+        if article.garbled:
+            print(f"有 {article.garbled} 处疑似乱码，已用 <!-- 乱码？ --> 标出，请对照原稿改正（fengchao check 会列出）。", file=sys.stderr)
         print(path)
         return 0
     raise UsageError(f"未知命令 {args.command}")

@@ -12,6 +12,7 @@ from pathlib import Path
 from . import __version__
 from .errors import BuildFailed, Problem, UsageError
 from .pipeline import Project, build, prepare
+from .progress import Ticker
 from .report import SourceLines, describe
 
 
@@ -98,7 +99,8 @@ def main(argv: list[str] | None = None) -> int:
 def _run(args) -> int:
     if args.command == "build":
         project = _project(args)
-        report = build(project, base_url=args.base_url, drafts=args.drafts, strict=args.strict)
+        with Ticker(sys.stderr, "正在生成"):  # a spinner on a terminal, plain lines in CI
+            report = build(project, base_url=args.base_url, drafts=args.drafts, strict=args.strict)
         _print_problems(report.warnings, args.root)
         seconds = sum(report.timings.values())
         print(f"已生成 {report.pages} 个页面、共 {report.files} 个文件（{report.bytes / 1024 / 1024:.1f} MB），用时 {seconds:.2f} 秒 → {project.out}")

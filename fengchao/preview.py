@@ -6,9 +6,10 @@ event loop (no page is served while it builds), runs it once per changed
 watched folder, and drops a reload that comes within 3 s of the previous one.
 Editors save in bursts and expect the page to follow within a blink, so:
 
-* `DebouncedWatcher` polls the sources every 50 ms from its own thread, waits
-  until they have been quiet for 100 ms (a burst of saves is one rebuild),
-  rebuilds there, and then tells the browsers to reload.
+* `DebouncedWatcher` hears of saves from the OS (watchdog: inotify on
+  Linux), waits until the sources have been quiet for 100 ms (a burst of
+  saves is one rebuild), rebuilds in its own thread, and then tells the
+  browsers to reload.
 * `overlay_handler` wraps the static file handler: while the last rebuild
   failed, every HTML page it serves (still the last good output) carries a
   block listing the problems as `path:line: message`. The block is plain
@@ -28,7 +29,6 @@ from livereload.watcher import Watcher
 
 from .errors import Problem
 
-POLL_SECONDS = 0.05
 QUIET_SECONDS = 0.1
 OVERLAY_CSS = "_fengchao/overlay.css"
 STATUS_JSON = "_fengchao/status.json"
@@ -38,7 +38,8 @@ CSS = """\
 .fc-overlay{position:fixed;inset:0 0 auto 0;z-index:2147483647;max-height:70vh;overflow:auto;
 margin:0;padding:1rem;background:#fff4f4;color:#5c0000;border-bottom:4px solid #c00;
 font:15px/1.5 system-ui,"PingFang SC","Microsoft YaHei",sans-serif;box-shadow:0 4px 16px rgba(0,0,0,.25)}
-.fc-overlay h2{margin:0 0 .5rem;font-size:1.1rem}
+.fc-overlay summary{margin:0 0 .5rem;font-weight:bold;font-size:1.05rem;cursor:pointer}
+.fc-overlay:not([open]) summary{margin:0}
 .fc-overlay ol{margin:0;padding-left:1.5rem}
 .fc-overlay li{margin:.25rem 0;white-space:pre-wrap;word-break:break-all}
 .fc-overlay code{font:13px/1.4 ui-monospace,monospace}
@@ -72,8 +73,11 @@ def overlay_block(problems: tuple[Problem, ...], css_href: str) -> bytes:
     more = f"<p>还有 {len(problems) - MAX_SHOWN} 个问题，见终端。</p>" if len(problems) > MAX_SHOWN else ""
     return (
         f'<link rel="stylesheet" href="{html.escape(css_href)}">'
-        f'<aside class="fc-overlay" role="alert" id="fengchao-overlay"><h2>内容有错误，预览仍显示上一次成功生成的版本</h2>'
-        f"<ol>{items}</ol>{more}<p>改正并保存后，这个提示会自动消失。</p></aside>"
+        # <details open>: the editor can fold it to a thin bar to look at the
+        # page underneath, without any script.
+        f'<details open class="fc-overlay" role="alert" id="fengchao-overlay">'
+        f"<summary>内容有 {len(problems)} 个错误，预览仍显示上一次成功生成的版本（点此收起）</summary>"
+        f"<ol>{items}</ol>{more}<p>改正并保存后，这个提示会自动消失。</p></details>"
     ).encode("utf-8")
 
 
@@ -130,46 +134,59 @@ def overlay_handler(base, state: PreviewState, base_path: str):
     return OverlayHandler
 
 
-def snapshot(paths: list[Path]) -> dict[str, tuple[int, int]]:
-    """(mtime, size) of every file under `paths`: cheap enough to poll."""
-    seen: dict[str, tuple[int, int]] = {}
-    for root in paths:
-        if root.is_file():
-            st = root.stat()
-            seen[str(root)] = (st.st_mtime_ns, st.st_size)
-            continue
-        for dirpath, dirnames, filenames in os.walk(root):
-            dirnames[:] = [d for d in dirnames if not d.startswith(".")]
-            for name in filenames:
-                full = os.path.join(dirpath, name)
-                try:
-                    st = os.stat(full)
-                except OSError:
-                    continue  # deleted between listing and stat: the next poll sees it
-                seen[full] = (st.st_mtime_ns, st.st_size)
-    return seen
-
-
 class DebouncedWatcher(Watcher):
-    """A livereload Watcher that does its own polling in a thread.
+    """A livereload Watcher driven by OS file events (watchdog/inotify).
 
-    The rebuild runs after the sources have been quiet for QUIET_SECONDS;
-    then `notify()` is called on the server's event loop (livereload sends
-    the reload to the browsers from there).
+    livereload's polling is replaced: a burst of events is waited out until
+    the sources have been quiet for QUIET_SECONDS, then the rebuild runs in
+    this watcher's own thread (the server keeps serving the last good
+    output meanwhile) and `notify()` is called on the server's event loop,
+    from where livereload sends the reload to the browsers.
     """
 
     def __init__(self, notify):
         super().__init__()
         self.notify = notify
+        self._changed = threading.Event()
         self._stop = threading.Event()
 
     def start(self, callback) -> bool:
         """Called by livereload once serving starts; the paths and the
         rebuild are the ones given to `Server.watch`."""
         from tornado.ioloop import IOLoop
+        from watchdog.events import FileSystemEventHandler
+        from watchdog.observers import Observer
 
-        self.paths = [Path(p) for p in self._tasks]
+        paths = [Path(p) for p in self._tasks]
         funcs = list(dict.fromkeys(t["func"] for t in self._tasks.values() if t["func"]))
+        changed = self._changed
+
+        class Handler(FileSystemEventHandler):
+            """Folders: any change but dot-files (editor swap files).
+            A single file (site.yaml): only that file, in its folder."""
+
+            def __init__(self, only: str | None = None):
+                self.only = only
+
+            def on_any_event(self, event):
+                if event.event_type in ("opened", "closed_no_write"):
+                    return  # reads: the build itself reads every source
+                touched = [p for p in (event.src_path, getattr(event, "dest_path", "")) if p]
+                if self.only is not None:
+                    if any(os.fsdecode(p) == self.only for p in touched):
+                        changed.set()
+                elif any(not Path(os.fsdecode(p)).name.startswith(".") for p in touched):
+                    changed.set()
+
+        observer = Observer()
+        for path in paths:
+            if path.is_dir():
+                observer.schedule(Handler(), str(path), recursive=True)
+            elif path.parent.is_dir():
+                observer.schedule(Handler(str(path)), str(path.parent), recursive=False)
+        observer.daemon = True
+        observer.start()
+        self._observer = observer
         # One rebuild per burst, however many watched folders it touched.
         self.rebuild = lambda: [func() for func in funcs]
         loop = IOLoop.current()
@@ -182,20 +199,17 @@ class DebouncedWatcher(Watcher):
 
     def stop(self) -> None:
         self._stop.set()
+        self._changed.set()
 
     def _run(self, loop) -> None:
-        before = snapshot(self.paths)
-        while not self._stop.wait(POLL_SECONDS):
-            now = snapshot(self.paths)
-            if now == before:
-                continue
+        while True:
+            self._changed.wait()
+            if self._stop.is_set():
+                return
             # Wait for the burst to end: an editor's "save all", a git checkout.
-            while not self._stop.wait(QUIET_SECONDS):
-                later = snapshot(self.paths)
-                if later == now:
-                    break
-                now = later
-            before = now
+            self._changed.clear()
+            while self._changed.wait(QUIET_SECONDS):
+                self._changed.clear()
             started = time.perf_counter()
             self.rebuild()
             loop.add_callback(self.notify, time.perf_counter() - started)

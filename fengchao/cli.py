@@ -110,6 +110,14 @@ def _run(args) -> int:
         prepared = prepare(project, strict=args.strict)
         records, warnings = prepared.records, prepared.warnings
         _print_problems(warnings, args.root)
+        from .pipeline import build_time
+        from .schedule import unpublished
+
+        hidden = unpublished(records, build_time(prepared.config.tz))
+        if hidden:
+            print(f"以下 {len(hidden)} 篇现在不会公开（预览中可见）：")
+            for path, why in hidden:
+                print(f"  {path}: {why}")
         print(f"检查通过：{len(records.articles)} 篇新闻、{len(records.guides)} 篇指南、{len(records.stations)} 个站点，{len(warnings)} 个警告。")
         return 0
     if args.command == "serve":

@@ -63,3 +63,21 @@ def test_progress_in_ci_is_plain_lines_and_silent_for_quick_builds(monkeypatch):
     lines = slow.getvalue().splitlines()
     assert len(lines) >= 2 and all(line.startswith("正在生成…（已用 ") for line in lines)
     assert "\r" not in slow.getvalue() and "\033" not in slow.getvalue()
+
+
+def test_check_lists_what_is_not_public(make_site, cli, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1725163200")  # 2024-09-01 12:00 +08:00
+    site = make_site({
+        "news/a.md": MINIMAL_ARTICLE,
+        "news/draft.md": MINIMAL_ARTICLE.replace("date: 2024-08-19", "date: 2024-08-19\ndraft: true"),
+        "news/later.md": MINIMAL_ARTICLE.replace("date: 2024-08-19", "date: 2024-10-01 08:00"),
+        "news/old.md": MINIMAL_ARTICLE.replace("date: 2024-08-19", "date: 2024-08-19\nexpires: 2024-09-01"),
+        "stations/s.yaml": MINIMAL_STATION,
+    })
+    result = cli("--root", site.root, "check")
+    assert result.code == 0, result.err
+    assert "以下 3 篇现在不会公开（预览中可见）：\n" in result.out
+    assert "  content/news/draft.md: 草稿（draft: true）\n" in result.out
+    assert "  content/news/later.md: 定时发布：2024-10-01 08:00 起公开\n" in result.out
+    assert "  content/news/old.md: 已过期：2024-09-01 00:00 起不再公开\n" in result.out
+    assert "content/news/a.md" not in result.out

@@ -28,6 +28,7 @@ from .scaffold import short_slug
 _META = re.compile(r"(?:发布时间|发布日期|时间)\s*[:：]\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s+(\d{1,2}):(\d{2}))?")
 _SOURCE = re.compile(r"来源\s*[:：]\s*([^\s|｜]+)")
 _REPORTER = re.compile(r"(?:记者|通讯员|文\s*/)\s*[:：]?\s*((?:[\u4e00-\u9fff]{2,4}[\s、，,]*)+)$")
+_INLINE_REPORTER = re.compile(r"[（(](?:本报)?记者\s*((?:[\u4e00-\u9fff]{2,4}[\s、，,]*)+)[）)]")
 _EDITOR = re.compile(r"^(?:责任编辑|责编|编辑)\s*[:：]\s*(.+)$")
 _IMAGE_NAME = re.compile(r"^\S+\.(?:jpe?g|png|gif|webp|bmp)$", re.I)
 _JUNK = re.compile(r"更多\s*>>|>>|分享到|打印本页|关闭窗口|【字体|上一篇|下一篇|扫一扫")
@@ -160,6 +161,11 @@ def parse_article(lines: list[str], fallback_title: str = "", cfg: CheckConfig |
             if "更多" in line:
                 ended = True
             continue
+        if not result.paragraphs and not result.authors:
+            # "本报讯（记者 王芳）近日……": the credit opens the first paragraph.
+            credit = _INLINE_REPORTER.search(line[:30])
+            if credit:
+                result.authors += [n for n in re.split(r"[\s、，,]+", credit.group(1)) if n]
         result.paragraphs.append(_clean(line, result))
     return result
 

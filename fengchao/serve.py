@@ -16,6 +16,7 @@ from pathlib import Path
 
 from .errors import BuildFailed, Problem, UsageError
 from .pipeline import Project, build
+from .report import SourceLines, describe
 
 
 def preview_dir(project: Project) -> Path:
@@ -38,8 +39,9 @@ def serve(project: Project, host: str, port: int) -> int:
         try:
             report = build(preview, base_url=base_url, drafts=True)
         except BuildFailed as exc:
+            sources = SourceLines(project.root)  # quote each offending line, as build does
             for problem in exc.problems:
-                print(problem, file=sys.stderr)
+                print(describe(problem, sources), file=sys.stderr)
             print("构建失败，预览仍显示上一次成功的版本（页面顶部列出了错误）。", file=sys.stderr)
             state.finished(exc.problems, (time.perf_counter() - started) * 1000)
             return

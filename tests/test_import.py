@@ -73,4 +73,5 @@ def test_import_saved_gbk_html_page(make_site, cli, tmp_path):
     assert result.code == 0, result.err
     post = frontmatter.loads((site.content / "news/2024/yi-zhan-xin-zeng-yin-shui-she-bei.md").read_text(encoding="utf-8"))
     assert (post["title"], str(post["date"]), post["source"], post["editor"]) == ("驿站新增饮水设备", "2024-09-02 08:30", "大庆晚报", "张明")
+    assert post["author"] == "王芳"  # from "本报讯（记者 王芳）", which stays in the text
     assert post.content == "本报讯（记者 王芳）近日，高新区庆小驿新增饮水设备。\n\n快递员纷纷点赞。"

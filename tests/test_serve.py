@@ -92,7 +92,8 @@ async def edit_and_wait_for_reload(server: Preview, edit) -> dict:
 def test_edit_break_fix_and_template_change(preview):
     site, server = preview
     article = site.content / "news/a.md"
-    assert "正文第一段" in get(server.base + "news/a/")[1]
+    page = get(server.base + "news/a/")[1]
+    assert "正文第一段" in page and "草稿：" not in page
 
     # 1. An edit is rebuilt and the browser told to reload.
     message = asyncio.run(edit_and_wait_for_reload(server, lambda: article.write_text(MINIMAL_ARTICLE.replace("正文第一段", "修改后的正文"), encoding="utf-8")))
@@ -120,7 +121,11 @@ def test_edit_break_fix_and_template_change(preview):
     assert "改好了" in page and "fengchao-overlay" not in page
     assert server.status()["problems"] == []
 
-    # 4. A template change reaches the pages that use it.
+    # 4. A draft is shown in the preview, with the banner saying it is not public.
+    asyncio.run(edit_and_wait_for_reload(server, lambda: article.write_text(MINIMAL_ARTICLE.replace("date: 2024-08-19", "date: 2024-08-19\ndraft: true"), encoding="utf-8")))
+    assert "草稿：本文尚未公开发布，只在预览中可见。" in get(server.base + "news/a/")[1]
+
+    # 5. A template change reaches the pages that use it.
     base = site.root / "templates" / "base.html"
     text = base.read_text(encoding="utf-8")
     asyncio.run(edit_and_wait_for_reload(server, lambda: base.write_text(text.replace("</body>", "<p>模板改动标记</p></body>"), encoding="utf-8")))

@@ -186,12 +186,18 @@ def _to_gbk(text: str) -> bytes:
             # Scrapers fold full-width letters and ！ to ASCII; the bytes were
             # full width. (A "?" is a byte the first mis-decoding lost.)
             ch = chr(ord(ch) + 0xFEE0)
+        if ch == "€":
+            out += b"\x80"  # Windows' code page 936, the usual culprit
+            continue
         try:
-            # GB18030 rather than GBK: it maps GBK's user-defined rows to the
-            # private-use characters the mis-decoding produced.
-            out += ch.encode("gb18030")
+            # GBK first; GB18030 for GBK's user-defined rows, which the
+            # mis-decoding turned into private-use characters.
+            out += ch.encode("gbk")
         except UnicodeEncodeError:
-            out += b"?"
+            try:
+                out += ch.encode("gb18030")
+            except UnicodeEncodeError:
+                out += b"?"
     return bytes(out)
 
 
@@ -201,28 +207,66 @@ def _readable(text: str) -> str:
     return "".join(ch if ch in gb2312_hanzi() or ch in _PLAIN else "□" for ch in text).strip("□")
 
 
+def _gbk_shifted(run: str, lost_before: bool) -> list[str]:
+    """GBK read one byte out of step: re-read it in step."""
+    data = _to_gbk(run)
+    found = [data[1:].decode("gb18030", errors="replace")]
+    if lost_before:
+        found.insert(0, (b"\xa1" + data).decode("gb18030", errors="replace"))  # preferred on a tie
+    return [c.replace("\ufffd", "") for c in found]
+
+
+def _utf8_piece(data: bytes) -> str | None:
+    """The piece as UTF-8, allowing only a damaged sequence at either end
+    (bytes lost next to it). UTF-8's structure makes this a strong test:
+    random GBK text almost never passes."""
+    text = data.decode("utf-8", errors="replace")
+    inner = text.strip("\ufffd")
+    damaged = len(text) - len(inner)  # at most one cut sequence per end
+    return inner if "\ufffd" not in inner and damaged <= 2 else None
+
+
+def _utf8_as_gbk(run: str) -> str | None:
+    """UTF-8 read as GBK: pieces between lost bytes (� or ?) re-read as UTF-8."""
+    pieces = []
+    for part in re.split("[\ufffd?]", run):
+        if not part:
+            continue
+        text = _utf8_piece(_to_gbk(part))
+        if text is None:
+            return None
+        pieces.append(text)
+    return "□".join(pieces) if pieces else None
+
+
+def _acceptable(candidate: str, run: str, per_uncommon: int = 15) -> bool:
+    # Shifting random text also lands mostly on common characters (level 1
+    # fills 40 of GBK's 94 rows), so a shifted repair must be all but
+    # entirely common: about one uncommon hanzi in 15 is what real Chinese
+    # has. A strict UTF-8 decode is itself strong evidence, so it may keep
+    # more (this site's own 驿 is level 2).
+    han = [ch for ch in candidate if is_han(ch)]
+    uncommon = sum(1 for ch in han if ch not in common_hanzi())
+    return len(han) >= 2 and uncommon <= len(han) // per_uncommon and score(candidate) > score(run) + 0.2
+
+
 def suggest_repair(run: str, lost_before: bool = False) -> str | None:
-    """The run re-read through GBK one byte out of step (or as UTF-8), if
-    that reads clearly better than what is there.
+    """The run re-read through GBK one byte out of step, or as the UTF-8 it
+    was, if that reads clearly better than what is there.
 
     `lost_before`: the run follows a "?", i.e. a lead byte the first
     mis-decoding could not place; it is most often A1 (the row of 。、“”).
+    UTF-8 mojibake often follows real text with nothing in between, so that
+    reading is also tried from later starts (a strict decode is cheap to
+    trust); the candidate recovering the most hanzi wins.
     """
-    data = _to_gbk(run)
-    candidates = []
-    if lost_before:
-        candidates.append((b"\xa1" + data).decode("gb18030", errors="replace").replace("\ufffd", ""))
-    for shifted in (data[1:], data):
-        for codec in ("gb18030", "utf-8"):
-            if codec == "gb18030" and shifted is data:
-                continue  # that is the text itself
-            candidates.append(shifted.decode(codec, errors="replace").replace("\ufffd", ""))
-    best = max(candidates, key=score)
-    # Shifting random text also lands mostly on common characters (level 1
-    # fills 40 of GBK's 94 rows), so a real repair must be all but entirely
-    # common: about one uncommon hanzi in 15 is what real Chinese has.
-    han = [ch for ch in best if is_han(ch)]
-    uncommon = sum(1 for ch in han if ch not in common_hanzi())
-    if len(han) >= 2 and uncommon <= len(han) // 15 and score(best) > score(run) + 0.2:
-        return _readable(best)
-    return None
+    candidates = [(c, c) for c in _gbk_shifted(run, lost_before) if _acceptable(c, run)]
+    for cut in range(0, min(len(run) - 1, 12)):
+        text = _utf8_as_gbk(run[cut:])
+        if text is not None and _acceptable(text.replace("□", ""), run[cut:], per_uncommon=4):
+            candidates.append((text, run[:cut] + text))
+    if not candidates:
+        return None
+    # Most hanzi recovered by the repair itself (a kept head does not count).
+    best = max(candidates, key=lambda c: sum(1 for ch in c[0] if is_han(ch)))
+    return _readable(best[1])

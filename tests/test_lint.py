@@ -81,6 +81,12 @@ def test_mojibake_repair_from_gbk_shift(make_site, cli):
     assert "原文可能是" in message
 
 
+def test_mojibake_repair_of_utf8_read_as_gbk(make_site, cli):
+    garbled = "请到高新区顺丰快递网点".encode("utf-8").decode("gbk", errors="replace")  # 璇峰埌楂樻柊…
+    message = one(make_site, cli, f"通知：{garbled}\n", "mojibake", 5, 4)
+    assert "原文可能是「请到高新区顺丰快递网」" in message
+
+
 def test_ordinary_chinese_with_rare_names_is_not_mojibake(make_site, cli):
     body = "让胡路区马葫芦盖没了，姚晶辉和郑新英赶到现场。日本“ありがとう”活动。\n"
     result, found = check_body(make_site, cli, body)

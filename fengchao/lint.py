@@ -159,7 +159,7 @@ def personal_id(line: str, cfg: CheckConfig) -> Hits:
     if not _DIGITS.search(line):
         return []
     return [
-        (m.start(), f"正文中有身份证号码（{m.group(1)[:6]}********{m.group(1)[-4:]}），不得公开，请删除")
+        (m.start(), f"出现了身份证号码（{m.group(1)[:6]}********{m.group(1)[-4:]}），不得公开，请删除")
         for m in _ID.finditer(line) if is_resident_id(m.group(1))
     ]
 
@@ -171,7 +171,7 @@ def mobile_number(line: str, cfg: CheckConfig) -> Hits:
     if not _DIGITS.search(line):
         return []
     return [
-        (m.start(), f"正文中有手机号码（{m.group(1)}****{m.group(3)}）：个人号码不宜公开；服务电话请写进 contacts 或站点的 phone 字段")
+        (m.start(), f"出现了手机号码（{m.group(1)}****{m.group(3)}）：个人号码不宜公开；服务电话请写进 contacts 或站点的 phone 字段")
         for m in _MOBILE.finditer(line)
     ]
 
@@ -308,6 +308,54 @@ def lint_docs(docs: list[Doc], cfg: CheckConfig, outputs: frozenset) -> list[Pro
     return problems
 
 
+# Fields whose text is published as-is; contact fields (phone) are left out
+# on purpose: a service number belongs there.
+def _field_values(records):
+    for a in records.articles:
+        yield a.where, (a.title, a.summary, a.source, a.editor, a.category, a.image_alt, *a.authors, *a.tags)
+    for g in records.guides:
+        yield g.where, (g.title, g.summary, g.audience)
+    for p in records.pages:
+        yield p.where, (p.title, p.summary)
+    for st in records.stations:
+        yield st.where, (st.name, st.address, st.operator, st.notes, *(ph.alt for ph in st.photos))
+
+
+def lint_fields(records, root: Path, cfg: CheckConfig) -> list[Problem]:
+    """The text rules over front matter and station fields. The file is read
+    (to find line and column) only for a value that has a finding."""
+    rules = [(rule, check) for rule, check in LINE_RULES.items() if cfg.level(rule) != "off"]
+    severity = {"error": "error", "warn": "warning"}
+    files: dict[str, list[str]] = {}
+    problems = []
+    for where, values in _field_values(records):
+        for value in values:
+            for text in (value or "").split("\n"):
+                hits = [(rule, col, msg) for rule, check in rules for col, msg in check(text, cfg)] if text.strip() else []
+                if not hits:
+                    continue
+                if where.path not in files:
+                    try:
+                        files[where.path] = (root / where.path).read_text(encoding="utf-8").split("\n")
+                    except OSError:
+                        files[where.path] = []
+                line, offset = _locate(files[where.path], text, where.line)
+                for rule, col, message in hits:
+                    column = offset + col + 1 if offset is not None else 0
+                    problems.append(Problem(where.path, line, message, severity[cfg.level(rule)], column, rule))
+    return problems
+
+
+def _locate(lines: list[str], text: str, after: int) -> tuple[int, int | None]:
+    """(1-based line, 0-based column) of `text` in the file, from line
+    `after` on; the record's own line and no column if YAML quoting hid it."""
+    for number in range(max(after, 1), len(lines) + 1):
+        column = lines[number - 1].find(text.strip())
+        if column >= 0:
+            return number, column - (len(text) - len(text.lstrip()))
+    return after, None
+
+
 def lint_site(root: Path, config, records, model, now: datetime) -> list[Problem]:
     """Every finding of the content checker for one prepared site."""
     cfg, problems = load_check_config(root, urlsplit(config.base_url).hostname or "")
@@ -316,6 +364,7 @@ def lint_site(root: Path, config, records, model, now: datetime) -> list[Problem
     docs += [Doc(g.where.path, g.body, g.body_line, g.source_rel, f"guides/{g.slug}/index.html" in outputs) for g in records.guides]
     docs += [Doc(p.where.path, p.body, p.body_line, p.source_rel, f"{p.slug}/index.html" in outputs) for p in records.pages]
     problems += lint_docs(docs, cfg, outputs)
+    problems += lint_fields(records, root, cfg)
     level = cfg.level("stale-guide")
     if level != "off":
         for path, line, message in stale_guides(records.guides, root, cfg, now.date()):

@@ -228,3 +228,15 @@ def test_build_fails_on_error_findings_and_keeps_old_output(make_site, build):
     assert result.code == 1
     assert "content/news/a.md:7:3: spam-keyword:" in result.err
     assert site.snapshot() == before
+
+
+# --- front matter and station fields ----------------------------------------
+
+def test_title_and_station_notes_are_checked_but_not_the_phone_field(make_site, cli):
+    article = "---\ntitle: 好消息</p>\ndate: 2024-08-19\n---\n正文。\n"
+    station = MINIMAL_STATION + "  phone: '13812345678'\n  notes: |\n    站长说：有事打 13987654321。\n"
+    site = make_site({"news/a.md": article, "stations/s.yaml": station})
+    result = cli("--root", site.root, "check")
+    found = [(f[0], f[1], f[2], f[3]) for f in findings(result.err)]
+    assert found == [("content/news/a.md", 2, 11, "stray-markup"), ("content/stations/s.yaml", 9, 13, "mobile-number")], result.err
+    assert result.code == 1

@@ -116,6 +116,16 @@ def overlay_handler(base, state: PreviewState, base_path: str):
                 return
             return await super().get(path, include_body)
 
+        def write_error(self, status_code, **kwargs):
+            # No good output yet (the first build failed): a page that says
+            # why, instead of a bare 404.
+            problems, _ = state.snapshot()
+            if status_code != 404 or not problems:
+                return super().write_error(status_code, **kwargs)
+            self.set_header("Content-Type", "text/html; charset=utf-8")
+            page = b'<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>\xe9\xa2\x84\xe8\xa7\x88</title></head><body></body></html>'
+            self.finish(inject(page, overlay_block(problems, base_path + OVERLAY_CSS)))
+
         def compute_etag(self):
             # The stylesheet and the status are not files: no file hash.
             return super().compute_etag() if getattr(self, "absolute_path", None) else None

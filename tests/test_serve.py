@@ -35,7 +35,7 @@ def get(url: str) -> tuple[int, str]:
         with urllib.request.urlopen(url, timeout=10) as response:
             return response.status, response.read().decode("utf-8")
     except urllib.error.HTTPError as exc:
-        return exc.code, ""
+        return exc.code, exc.read().decode("utf-8", errors="replace")
 
 
 class Preview:
@@ -147,3 +147,19 @@ def test_a_burst_of_saves_is_one_rebuild(preview):
     time.sleep(1)  # any second rebuild would have started by now
     assert server.status()["generation"] == before + 1
     assert "第 4 次保存" in get(server.base + "news/a/")[1]
+
+
+def test_a_first_build_that_fails_shows_its_errors_instead_of_a_bare_404(make_site, tmp_path):
+    broken = MINIMAL_ARTICLE.replace("title: 测试新闻", 'title: "测试新闻')
+    site = make_site({"news/a.md": broken, "stations/s.yaml": MINIMAL_STATION})
+    server = Preview(site.root, tmp_path)
+    try:
+        code, page = get(server.base)
+        assert code == 404
+        assert 'id="fengchao-overlay"' in page and "content/news/a.md:2: YAML 语法错误" in page
+        # Fixed: the site appears and the overlay is gone.
+        asyncio.run(edit_and_wait_for_reload(server, lambda: (site.content / "news/a.md").write_text(MINIMAL_ARTICLE, encoding="utf-8")))
+        code, page = get(server.base + "news/a/")
+        assert code == 200 and "正文第一段" in page and "fengchao-overlay" not in page
+    finally:
+        server.stop()

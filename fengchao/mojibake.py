@@ -72,10 +72,6 @@ class Garble:
     reason: str
     repair: str | None = None
 
-    @property
-    def text_len(self) -> int:
-        return self.end - self.start
-
 
 # Sliding window for "many rare characters close together".
 WINDOW = 8

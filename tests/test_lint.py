@@ -240,3 +240,10 @@ def test_title_and_station_notes_are_checked_but_not_the_phone_field(make_site, 
     found = [(f[0], f[1], f[2], f[3]) for f in findings(result.err)]
     assert found == [("content/news/a.md", 2, 11, "stray-markup"), ("content/stations/s.yaml", 9, 13, "mobile-number")], result.err
     assert result.code == 1
+
+
+def test_common_hanzi_is_gb2312_level_one():
+    from fengchao.mojibake import common_hanzi, gb2312_hanzi
+
+    assert (len(common_hanzi()), len(gb2312_hanzi())) == (3755, 6763)
+    assert "快" in common_hanzi() and "驿" not in common_hanzi() and "驿" in gb2312_hanzi()

@@ -20,6 +20,7 @@ from __future__ import annotations
 import html
 import json
 import os
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -188,14 +189,26 @@ class DebouncedWatcher(Watcher):
                 elif any(not Path(os.fsdecode(p)).name.startswith(".") for p in touched):
                     changed.set()
 
-        observer = Observer()
-        for path in paths:
-            if path.is_dir():
-                observer.schedule(Handler(), str(path), recursive=True)
-            elif path.parent.is_dir():
-                observer.schedule(Handler(str(path)), str(path.parent), recursive=False)
-        observer.daemon = True
-        observer.start()
+        def observe(kind):
+            observer = kind()
+            for path in paths:
+                if path.is_dir():
+                    observer.schedule(Handler(), str(path), recursive=True)
+                elif path.parent.is_dir():
+                    observer.schedule(Handler(str(path)), str(path.parent), recursive=False)
+            observer.daemon = True
+            observer.start()
+            return observer
+
+        try:
+            observer = observe(Observer)
+        except OSError as exc:
+            # inotify can run out of watches (fs.inotify.max_user_watches);
+            # polling is slower but works everywhere.
+            from watchdog.observers.polling import PollingObserver
+
+            print(f"无法使用系统文件通知（{exc}），改为定时检查文件。", file=sys.stderr)
+            observer = observe(PollingObserver)
         self._observer = observer
         # One rebuild per burst, however many watched folders it touched.
         self.rebuild = lambda: [func() for func in funcs]

@@ -29,7 +29,8 @@ async def measure(port: int, article: Path, edits: int) -> list[float]:
     ws.write_message(json.dumps({"command": "hello", "protocols": ["http://livereload.com/protocols/official-7"]}))
     await ws.read_message()
     ws.write_message(json.dumps({"command": "info", "url": f"http://127.0.0.1:{port}/"}))
-    await asyncio.sleep(0.3)
+    ws.write_message(json.dumps({"command": "hello", "protocols": ["http://livereload.com/protocols/official-7"]}))
+    await ws.read_message()  # handled in order: we are now a reload waiter
     original = article.read_text(encoding="utf-8")
     times = []
     try:

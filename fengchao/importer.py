@@ -127,6 +127,11 @@ def parse_article(lines: list[str], fallback_title: str = "", cfg: CheckConfig |
         if m.group(4):
             result.date += f" {int(m.group(4)):02d}:{m.group(5)}"
         source = _SOURCE.search(lines[meta_at])
+        for follow in range(meta_at + 1, min(meta_at + 3, len(lines))):
+            # Some pages put 来源 on a line of its own just below the date.
+            if source is None and _SOURCE.match(lines[follow]):
+                source = _SOURCE.match(lines[follow])
+                lines[follow] = ""
         result.source = source.group(1) if source else ""
         title_at = next((i for i in range(meta_at - 1, -1, -1) if lines[i] and not _is_junk(lines[i], cfg)), None)
         result.title = lines[title_at] if title_at is not None else fallback_title

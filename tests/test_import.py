@@ -75,3 +75,13 @@ def test_import_saved_gbk_html_page(make_site, cli, tmp_path):
     assert (post["title"], str(post["date"]), post["source"], post["editor"]) == ("驿站新增饮水设备", "2024-09-02 08:30", "大庆晚报", "张明")
     assert post["author"] == "王芳"  # from "本报讯（记者 王芳）", which stays in the text
     assert post.content == "本报讯（记者 王芳）近日，高新区庆小驿新增饮水设备。\n\n快递员纷纷点赞。"
+
+
+def test_import_source_on_its_own_line(make_site, cli, tmp_path):
+    text = tmp_path / "a.txt"
+    text.write_text("首页 >> 新闻\n骑手驿站添新设备\n发布时间：2024-09-02\n来源：大庆晚报\n\n  近日，驿站新增饮水设备。\n", encoding="utf-8")
+    site = make_site()
+    assert cli("--root", site.root, "import", text).code == 0
+    post = frontmatter.loads((site.content / "news/2024/qi-shou-yi-zhan-tian-xin-she-bei.md").read_text(encoding="utf-8"))
+    assert (post["title"], str(post["date"]), post["source"]) == ("骑手驿站添新设备", "2024-09-02", "大庆晚报")
+    assert post.content == "近日，驿站新增饮水设备。"

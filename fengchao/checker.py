@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from .errors import BuildFailed, Problem, display_path
 from .extlinks import ExternalPolicy, check_external
 from .linkcheck import check_model, page_sources
-from .pipeline import Project, prepare, render_all
+from .pipeline import Project, build_time, prepare, render_all
+from .schedule import unpublished
 from .render import Renderer
 
 
@@ -25,6 +26,7 @@ class CheckReport:
     warnings: list
     external_checked: int = 0
     external_skipped: int = 0
+    unpublished: tuple = ()  # (path, why) of drafts, future and expired articles
 
 
 def _fail(problems: list[Problem], strict: bool) -> None:
@@ -49,4 +51,5 @@ def check(project: Project, *, strict: bool = False, external: ExternalPolicy | 
         checked, skipped = report.checked, report.skipped
         _fail(warnings, strict)
     records = prepared.records
-    return CheckReport(len(records.articles), len(records.guides), len(records.stations), len(pages), warnings, checked, skipped)
+    hidden = tuple(unpublished(records, build_time(prepared.config.tz)))
+    return CheckReport(len(records.articles), len(records.guides), len(records.stations), len(pages), warnings, checked, skipped, hidden)

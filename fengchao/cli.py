@@ -13,6 +13,7 @@ from . import __version__
 from .errors import BuildFailed, Problem, UsageError
 from .extlinks import ExternalPolicy
 from .pipeline import Project, build, prepare
+from .progress import Ticker
 from .reporting import FORMATS, print_problems
 
 
@@ -58,6 +59,9 @@ def _parser() -> argparse.ArgumentParser:
     n = sub.add_parser("new", help="新建一篇新闻、指南或一个站点")
     n.add_argument("kind", choices=["news", "guide", "station"])
     n.add_argument("title")
+
+    i = sub.add_parser("import", help="把复制或保存下来的文章（文本或网页）转成一篇新闻草稿")
+    i.add_argument("file", type=Path, help="文本文件（.txt）或保存的网页（.html）")
     return parser
 
 
@@ -70,8 +74,8 @@ def _project(args) -> Project:
     return Project(root, content, out)
 
 
-def _print_problems(problems: list[Problem], fmt: str = "text", strict: bool = False) -> None:
-    print_problems(problems, fmt, strict)
+def _print_problems(problems: list[Problem], fmt: str = "text", strict: bool = False, root: Path | None = None) -> None:
+    print_problems(problems, fmt, strict, root)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -89,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"fengchao: {exc}", file=sys.stderr)
         return 2
     except BuildFailed as exc:
-        _print_problems(exc.problems, getattr(args, "format", "text"), getattr(args, "strict", False))
+        _print_problems(exc.problems, getattr(args, "format", "text"), getattr(args, "strict", False), args.root)
         errors = sum(1 for p in exc.problems if p.severity == "error")
         warnings = len(exc.problems) - errors
         unchanged = "输出文件夹没有改动。" if args.command == "build" else ""
@@ -108,8 +112,9 @@ def main(argv: list[str] | None = None) -> int:
 def _run(args) -> int:
     if args.command == "build":
         project = _project(args)
-        report = build(project, base_url=args.base_url, drafts=args.drafts, strict=args.strict)
-        _print_problems(report.warnings, args.format)
+        with Ticker(sys.stderr, "正在生成"):  # a spinner on a terminal, plain lines in CI
+            report = build(project, base_url=args.base_url, drafts=args.drafts, strict=args.strict)
+        _print_problems(report.warnings, args.format, False, args.root)
         seconds = sum(report.timings.values())
         print(f"已生成 {report.pages} 个页面、共 {report.files} 个文件（{report.bytes / 1024 / 1024:.1f} MB），用时 {seconds:.2f} 秒 → {project.out}",
               file=sys.stderr if args.format == "json" else sys.stdout)
@@ -121,11 +126,16 @@ def _run(args) -> int:
         if external and (external.max_links < 1 or external.concurrency < 1 or external.timeout <= 0):
             raise UsageError("--external-max、--external-jobs 和 --external-timeout 必须是正数")
         report = check(_project(args), strict=args.strict, external=external, base_url=args.base_url)
-        _print_problems(report.warnings, args.format)
+        _print_problems(report.warnings, args.format, False, args.root)
         summary = f"检查通过：{report.articles} 篇新闻、{report.guides} 篇指南、{report.stations} 个站点，{report.pages} 个页面的站内链接，{len(report.warnings)} 个警告。"
         if external:
             summary += f"外部链接检查了 {report.external_checked} 个" + (f"，另有 {report.external_skipped} 个超出 --external-max 未检查" if report.external_skipped else "") + "。"
-        print(summary, file=sys.stderr if args.format == "json" else sys.stdout)
+        out = sys.stderr if args.format == "json" else sys.stdout
+        if report.unpublished:
+            print(f"以下 {len(report.unpublished)} 篇现在不会公开（预览中可见）：", file=out)
+            for path, why in report.unpublished:
+                print(f"  {path}: {why}", file=out)
+        print(summary, file=out)
         return 0
     if args.command == "serve":
         from .serve import serve
@@ -145,6 +155,16 @@ def _run(args) -> int:
         from .scaffold import new_file
 
         path = new_file(_project(args), args.kind, args.title)
+        print(path)
+        return 0
+    if args.command == "import":
+        from .importer import import_file
+
+        path, article = import_file(_project(args), args.file)
+        dropped = "、".join(f"{n} 行{why}" for why, n in article.dropped.items())
+        print(f"已导入为草稿（draft: true）。去掉了：{dropped or '无'}。", file=sys.stderr)
+        if article.garbled:
+            print(f"有 {article.garbled} 处疑似乱码，已用 <!-- 乱码？ --> 标出，请对照原稿改正（fengchao check 会列出）。", file=sys.stderr)
         print(path)
         return 0
     raise UsageError(f"未知命令 {args.command}")

@@ -15,11 +15,16 @@ class Problem:
     line: int
     message: str
     severity: str = "error"  # "error" or "warning"
+    col: int = 0  # 1-based character column, 0 when unknown
+    rule: str = ""  # content-checker rule id (fengchao/lint.py), "" for others
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
+        if self.line and self.col:
+            where += f":{self.col}"
         prefix = "" if self.severity == "error" else "警告："
-        return f"{where}: {prefix}{self.message}"
+        rule = f"{self.rule}: " if self.rule else ""
+        return f"{where}: {rule}{prefix}{self.message}"
 
 
 def display_path(path: Path, root: Path) -> str:

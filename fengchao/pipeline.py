@@ -15,6 +15,7 @@ from .assemble import BuildOptions, CopyFile, SiteModel, assemble
 from .config import SiteConfig, load_config
 from .errors import BuildFailed, Problem, display_path
 from .linkcheck import check_model
+from .lint import lint_site
 from .load import load_content
 from .model import Records
 from .render import Renderer
@@ -102,8 +103,13 @@ def prepare(project: Project, *, base_url: str | None = None, drafts: bool = Fal
     start = time.perf_counter()
     options = BuildOptions(now=build_time(config.tz), include_drafts=drafts)
     model, problems = assemble(records, config, options, asset_files(project.assets))
-    warnings += _fail_on_errors(problems, strict)
     timings["assemble"] = time.perf_counter() - start
+    start = time.perf_counter()
+    # The content checker (lint.py) runs on the assembled site: its link
+    # rules need every published URL. Reported with all earlier warnings.
+    problems += lint_site(project.root, config, records, model, options.now)
+    warnings = _fail_on_errors(warnings + problems, strict)
+    timings["lint"] = time.perf_counter() - start
     return Prepared(config, records, model, warnings, timings)
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 from .errors import Problem
+from .report import SourceLines, describe
 
 FORMATS = ("text", "json", "github")
 
@@ -27,20 +29,25 @@ def github_annotation(problem: Problem, strict: bool = False) -> str:
     props = [f"file={escape_property(problem.path)}"]
     if problem.line:
         props.append(f"line={problem.line}")
-    props.append("title=fengchao")
+    if problem.col:
+        props.append(f"col={problem.col}")
+    props.append(f"title={escape_property(problem.rule or 'fengchao')}")
     return f"::{level} {','.join(props)}::{escape_data(problem.message)}"
 
 
 def as_json(problems: list[Problem]) -> str:
-    items = [{"path": p.path, "line": p.line, "severity": p.severity, "message": p.message} for p in _ordered(problems)]
+    items = [
+        {"path": p.path, "line": p.line, "col": p.col, "rule": p.rule, "severity": p.severity, "message": p.message}
+        for p in _ordered(problems)
+    ]
     return json.dumps(items, ensure_ascii=False, indent=2)
 
 
 def _ordered(problems: list[Problem]) -> list[Problem]:
-    return sorted(problems, key=lambda p: (p.path, p.line, p.message))
+    return sorted(problems, key=lambda p: (p.path, p.line, p.col, p.message))
 
 
-def print_problems(problems: list[Problem], fmt: str = "text", strict: bool = False) -> None:
+def print_problems(problems: list[Problem], fmt: str = "text", strict: bool = False, root: Path | None = None) -> None:
     """Text goes to stderr (the editor's console); JSON and annotations to
     stdout, where programs and the Actions runner read them. The runner shows
     an annotation in the log without its file and line, so with `github` the
@@ -51,5 +58,7 @@ def print_problems(problems: list[Problem], fmt: str = "text", strict: bool = Fa
     if fmt == "github":
         for problem in _ordered(problems):
             print(github_annotation(problem, strict))
+    # Each problem with its line quoted (report.py), so the fix needs no other window.
+    sources = SourceLines(root.resolve()) if root else None
     for problem in _ordered(problems):
-        print(problem, file=sys.stderr)
+        print(describe(problem, sources), file=sys.stderr)

@@ -13,6 +13,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from conftest import REPO
+
 from fengchao.errors import Problem
 from fengchao.reporting import escape_data, escape_property, github_annotation
 
@@ -73,7 +75,7 @@ def test_check_json_format(broken_site, cli):
         ("content/news/2024/a.md", 8, "warning"),  # sorted by path, line, message
         ("content/news/2024/a.md", 8, "error"),
     ]
-    assert set(problems[0]) == {"path", "line", "severity", "message"}
+    assert set(problems[0]) == {"path", "line", "col", "rule", "severity", "message"}
 
 
 def test_check_json_on_a_good_site_is_an_empty_list(make_site, cli):
@@ -164,7 +166,10 @@ def external_site(make_site, server):
         f"[不接受 HEAD]({origin}/no-head)",
         f"[同一个，带锚点]({origin}/ok#part)",
     ])
-    site = make_site({"news/2024/a.md": article(body)})
+    # The test server is a site the editors trust: allow it, so the content
+    # checker's external-domain rule stays quiet and only --external speaks.
+    config = (REPO / "site.yaml").read_text(encoding="utf-8") + "\ncheck:\n  allow_domains: [127.0.0.1]\n"
+    site = make_site({"news/2024/a.md": article(body)}, config=config)
     return site, origin, requests
 
 

@@ -122,7 +122,7 @@ def test_check_finds_the_same_link_problems_without_writing(linked_site, cli):
     assert result.code == 1
     problems = json.loads(result.out)
     assert problems == [{
-        "path": "content/news/2024/a.md", "line": 6, "severity": "error",
+        "path": "content/news/2024/a.md", "line": 6, "col": 0, "rule": "", "severity": "error",
         "message": "链接 '/stations/no-such/' 指向的 /hub/stations/no-such/ 在生成的网站中不存在（会显示 404）",
     }]
     assert linked_site.snapshot() == before

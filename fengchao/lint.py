@@ -1,0 +1,372 @@
+"""The content checker: what a government-site inspection fails a site for.
+
+Each rule is one small function over one line of Markdown (code masked out)
+returning `(column, message)` pairs; the runner turns them into ordinary
+`Problem`s with a column and a rule id, at the level `site.yaml`'s `check:`
+section gives the rule (lint_config.py). `build` and `check` both run it
+after assemble, because the link rules need to know every published URL.
+"""
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from .errors import Problem
+from .lint_config import CheckConfig, load_check_config
+from .mojibake import find_garbles
+
+Hits = list[tuple[int, str]]  # (0-based column, message)
+
+
+@dataclass(frozen=True)
+class Doc:
+    path: str  # as shown to the editor
+    body: str
+    body_line: int  # file line of the body's first line
+    source_rel: str  # relative to content/
+    published: bool  # its page is in the output (link rules apply)
+
+
+# --- masking ---------------------------------------------------------------
+
+_FENCE = re.compile(r"^\s{0,3}(```|~~~)")
+_INLINE_CODE = re.compile(r"(`+)(.+?)\1")
+_COMMENT = re.compile(r"<!--.*?-->")
+
+
+def body_lines(body: str):
+    """(index, text) of each line, with code blocks, code spans and HTML
+    comments blanked to spaces so columns stay true."""
+    fence = None
+    for index, line in enumerate(body.split("\n")):
+        opened = _FENCE.match(line)
+        if fence:
+            if opened and opened.group(1) == fence:
+                fence = None
+            continue
+        if opened:
+            fence = opened.group(1)
+            continue
+        line = _INLINE_CODE.sub(lambda m: " " * len(m.group(0)), line)
+        yield index, _COMMENT.sub(lambda m: " " * len(m.group(0)), line)
+
+
+def _clip(text: str, limit: int = 24) -> str:
+    # Private-use characters print as nothing; show where they are.
+    text = "".join("□" if "\ue000" <= ch <= "\uf8ff" else ch for ch in text)
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+# --- rules over one line ---------------------------------------------------
+
+def mojibake(line: str, cfg: CheckConfig) -> Hits:
+    hits = []
+    for g in find_garbles(line):
+        what = f"疑似乱码（{g.reason}）：「{_clip(line[g.start:g.end])}」。"
+        if g.repair:
+            what += f"按 GBK 错位重新解读，原文可能是「{g.repair}」，请对照原稿改正"
+        else:
+            what += "请对照原稿重新复制这一段"
+        hits.append((g.start, what))
+    return hits
+
+
+@lru_cache(maxsize=8)
+def _spam_pattern(words: tuple[str, ...]) -> re.Pattern:
+    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+
+
+def spam_keyword(line: str, cfg: CheckConfig) -> Hits:
+    if not _spam_pattern(cfg.spam_strong + cfg.spam_weak).search(line):
+        return []  # the usual case, in one regex scan
+    for allowed in cfg.allow_words:
+        line = line.replace(allowed, " " * len(allowed))
+    strong = [(line.find(w), w) for w in cfg.spam_strong if w in line and w not in cfg.allow_words]
+    weak = [(line.find(w), w) for w in cfg.spam_weak if w in line and w not in cfg.allow_words]
+    if not strong and len(weak) < 2:
+        return []
+    found = sorted(strong + weak)
+    words = "、".join(w for _, w in found)
+    return [(found[0][0], f"疑似被植入的色情/赌博推广文字（{words}），请删除；如确属正文，把词加入 site.yaml 的 check.allow_words")]
+
+
+_STYLE = re.compile(r"""style\s*=\s*(["'])(.*?)\1""", re.I)
+_HIDDEN_STYLES = (
+    (re.compile(r"display\s*:\s*none", re.I), "display:none"),
+    (re.compile(r"visibility\s*:\s*hidden", re.I), "visibility:hidden"),
+    (re.compile(r"font-size\s*:\s*0*(?:\.0+)?(?:px|pt|em|rem|%)?\s*(?:;|!|$)", re.I), "font-size:0"),
+    (re.compile(r"(?:left|top|margin-left|margin-top|text-indent)\s*:\s*-\d{3,}", re.I), "移到屏幕之外"),
+    (re.compile(r"opacity\s*:\s*0*(?:\.0+)?\s*(?:;|!|$)", re.I), "opacity:0"),
+)
+_HIDDEN_ATTR = re.compile(r"<[a-z][a-z0-9]*\b[^>]*\shidden(?=[\s/>=])", re.I)
+
+
+def hidden_content(line: str, cfg: CheckConfig) -> Hits:
+    hits = []
+    for m in _STYLE.finditer(line):
+        for pattern, label in _HIDDEN_STYLES:
+            if pattern.search(m.group(2)):
+                start = line.rfind("<", 0, m.start()) if "<" in line[: m.start()] else m.start()
+                hits.append((start, f"隐藏的文字或链接（{label}）：读者看不见、搜索引擎却能读到，常被用来植入暗链，请删除"))
+                break
+    for m in _HIDDEN_ATTR.finditer(line):
+        hits.append((m.start(), "隐藏的文字或链接（hidden 属性）：读者看不见、搜索引擎却能读到，常被用来植入暗链，请删除"))
+    return hits
+
+
+_STRAY = re.compile(
+    r"</?(?:p|div|span|font|o:p|center|section)(?:\s[^>]*)?>"  # pasted page markup
+    r"|(?<![<A-Za-z0-9])[?？]?/(?:p|div|span|font|a|b|strong|em|td|tr|li|section)>"  # a tag whose "<" was lost
+    r"|&(?:nbsp|ldquo|rdquo|lsquo|rsquo|mdash|hellip|middot|quot);",
+    re.I,
+)
+
+
+def stray_markup(line: str, cfg: CheckConfig) -> Hits:
+    hits = []
+    for m in _STRAY.finditer(line):
+        if any(p.search(m.group(0)) for p, _ in _HIDDEN_STYLES):
+            continue  # hidden-content reports it
+        hits.append((m.start(), f"正文中残留了网页代码「{m.group(0)}」（复制网页时带进来的），请删除"))
+    return hits
+
+
+_ID = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx])(?![0-9A-Za-z])")
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+
+
+def is_resident_id(number: str) -> bool:
+    """GB 11643: ISO 7064 MOD 11-2 check digit and a plausible birth date."""
+    total = sum(int(d) * w for d, w in zip(number[:17], _ID_WEIGHTS))
+    if "10X98765432"[total % 11] != number[17].upper():
+        return False
+    try:
+        born = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
+        return False
+    return 1900 <= born.year <= 2100
+
+
+_DIGITS = re.compile(r"\d{11}|\d{3}[- ]\d{4}")
+
+
+def personal_id(line: str, cfg: CheckConfig) -> Hits:
+    if not _DIGITS.search(line):
+        return []
+    return [
+        (m.start(), f"出现了身份证号码（{m.group(1)[:6]}********{m.group(1)[-4:]}），不得公开，请删除")
+        for m in _ID.finditer(line) if is_resident_id(m.group(1))
+    ]
+
+
+_MOBILE = re.compile(r"(?<![\d.])(1[3-9]\d)[- ]?(\d{4})[- ]?(\d{4})(?![\d.])")
+
+
+def mobile_number(line: str, cfg: CheckConfig) -> Hits:
+    if not _DIGITS.search(line):
+        return []
+    return [
+        (m.start(), f"出现了手机号码（{m.group(1)}****{m.group(3)}）：个人号码不宜公开；服务电话请写进 contacts 或站点的 phone 字段")
+        for m in _MOBILE.finditer(line)
+    ]
+
+
+LINE_RULES = {
+    "mojibake": mojibake,
+    "spam-keyword": spam_keyword,
+    "hidden-content": hidden_content,
+    "stray-markup": stray_markup,
+    "personal-id": personal_id,
+    "mobile-number": mobile_number,
+}
+
+# --- links and images ------------------------------------------------------
+
+_MD_LINK = re.compile(r"(!?)\[([^\]]*)\]\(\s*<?([^)\s>]*)>?(?:\s+[\"'][^\"']*[\"'])?\s*\)")
+_REF_DEF = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)")
+_HTML_REF = re.compile(r"<(a|img)\b([^>]*)>", re.I)
+_ATTR = re.compile(r"""\b(href|src|alt)\s*=\s*(["'])(.*?)\2""", re.I)
+_BARE_URL = re.compile(r"https?://[^\s<>\"'()（）\]，。；]+")
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+
+
+@dataclass(frozen=True)
+class Ref:
+    col: int
+    target: str
+    image: bool
+    alt: str | None  # None: not an image
+
+
+def refs(line: str) -> list[Ref]:
+    if "](" not in line and "]:" not in line and "<" not in line and "//" not in line:
+        return []  # most lines: no link, no image, no URL
+    found: list[Ref] = []
+    spans: list[tuple[int, int]] = []
+    for m in _MD_LINK.finditer(line):
+        image = m.group(1) == "!"
+        found.append(Ref(m.start(), m.group(3), image, m.group(2) if image else None))
+        spans.append(m.span())
+    m = _REF_DEF.match(line)
+    if m:
+        found.append(Ref(m.start(1), m.group(1), False, None))
+        spans.append(m.span())
+    for m in _HTML_REF.finditer(line):
+        attrs = {a.group(1).lower(): a.group(3) for a in _ATTR.finditer(m.group(2))}
+        image = m.group(1).lower() == "img"
+        target = attrs.get("src" if image else "href")
+        if target is not None:
+            found.append(Ref(m.start(), target, image, attrs.get("alt", "") if image else None))
+        spans.append(m.span())
+    for m in _BARE_URL.finditer(line):
+        if not any(a <= m.start() < b for a, b in spans):
+            found.append(Ref(m.start(), m.group(0), False, None))
+    return sorted(found, key=lambda r: r.col)
+
+
+def link_hits(line: str, doc: Doc, cfg: CheckConfig, outputs: frozenset) -> list[tuple[str, int, str]]:
+    hits = []
+    for ref in refs(line):
+        if ref.image and not (ref.alt or "").strip():
+            hits.append(("image-alt", ref.col, "图片没有替代文字：写成 ![图片内容的说明](…)，看不见图片的读者（读屏软件）才知道这里是什么"))
+        target = ref.target.strip()
+        parts = urlsplit(target)
+        if parts.scheme in ("http", "https") or target.startswith("//"):
+            host = (parts.hostname or "").lower()
+            if not any(host == d or host.endswith("." + d) for d in cfg.allow_domains):
+                hits.append(("external-link", ref.col, f"外部链接指向 {host}，不在允许的网站名单中；确认可靠后把它加入 site.yaml 的 check.allow_domains"))
+            continue
+        if not doc.published or not target or target.startswith("#") or _SCHEME.match(target):
+            continue
+        path = unquote(parts.path)
+        if path.startswith("/"):
+            rel = path.lstrip("/")
+        elif path.endswith(".md") or posixpath.splitext(path)[1]:
+            continue  # content-file links: markup.py already reports these
+        else:
+            rel = posixpath.normpath(posixpath.join(posixpath.dirname(doc.source_rel), path))
+            rel = "" if rel == "." else rel + ("/" if path.endswith("/") else "")
+        if not _exists(rel, outputs):
+            if ref.image:
+                hits.append(("missing-image", ref.col, f"图片 {target!r} 不存在：请检查文件名，图片应放在 content/ 下对应的位置"))
+            else:
+                hits.append(("broken-link", ref.col, f"链接 {target!r} 指向的页面不存在（或是草稿、尚未发布）"))
+    return hits
+
+
+def _exists(rel: str, outputs: frozenset) -> bool:
+    if rel in ("", "/"):
+        return "index.html" in outputs
+    return rel in outputs or rel.rstrip("/") + "/index.html" in outputs
+
+
+# --- staleness -------------------------------------------------------------
+
+def stale_guides(guides, root: Path, cfg: CheckConfig, today: date) -> list[tuple[str, int, str]]:
+    found = []
+    for guide in guides:
+        if guide.reviewed is None:
+            continue
+        age = (today - guide.reviewed).days
+        if age > cfg.stale_days:
+            line = _key_line(root / guide.where.path, "reviewed") or guide.where.line
+            found.append((guide.where.path, line, f"这篇指南上次核对是 {guide.reviewed.isoformat()}，已过去 {age} 天（上限 {cfg.stale_days} 天）：请核对内容是否仍然有效，再把 reviewed 改为核对当天的日期"))
+    return found
+
+
+def _key_line(path: Path, key: str) -> int:
+    try:
+        lines = path.read_text(encoding="utf-8").split("\n")
+    except OSError:
+        return 0
+    for number, text in enumerate(lines[1:], 2):
+        if text.strip() in ("---", "..."):
+            break
+        if text.startswith(key + ":"):
+            return number
+    return 0
+
+
+# --- runner ----------------------------------------------------------------
+
+def lint_docs(docs: list[Doc], cfg: CheckConfig, outputs: frozenset) -> list[Problem]:
+    problems = []
+    severity = {"error": "error", "warn": "warning"}
+    rules = [(rule, check) for rule, check in LINE_RULES.items() if cfg.level(rule) != "off"]
+    for doc in docs:
+        for index, line in body_lines(doc.body):
+            found = [(rule, col, msg) for rule, check in rules for col, msg in check(line, cfg)]
+            found += link_hits(line, doc, cfg, outputs)
+            for rule, col, message in found:
+                if cfg.level(rule) != "off":
+                    problems.append(Problem(doc.path, doc.body_line + index, message, severity[cfg.level(rule)], col + 1, rule))
+    return problems
+
+
+# Fields whose text is published as-is; contact fields (phone) are left out
+# on purpose: a service number belongs there.
+def _field_values(records):
+    for a in records.articles:
+        yield a.where, (a.title, a.summary, a.source, a.editor, a.category, a.image_alt, *a.authors, *a.tags)
+    for g in records.guides:
+        yield g.where, (g.title, g.summary, g.audience)
+    for p in records.pages:
+        yield p.where, (p.title, p.summary)
+    for st in records.stations:
+        yield st.where, (st.name, st.address, st.operator, st.notes, *(ph.alt for ph in st.photos))
+
+
+def lint_fields(records, root: Path, cfg: CheckConfig) -> list[Problem]:
+    """The text rules over front matter and station fields. The file is read
+    (to find line and column) only for a value that has a finding."""
+    rules = [(rule, check) for rule, check in LINE_RULES.items() if cfg.level(rule) != "off"]
+    severity = {"error": "error", "warn": "warning"}
+    files: dict[str, list[str]] = {}
+    problems = []
+    for where, values in _field_values(records):
+        for value in values:
+            for text in (value or "").split("\n"):
+                hits = [(rule, col, msg) for rule, check in rules for col, msg in check(text, cfg)] if text.strip() else []
+                if not hits:
+                    continue
+                if where.path not in files:
+                    try:
+                        files[where.path] = (root / where.path).read_text(encoding="utf-8").split("\n")
+                    except OSError:
+                        files[where.path] = []
+                line, offset = _locate(files[where.path], text, where.line)
+                for rule, col, message in hits:
+                    column = offset + col + 1 if offset is not None else 0
+                    problems.append(Problem(where.path, line, message, severity[cfg.level(rule)], column, rule))
+    return problems
+
+
+def _locate(lines: list[str], text: str, after: int) -> tuple[int, int | None]:
+    """(1-based line, 0-based column) of `text` in the file, from line
+    `after` on; the record's own line and no column if YAML quoting hid it."""
+    for number in range(max(after, 1), len(lines) + 1):
+        column = lines[number - 1].find(text.strip())
+        if column >= 0:
+            return number, column - (len(text) - len(text.lstrip()))
+    return after, None
+
+
+def lint_site(root: Path, config, records, model, now: datetime) -> list[Problem]:
+    """Every finding of the content checker for one prepared site."""
+    cfg, problems = load_check_config(root, urlsplit(config.base_url).hostname or "")
+    outputs = frozenset(j.path for j in model.jobs) | frozenset(r.path for r in model.raw) | frozenset(c.path for c in model.copies)
+    docs = [Doc(a.where.path, a.body, a.body_line, a.source_rel, f"news/{a.slug}/index.html" in outputs) for a in records.articles]
+    docs += [Doc(g.where.path, g.body, g.body_line, g.source_rel, f"guides/{g.slug}/index.html" in outputs) for g in records.guides]
+    docs += [Doc(p.where.path, p.body, p.body_line, p.source_rel, f"{p.slug}/index.html" in outputs) for p in records.pages]
+    problems += lint_docs(docs, cfg, outputs)
+    problems += lint_fields(records, root, cfg)
+    level = cfg.level("stale-guide")
+    if level != "off":
+        for path, line, message in stale_guides(records.guides, root, cfg, now.date()):
+            problems.append(Problem(path, line, message, "error" if level == "error" else "warning", 1, "stale-guide"))
+    return problems

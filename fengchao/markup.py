@@ -17,6 +17,7 @@ from markdown.extensions.toc import TocExtension
 from markdown.treeprocessors import Treeprocessor
 
 from .errors import Problem
+from .sanitize import clean, dropped
 from .text import heading_anchor
 
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
@@ -87,8 +88,11 @@ class _Links(Treeprocessor):
 class MarkdownRenderer:
     """One reusable Python-Markdown converter (building one costs ~1 ms)."""
 
-    def __init__(self, links: LinkMap):
+    def __init__(self, links: LinkMap, trusted: frozenset = frozenset()):
         self.links = links
+        # Content-relative paths of files whose front matter says
+        # `trusted_html: true`: their raw HTML is published as written.
+        self.trusted = trusted
         self.source_rel = ""
         self._problems: list[Problem] = []
         self._body = ""
@@ -100,6 +104,9 @@ class MarkdownRenderer:
                 "sane_lists",
                 TocExtension(slugify=lambda value, sep: heading_anchor(value, sep), toc_depth="2-4"),
             ],
+            # Table alignment as `align`, not `style=`: the site's CSP has no
+            # 'unsafe-inline' for styles.
+            extension_configs={"extra": {"tables": {"use_align_attribute": True}}},
             output_format="html",
         )
         self._md.treeprocessors.register(_Links(self._md, self), "fengchao_links", 1)
@@ -112,10 +119,29 @@ class MarkdownRenderer:
                 break
         self._problems.append(Problem(self._shown, line, message))
 
+    def _warn_dropped(self, removed: list[str]) -> None:
+        lower = self._body.lower()
+        first = removed[0].split("=")[0].split(":")[0].rstrip(">").lower()
+        index = lower.find(first)
+        line = self._body_line + (lower.count("\n", 0, index) if index >= 0 else 0)
+        self._problems.append(Problem(
+            self._shown, line,
+            f"已删除不安全或不支持的 HTML：{'、'.join(removed[:5])}{' 等' if len(removed) > 5 else ''}。"
+            "如确需原样发布，请由管理员在前置信息中设置 trusted_html: true",
+            "warning",
+        ))
+
     def render(self, body: str, source_rel: str, shown: str, body_line: int) -> tuple[Rendered, list[Problem]]:
         self.source_rel, self._shown, self._body, self._body_line = source_rel, shown, body, body_line
         self._problems = []
         html = self._md.reset().convert(body)
+        if source_rel not in self.trusted:
+            # Always clean: the finder only names what was removed, for the
+            # editor; it is not what keeps readers safe.
+            removed = dropped(html)
+            html = clean(html)
+            if removed:
+                self._warn_dropped(removed)
         headings = tuple(_flatten(getattr(self._md, "toc_tokens", [])))
         return Rendered(html, headings), self._problems
 

@@ -20,6 +20,8 @@ from .text import SLUG_RE
 
 # Slugs under news/ that would collide with the list pages.
 RESERVED_NEWS_SLUGS = {"page", "archive"}
+# Reported on every build and check, so an opt-out of the sanitizer is never silent.
+TRUSTED_HTML_WARNING = "trusted_html: true：本文件中的 HTML 不经安全过滤、原样发布（脚本和内联样式仍会被浏览器的安全策略拦截）。请确认内容来源可信"
 _DATE_ONLY = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
 _DATE_TIME = re.compile(r"^(\d{4}-\d{1,2}-\d{1,2})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?$")
 
@@ -217,8 +219,12 @@ def validate(content: LoadedContent, config: SiteConfig) -> tuple[Records, list[
     problems: list[Problem] = []
     articles, guides, pages = [], [], []
     guide_station_lines: list[tuple[Guide, int, str]] = []
+    trusted: set[str] = set()
     for doc in content.docs:
         f = Fields(doc.meta, doc.shown, config.tz, problems)
+        if "trusted_html" in doc.meta and f.flag("trusted_html"):
+            trusted.add(doc.rel)
+            problems.append(Problem(doc.shown, doc.meta.line_of("trusted_html"), TRUSTED_HTML_WARNING, "warning"))
         if doc.kind == "news":
             record = _article(doc, f)
             if record:
@@ -247,4 +253,4 @@ def validate(content: LoadedContent, config: SiteConfig) -> tuple[Records, list[
     articles.sort(key=lambda a: (a.date, a.slug), reverse=True)
     guides.sort(key=lambda g: (g.topic, g.order, g.slug))
     pages.sort(key=lambda p: p.slug)
-    return Records(tuple(articles), tuple(guides), tuple(pages), stations, content.static), problems
+    return Records(tuple(articles), tuple(guides), tuple(pages), stations, content.static, frozenset(trusted)), problems

@@ -18,6 +18,12 @@ from .errors import Problem, display_path
 # Limits that keep a hostile or broken file from hanging the build.
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_YAML_ALIASES = 100
+# Nesting depth of lists/maps: real front matter uses 3; PyYAML's composer
+# recurses per level, so without a limit a hostile file hits RecursionError.
+MAX_YAML_DEPTH = 32
+# Values after expanding every alias (a "billion laughs" file stays under
+# the alias limit and expands to 9^9 values).
+MAX_YAML_VALUES = 100_000
 
 SECTIONS = {"news": "news", "guides": "guide", "pages": "page"}
 
@@ -41,6 +47,10 @@ class _DuplicateKey(yaml.MarkedYAMLError):
     pass
 
 
+class _Limit(yaml.MarkedYAMLError):
+    """A file over one of the limits above: its message is shown as is."""
+
+
 class _Loader(yaml.SafeLoader):
     """SafeLoader that records lines, keeps dates as text and bounds aliases.
 
@@ -52,14 +62,42 @@ class _Loader(yaml.SafeLoader):
         super().__init__(stream)
         self.first_line = first_line
         self.alias_count = 0
+        self.depth = 0
+
+    def get_single_data(self):
+        node = self.get_single_node()
+        if node is None:
+            return None
+        memo: dict = {}
+        if _expanded_size(node, memo) > MAX_YAML_VALUES:
+            # Point at the first top-level key whose value is too big.
+            mark = node.start_mark
+            if isinstance(node, yaml.MappingNode):
+                mark = next((k.start_mark for k, v in node.value if memo[id(v)] > MAX_YAML_VALUES), mark)
+            raise _Limit(
+                problem=f"YAML 别名（&/*）展开后超过 {MAX_YAML_VALUES} 个值的上限，已停止解析。请直接写出内容，不要层层引用",
+                problem_mark=mark,
+            )
+        return self.construct_document(node)
 
     def compose_node(self, parent, index):
+        if self.check_event(yaml.SequenceStartEvent, yaml.MappingStartEvent):
+            self.depth += 1
+            try:
+                if self.depth > MAX_YAML_DEPTH:
+                    raise _Limit(
+                        problem=f"YAML 嵌套超过 {MAX_YAML_DEPTH} 层的上限，已停止解析。前置信息和站点文件用不到这么多层，请检查缩进",
+                        problem_mark=self.peek_event().start_mark,
+                    )
+                return super().compose_node(parent, index)
+            finally:
+                self.depth -= 1
         if self.check_event(yaml.AliasEvent):
             self.alias_count += 1
             if self.alias_count > MAX_YAML_ALIASES:
                 mark = self.peek_event().start_mark
-                raise yaml.MarkedYAMLError(
-                    problem=f"YAML 别名（*引用）超过 {MAX_YAML_ALIASES} 个，已停止解析", problem_mark=mark
+                raise _Limit(
+                    problem=f"YAML 别名（*引用）超过 {MAX_YAML_ALIASES} 个的上限，已停止解析", problem_mark=mark
                 )
         return super().compose_node(parent, index)
 
@@ -78,6 +116,20 @@ class _Loader(yaml.SafeLoader):
         return LineMap(pairs, line=node.start_mark.line + self.first_line, key_lines=key_lines)
 
 
+def _expanded_size(node, memo: dict) -> int:
+    """How many values the node becomes once every alias is copied in."""
+    key = id(node)
+    if key not in memo:
+        memo[key] = 0  # a recursive alias counts once, not forever
+        if isinstance(node, yaml.SequenceNode):
+            memo[key] = 1 + sum(_expanded_size(child, memo) for child in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            memo[key] = 1 + sum(_expanded_size(k, memo) + _expanded_size(v, memo) for k, v in node.value)
+        else:
+            memo[key] = 1
+    return memo[key]
+
+
 _Loader.yaml_implicit_resolvers = {
     ch: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for ch, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
@@ -90,7 +142,7 @@ def parse_yaml(text: str, shown: str, first_line: int):
     loader = _Loader(text, first_line)
     try:
         return loader.get_single_data(), []
-    except _DuplicateKey as exc:
+    except (_DuplicateKey, _Limit) as exc:
         return None, [Problem(shown, exc.problem_mark.line + first_line, str(exc.problem))]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -109,7 +161,7 @@ def parse_yaml(text: str, shown: str, first_line: int):
     except yaml.YAMLError as exc:
         return None, [Problem(shown, first_line, f"YAML 语法错误：{exc}")]
     except RecursionError:
-        return None, [Problem(shown, first_line, "YAML 嵌套层数过深，已停止解析")]
+        return None, [Problem(shown, first_line, f"YAML 嵌套层数过深（上限 {MAX_YAML_DEPTH} 层），已停止解析")]
     finally:
         loader.dispose()
 

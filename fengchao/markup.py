@@ -7,8 +7,11 @@ that does not exist is a problem with its line, not a 404 found later.
 """
 from __future__ import annotations
 
+import contextlib
 import posixpath
 import re
+import signal
+import threading
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
@@ -21,6 +24,36 @@ from .sanitize import clean, dropped
 from .text import heading_anchor
 
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+
+# Python-Markdown's inline patterns are quadratic on some inputs (20,000
+# unclosed `[` take a minute); a body that takes this long is hostile or
+# broken, and the build says so instead of hanging. A 10 MB article of real
+# text renders in under a second.
+MAX_RENDER_SECONDS = 20.0
+
+
+class _RenderTimeout(Exception):
+    pass
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float):
+    """Interrupt the block after `seconds` (main thread on Unix only)."""
+    usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    if not usable:
+        yield
+        return
+
+    def expire(signum, frame):
+        raise _RenderTimeout
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 @dataclass(frozen=True)
@@ -126,7 +159,7 @@ class MarkdownRenderer:
         line = self._body_line + (lower.count("\n", 0, index) if index >= 0 else 0)
         self._problems.append(Problem(
             self._shown, line,
-            f"已删除不安全或不支持的 HTML：{'、'.join(removed[:5])}{' 等' if len(removed) > 5 else ''}。"
+            f"已删除不安全或不支持的 HTML：{'、'.join(removed[:10])}{' 等' if len(removed) > 10 else ''}。"
             "如确需原样发布，请由管理员在前置信息中设置 trusted_html: true",
             "warning",
         ))
@@ -134,7 +167,18 @@ class MarkdownRenderer:
     def render(self, body: str, source_rel: str, shown: str, body_line: int) -> tuple[Rendered, list[Problem]]:
         self.source_rel, self._shown, self._body, self._body_line = source_rel, shown, body, body_line
         self._problems = []
-        html = self._md.reset().convert(body)
+        try:
+            with _time_limit(MAX_RENDER_SECONDS):
+                html = self._md.reset().convert(body)
+        except RecursionError:
+            self._problems.append(Problem(shown, body_line, "Markdown 嵌套过深（列表或引用套了太多层），无法生成。请减少缩进层数"))
+            return Rendered("", ()), self._problems
+        except _RenderTimeout:
+            self._problems.append(Problem(
+                shown, body_line,
+                f"正文生成超过 {MAX_RENDER_SECONDS:g} 秒的上限，已停止。常见原因是大量没有配对的 [ ] 或 ( )，请检查正文",
+            ))
+            return Rendered("", ()), self._problems
         if source_rel not in self.trusted:
             # Always clean: the finder only names what was removed, for the
             # editor; it is not what keeps readers safe.

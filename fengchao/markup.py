@@ -25,6 +25,12 @@ from .text import heading_anchor
 
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 
+# Markdown that can produce something the sanitizer removes: raw HTML or an
+# autolink (`<`), attribute lists (`{`), a link or image with a scheme. Plain
+# Markdown without these makes only allowed tags, so the (slower) finder that
+# names removals for the editor is skipped for it.
+_MAY_HOLD_UNSAFE = re.compile(r"[<{]|\]\(\s*<?[a-zA-Z][a-zA-Z0-9+.-]*:|^\s*\[[^\]]+\]:", re.M)
+
 # Python-Markdown's inline patterns are quadratic on some inputs (20,000
 # unclosed `[` take a minute); a body that takes this long is hostile or
 # broken, and the build says so instead of hanging. A 10 MB article of real
@@ -182,7 +188,7 @@ class MarkdownRenderer:
         if source_rel not in self.trusted:
             # Always clean: the finder only names what was removed, for the
             # editor; it is not what keeps readers safe.
-            removed = dropped(html)
+            removed = dropped(html) if _MAY_HOLD_UNSAFE.search(body) else []
             html = clean(html)
             if removed:
                 self._warn_dropped(removed)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import os
+import re
 import shutil
 from pathlib import Path, PurePosixPath
 
@@ -50,7 +51,9 @@ def recover(out: Path) -> None:
         olds[-1].rename(out)
         olds = olds[:-1]
     for leftover in [*olds, *parent.glob(f".{name}.tmp-*")]:
-        if (leftover / MARKER).is_file() or leftover.name.startswith(f".{name}.tmp-"):
+        # Only our own names (`.site.old-PID`, `.site.tmp-PID`); a kill while
+        # removing an old copy may already have removed its marker file.
+        if re.fullmatch(rf"\.{re.escape(name)}\.(old|tmp)-\d+", leftover.name) and leftover.is_dir():
             shutil.rmtree(leftover, ignore_errors=True)
 
 

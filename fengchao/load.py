@@ -70,13 +70,9 @@ class _Loader(yaml.SafeLoader):
             return None
         memo: dict = {}
         if _expanded_size(node, memo) > MAX_YAML_VALUES:
-            # Point at the first top-level key whose value is too big.
-            mark = node.start_mark
-            if isinstance(node, yaml.MappingNode):
-                mark = next((k.start_mark for k, v in node.value if memo[id(v)] > MAX_YAML_VALUES), mark)
             raise _Limit(
                 problem=f"YAML 别名（&/*）展开后超过 {MAX_YAML_VALUES} 个值的上限，已停止解析。请直接写出内容，不要层层引用",
-                problem_mark=mark,
+                problem_mark=_oversize_mark(node, memo),
             )
         return self.construct_document(node)
 
@@ -114,6 +110,25 @@ class _Loader(yaml.SafeLoader):
                 )
             key_lines[key] = key_node.start_mark.line + self.first_line
         return LineMap(pairs, line=node.start_mark.line + self.first_line, key_lines=key_lines)
+
+
+def _oversize_mark(node, memo: dict):
+    """Where to point: down the chain of too-big values, the last key (or
+    list item) that is still too big — the line that defines the bomb."""
+    mark = node.start_mark
+    for _ in range(MAX_YAML_DEPTH + 1):
+        if isinstance(node, yaml.MappingNode):
+            pairs = node.value
+        elif isinstance(node, yaml.SequenceNode):
+            pairs = [(None, child) for child in node.value]
+        else:
+            break
+        found = next(((k, v) for k, v in pairs if memo.get(id(v), 0) > MAX_YAML_VALUES), None)
+        if found is None:
+            break
+        key, node = found
+        mark = (key or node).start_mark
+    return mark
 
 
 def _expanded_size(node, memo: dict) -> int:
@@ -254,6 +269,15 @@ def load_content(content_dir: Path, root: Path) -> tuple[LoadedContent, list[Pro
     for path in _walk(content_dir, problems, root):
         rel = path.relative_to(content_dir).as_posix()
         shown = display_path(path, root)
+        # A symlink (to a file, or a folder above it) that leads out of
+        # content/ would publish whatever it points at: a home folder, /etc.
+        target = _resolve(path)
+        if target is None:
+            problems.append(Problem(shown, 0, "符号链接形成循环（或指向的文件不存在），已跳过"))
+            continue
+        if not target.is_relative_to(base):
+            problems.append(Problem(shown, 0, "符号链接指向内容文件夹之外，已拒绝。请把文件复制到 content/ 中"))
+            continue
         top, _, rest = rel.partition("/")
         if top in SECTIONS and path.suffix == ".md" and rest:
             if top != "news" and "/" in rest:
@@ -279,9 +303,6 @@ def load_content(content_dir: Path, root: Path) -> tuple[LoadedContent, list[Pro
                 continue
             station_files.append(StationFile(path, shown, tuple(data), 1))
         else:
-            if not path.resolve().is_relative_to(base):
-                problems.append(Problem(shown, 0, "符号链接指向内容文件夹之外，已拒绝"))
-                continue
             static.append(StaticFile(path, rel))
     return LoadedContent(tuple(docs), tuple(station_files), tuple(static)), problems
 
@@ -306,13 +327,30 @@ def _load_doc(kind: str, path: Path, rel: str, shown: str) -> tuple[SourceDoc | 
     return SourceDoc(kind, path, rel, shown, meta, body, body_line), []
 
 
+def _resolve(path: Path) -> Path | None:
+    try:
+        return path.resolve(strict=True)
+    except (OSError, RuntimeError):  # RuntimeError: a symlink loop (Python < 3.13)
+        return None
+
+
 def _walk(content_dir: Path, problems: list[Problem], root: Path):
     """Every file under content/, sorted, skipping dot-files and editor debris."""
     seen: set[tuple[int, int]] = set()
-    for dirpath, dirnames, filenames in os.walk(content_dir, followlinks=True):
+    base = content_dir.resolve()
+
+    def unreadable(exc: OSError) -> None:
+        problems.append(Problem(display_path(Path(exc.filename or content_dir), root), 0, f"无法读取文件夹：{exc.strerror or exc}"))
+
+    for dirpath, dirnames, filenames in os.walk(content_dir, followlinks=True, onerror=unreadable):
+        shown = display_path(Path(dirpath), root)
         stat = os.stat(dirpath)
         if (stat.st_dev, stat.st_ino) in seen:
-            problems.append(Problem(display_path(Path(dirpath), root), 0, "符号链接形成循环，已跳过"))
+            problems.append(Problem(shown, 0, "符号链接形成循环（文件夹链接到了自己的上级），已跳过"))
+            dirnames[:] = []
+            continue
+        if not Path(dirpath).resolve().is_relative_to(base):
+            problems.append(Problem(shown, 0, "符号链接指向内容文件夹之外，已拒绝。请把文件夹复制到 content/ 中"))
             dirnames[:] = []
             continue
         seen.add((stat.st_dev, stat.st_ino))

@@ -13,7 +13,7 @@ import re
 import signal
 import threading
 from dataclasses import dataclass
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 import markdown
 from markdown.extensions.toc import TocExtension
@@ -103,7 +103,9 @@ class LinkMap:
             return self.base_path + url + suffix, None
         if joined not in self.static and posixpath.splitext(joined)[1]:
             return target, f"链接或图片 {target!r} 指向的文件 content/{joined} 不存在"
-        return self.base_path + joined + suffix, None
+        # File names may hold spaces and Chinese (照片 一.jpg): publish a
+        # valid, percent-encoded URL to the copied file.
+        return self.base_path + quote(joined) + suffix, None
 
 
 class _Links(Treeprocessor):

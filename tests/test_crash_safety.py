@@ -200,3 +200,29 @@ def test_two_builds_at_once_give_one_complete_site(corpus, tmp_path):
         assert proc.returncode == 0, stderr
     assert digest(out) in (corpus["refs"]["old"], corpus["refs"]["new"])
     assert leftovers(out) == []
+
+
+# Files fengchao did not make ----------------------------------------------------------------
+
+def test_new_never_overwrites_an_editors_file(make_site, cli):
+    site = make_site({})
+    first = cli("--root", site.root, "new", "news", "驿站开放")
+    assert first.code == 0, first.err
+    path = Path(first.out.strip())
+    path.write_text(path.read_text(encoding="utf-8") + "\n编辑写的正文。\n", encoding="utf-8")
+    before = path.read_bytes()
+    again = cli("--root", site.root, "new", "news", "驿站开放")
+    assert again.code == 2 and "已存在，没有覆盖" in again.err
+    assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize("where", ["above-project", "symlink-to-content", "templates"])
+def test_out_that_would_lose_files_is_refused(make_site, build, tmp_path, where):
+    site = make_site({"news/a.md": "---\ntitle: 标题\ndate: 2024-08-19\n---\n\n正文\n"})
+    link = tmp_path / "link"
+    link.symlink_to(site.content)
+    out = {"above-project": tmp_path, "symlink-to-content": link, "templates": site.root / "templates"}[where]
+    before = digest(tmp_path)
+    result = build(site, "--out", str(out))
+    assert result.code == 2 and "拒绝" in result.err, result.err
+    assert digest(tmp_path) == before

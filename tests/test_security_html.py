@@ -286,3 +286,22 @@ def test_headers_file(tmp_path):
     assert "X-Content-Type-Options: nosniff" in rules["/*"]
     assert any(h.startswith("Referrer-Policy: ") for h in rules["/*"])
     assert any(h.startswith("Cache-Control: public, max-age=") for h in rules["/assets/*"])
+
+
+def test_json_ld_recipe_cannot_be_ended_by_a_title(tmp_path):
+    """docs/security.md: JSON-LD is written with `| tojson`. With the hostile
+    titles the block stays one block, parses, and gives the title back."""
+    from fengchao.render import Renderer
+
+    (tmp_path / "ld.html").write_text(
+        '<script type="application/ld+json">{{ {"@type": "NewsArticle", "headline": title} | tojson }}</script>\n',
+        encoding="utf-8",
+    )
+    renderer = Renderer(tmp_path, tmp_path)
+    for title in HOSTILE_TITLES:
+        data, problem = renderer.render("ld.html", {"title": title})
+        assert problem is None
+        found = Scan()
+        found.feed(data.decode())
+        assert found.inline_scripts == [] and len(found.ld_json) == 1 and found.tags.count("script") == 1
+        assert json.loads(found.ld_json[0])["headline"] == title

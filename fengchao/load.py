@@ -278,6 +278,10 @@ def load_content(content_dir: Path, root: Path) -> tuple[LoadedContent, list[Pro
         if not target.is_relative_to(base):
             problems.append(Problem(shown, 0, "符号链接指向内容文件夹之外，已拒绝。请把文件复制到 content/ 中"))
             continue
+        if not target.is_file():
+            # A named pipe would block the read forever; a device is not content.
+            problems.append(Problem(shown, 0, "不是普通文件（可能是管道或设备文件），已跳过。请删除它"))
+            continue
         top, _, rest = rel.partition("/")
         if top in SECTIONS and path.suffix == ".md" and rest:
             if top != "news" and "/" in rest:

@@ -9,12 +9,14 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
 
-from conftest import MINIMAL_ARTICLE, MINIMAL_GUIDE, MINIMAL_STATION
+from conftest import MINIMAL_ARTICLE, MINIMAL_GUIDE, MINIMAL_STATION, REPO
 from fengchao.load import MAX_FILE_BYTES, MAX_YAML_ALIASES, MAX_YAML_DEPTH, MAX_YAML_VALUES
 
 GOOD = {"news/2024/good.md": MINIMAL_ARTICLE, "guides/good.md": MINIMAL_GUIDE, "stations/good.yaml": MINIMAL_STATION}
@@ -178,3 +180,16 @@ def test_chinese_file_name_with_slug_and_chinese_image_names_work(hostile):
     src = re.search(r'<img alt="合影"[^>]*src="([^"]+)"', html).group(1)
     assert " " not in src and "%20" in src  # a valid URL
     assert (site.out / unquote(src.removeprefix("/hub/"))).read_bytes() == b"\x89PNG\r\n\x1a\n"
+
+
+def test_a_named_pipe_does_not_hang_the_build(make_site):
+    site = make_site(GOOD)
+    os.mkfifo(site.content / "news" / "pipe.md")
+    os.mkfifo(site.content / "news" / "photo.jpg")
+    # Reading either would block forever; a subprocess with a timeout turns
+    # such a regression into a failure instead of a stuck CI job.
+    result = subprocess.run([sys.executable, "-m", "fengchao", "--root", str(site.root), "build"],
+                            capture_output=True, text=True, timeout=60, cwd=REPO)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    for rel in ["content/news/pipe.md", "content/news/photo.jpg"]:
+        assert f"{rel}: 不是普通文件（可能是管道或设备文件），已跳过" in result.stderr

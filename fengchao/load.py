@@ -154,7 +154,12 @@ _Loader.add_constructor("tag:yaml.org,2002:map", _Loader.construct_mapping)
 
 def parse_yaml(text: str, shown: str, first_line: int):
     """Parse YAML whose first line is line `first_line` of the file `shown`."""
-    loader = _Loader(text, first_line)
+    try:
+        # The reader rejects control characters already in the constructor.
+        loader = _Loader(text, first_line)
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + first_line
+        return None, [Problem(shown, line, f"含有不可见的控制字符（U+{exc.character:04X}），YAML 不允许。请删除它（常见于从网页或 Word 复制的文字）")]
     try:
         return loader.get_single_data(), []
     except (_DuplicateKey, _Limit) as exc:

@@ -193,3 +193,10 @@ def test_a_named_pipe_does_not_hang_the_build(make_site):
     assert result.returncode == 1 and "Traceback" not in result.stderr
     for rel in ["content/news/pipe.md", "content/news/photo.jpg"]:
         assert f"{rel}: 不是普通文件（可能是管道或设备文件），已跳过" in result.stderr
+
+
+def test_control_character_in_front_matter(hostile):
+    _, result = hostile({"news/a.md": "---\ntitle: 标题\ndate: 2024-08-19\nsummary: 从网页复制\x0b的文字\n---\n\n正文\n"})
+    assert only_problem(result) == (
+        "content/news/a.md:4: 含有不可见的控制字符（U+000B），YAML 不允许。请删除它（常见于从网页或 Word 复制的文字）"
+    )

@@ -221,3 +221,34 @@ def test_rendered_markdown_never_carries_a_script(body):
     assert not re.search(r"<[^>]*\s(href|src)\s*=\s*\"?\s*(javascript|data):", html), html
     assert not re.search(r"<[^>]*\sstyle\s*=", html), html
     assert all(p.path == "content/news/a.md" for p in problems)
+
+
+# Loaders from disk ----------------------------------------------------------
+
+file_bytes = st.one_of(
+    st.binary(max_size=200),
+    st.builds(lambda head, body: b"---\n" + head + b"\n---\n" + body, st.binary(max_size=80), st.binary(max_size=80)),
+    st.builds(lambda text: text.encode("utf-8"), editor_text),
+    st.builds(lambda text: b"\xef\xbb\xbf" + text.encode("gb18030"), st.text(alphabet="快递小哥驿站：-\n", max_size=30)),
+)
+
+
+@FUZZ
+@given(st.dictionaries(st.sampled_from(["news/a.md", "news/2024/b.md", "guides/g.md", "pages/p.md",
+                                        "stations/s.yaml", "stations/t.yml", "news/img.png"]), file_bytes, min_size=1))
+def test_fuzz_files_on_disk_give_records_or_problems(files):
+    import tempfile
+
+    from fengchao.load import load_content
+
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        for rel, data in files.items():
+            path = root / "content" / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+        loaded, problems = load_content(root / "content", root)
+        records, more = validate(loaded, CONFIG)
+        for problem in problems + more:
+            assert isinstance(problem, Problem) and problem.path.startswith("content/") and problem.message
+            assert problem.path.removeprefix("content/") in files

@@ -96,11 +96,11 @@ def _files_in(folders: list[Path]) -> int:
     return sum(len(files) for folder in folders for _, _, files in os.walk(folder))
 
 
-# name → condition(out, files in a complete site), or None for a delay of
-# half a full build (the middle of loading and rendering).
+# name → a fraction of a full build's time to wait, or a condition on
+# (output, number of files in a complete site) to wait for.
 KILL_POINTS = {
-    "loading": lambda out, total: True,
-    "rendering": None,
+    "loading": 0.15,
+    "rendering": 0.5,
     "temp-folder-appears": lambda out, total: bool(_tmp_dirs(out)),
     "half-written": lambda out, total: _files_in(_tmp_dirs(out)) > total // 2,
     "at-the-swap": lambda out, total: any(out.parent.glob(f".{out.name}.old-*")) or _files_in(_tmp_dirs(out)) >= total - 3,
@@ -120,8 +120,8 @@ def test_sigkill_at_any_point_leaves_a_complete_site(corpus, tmp_path):
     killed = []
     for name, point in KILL_POINTS.items():
         proc = start_build(corpus["new"], out)
-        if point is None:
-            time.sleep(full * 0.5)
+        if isinstance(point, float):
+            time.sleep(full * point)
             hit = proc.poll() is None
         else:
             hit = _wait_for(proc, lambda: point(out, len(corpus["refs"]["new"])))

@@ -116,7 +116,9 @@ class _Links(Treeprocessor):
     def run(self, root):
         for element in root.iter():
             attr = {"a": "href", "img": "src"}.get(element.tag)
-            if attr and element.get(attr) is not None:
+            # An <email@x> autolink's href is entity-obfuscated by Markdown
+            # (placeholders for "&#109;…"): a mailto, not a path to resolve.
+            if attr and element.get(attr) is not None and not element.get(attr).startswith(markdown.util.AMP_SUBSTITUTE):
                 href, problem = self.owner.links.resolve(element.get(attr), self.owner.source_rel)
                 element.set(attr, href)
                 if problem:

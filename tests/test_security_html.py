@@ -305,3 +305,13 @@ def test_json_ld_recipe_cannot_be_ended_by_a_title(tmp_path):
         found.feed(data.decode())
         assert found.inline_scripts == [] and len(found.ld_json) == 1 and found.tags.count("script") == 1
         assert json.loads(found.ld_json[0])["headline"] == title
+
+
+def test_email_autolinks_survive_link_rewriting_and_sanitizing():
+    from fengchao.markup import LinkMap, MarkdownRenderer
+
+    renderer = MarkdownRenderer(LinkMap("/hub/", {}, frozenset()))
+    rendered, problems = renderer.render("写信给 <help@example.org> 或 <mailto:a@example.org>", "news/a.md", "content/news/a.md", 6)
+    assert '<a href="mailto:help@example.org">help@example.org</a>' in rendered.html
+    assert '<a href="mailto:a@example.org">a@example.org</a>' in rendered.html
+    assert problems == []

@@ -97,6 +97,14 @@ def test_serves_the_preview(server):
     assert status == 200 and "预览".encode() in body
     # Live reload still works: the page carries the reload script.
     assert b"livereload.js" in body
+    conn = http.client.HTTPConnection("127.0.0.1", server["port"], timeout=10)
+    conn.request("GET", "/")
+    response = conn.getresponse()
+    response.read()
+    conn.close()
+    # The site's policy, reported (not enforced, so livereload's inline script runs).
+    assert "script-src 'self'" in response.getheader("Content-Security-Policy-Report-Only", "")
+    assert response.getheader("X-Content-Type-Options") == "nosniff"
 
 
 TRAVERSALS = [

@@ -44,7 +44,11 @@ def preview_handler():
         def validate_absolute_path(self, root, absolute_path):
             if not is_servable(Path(root), Path(absolute_path)):
                 raise web.HTTPError(404)
-            return super().validate_absolute_path(root, absolute_path)
+            # Checked again after Tornado appends index.html to a folder.
+            served = super().validate_absolute_path(root, absolute_path)
+            if served is not None and not is_servable(Path(root), Path(served)):
+                raise web.HTTPError(404)
+            return served
 
     return PreviewFileHandler
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from . import directory, feeds, guides, news
 from .config import SiteConfig
 from .errors import Problem
+from .headers import HEADERS_FILE, headers_file
 from .markup import LinkMap, MarkdownRenderer
 from .model import Records
 from .views import Figure, Link, PageMeta, SiteView
@@ -139,7 +140,7 @@ def assemble(records: Records, config: SiteConfig, options: BuildOptions, asset_
     static_rel = frozenset(s.rel for s in records.static)
     links = LinkMap(config.base_path, doc_urls, static_rel)
     assets = {c.path.removeprefix("assets/"): c.path for c in asset_files}
-    ctx = Ctx(config, urls, site_view(config, urls, assets, pages), options, MarkdownRenderer(links))
+    ctx = Ctx(config, urls, site_view(config, urls, assets, pages), options, MarkdownRenderer(links, records.trusted_html))
 
     jobs: list[Job] = []
     raw: list[RawFile] = []
@@ -154,6 +155,7 @@ def assemble(records: Records, config: SiteConfig, options: BuildOptions, asset_
     jobs.append(home_job(ctx, news_part.latest, guide_part.topics, records, len(articles), len(guide_list)))
     jobs.append(not_found_job(ctx))
     jobs += feeds.feed_jobs(ctx, news_part.feed_entries, jobs)
+    raw.append(RawFile(HEADERS_FILE, headers_file()))
 
     copies = [CopyFile(s.rel, s.source) for s in records.static] + list(asset_files)
     _check_collisions(jobs, raw, copies, problems)

@@ -5,6 +5,7 @@ as `path:line: message`, so an editor fixes a whole batch in one go.
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,10 +30,15 @@ class Problem:
 
 def display_path(path: Path, root: Path) -> str:
     """The path an editor recognises: relative to the project when possible."""
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
+    # abspath, not resolve: a symlink is shown where the editor put it (and
+    # resolving a symlink loop raises).
+    absolute = Path(os.path.abspath(path))
+    for base in (Path(os.path.abspath(root)), root.resolve()):
+        try:
+            return absolute.relative_to(base).as_posix()
+        except ValueError:
+            continue
+    return path.as_posix()
 
 
 class BuildFailed(Exception):

@@ -127,9 +127,17 @@ _STRAY = re.compile(
 )
 
 
+_ELEMENT = re.compile(r"<(p|div|span|font|center|section)(?:\s[^>]*)?>.*?</\1>", re.I)
+
+
 def stray_markup(line: str, cfg: CheckConfig) -> Hits:
+    # A whole element on one line (<p …>…</p>) is raw HTML, which Markdown
+    # allows and sanitize.py cleans; debris is a tag without its pair.
+    whole = [(m.start(), m.end()) for m in _ELEMENT.finditer(line)]
     hits = []
     for m in _STRAY.finditer(line):
+        if any(start <= m.start() < end for start, end in whole):
+            continue
         if any(p.search(m.group(0)) for p, _ in _HIDDEN_STYLES):
             continue  # hidden-content reports it
         hits.append((m.start(), f"正文中残留了网页代码「{m.group(0)}」（复制网页时带进来的），请删除"))

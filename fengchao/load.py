@@ -19,6 +19,12 @@ from .errors import Problem, display_path
 # Limits that keep a hostile or broken file from hanging the build.
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_YAML_ALIASES = 100
+# Nesting depth of lists/maps: real front matter uses 3; PyYAML's composer
+# recurses per level, so without a limit a hostile file hits RecursionError.
+MAX_YAML_DEPTH = 32
+# Values after expanding every alias (a "billion laughs" file stays under
+# the alias limit and expands to 9^9 values).
+MAX_YAML_VALUES = 100_000
 
 # Editor and OS debris that must never be published.
 BACKUP_SUFFIXES = ("~", ".bak", ".swp", ".swo", ".tmp", ".orig", ".rej")
@@ -46,6 +52,10 @@ class _DuplicateKey(yaml.MarkedYAMLError):
     pass
 
 
+class _Limit(yaml.MarkedYAMLError):
+    """A file over one of the limits above: its message is shown as is."""
+
+
 class _Loader(yaml.SafeLoader):
     """SafeLoader that records lines, keeps dates as text and bounds aliases.
 
@@ -57,14 +67,38 @@ class _Loader(yaml.SafeLoader):
         super().__init__(stream)
         self.first_line = first_line
         self.alias_count = 0
+        self.depth = 0
+
+    def get_single_data(self):
+        node = self.get_single_node()
+        if node is None:
+            return None
+        memo: dict = {}
+        if _expanded_size(node, memo) > MAX_YAML_VALUES:
+            raise _Limit(
+                problem=f"YAML 别名（&/*）展开后超过 {MAX_YAML_VALUES} 个值的上限，已停止解析。请直接写出内容，不要层层引用",
+                problem_mark=_oversize_mark(node, memo),
+            )
+        return self.construct_document(node)
 
     def compose_node(self, parent, index):
+        if self.check_event(yaml.SequenceStartEvent, yaml.MappingStartEvent):
+            self.depth += 1
+            try:
+                if self.depth > MAX_YAML_DEPTH:
+                    raise _Limit(
+                        problem=f"YAML 嵌套超过 {MAX_YAML_DEPTH} 层的上限，已停止解析。前置信息和站点文件用不到这么多层，请检查缩进",
+                        problem_mark=self.peek_event().start_mark,
+                    )
+                return super().compose_node(parent, index)
+            finally:
+                self.depth -= 1
         if self.check_event(yaml.AliasEvent):
             self.alias_count += 1
             if self.alias_count > MAX_YAML_ALIASES:
                 mark = self.peek_event().start_mark
-                raise yaml.MarkedYAMLError(
-                    problem=f"YAML 别名（*引用）超过 {MAX_YAML_ALIASES} 个，已停止解析", problem_mark=mark
+                raise _Limit(
+                    problem=f"YAML 别名（*引用）超过 {MAX_YAML_ALIASES} 个的上限，已停止解析", problem_mark=mark
                 )
         return super().compose_node(parent, index)
 
@@ -88,6 +122,37 @@ def _without_sexagesimal(tag: str, rx):
     if tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float"):
         return tag, re.compile(r"(?!.*:)(?:" + rx.pattern + ")", rx.flags)
     return tag, rx
+def _oversize_mark(node, memo: dict):
+    """Where to point: down the chain of too-big values, the last key (or
+    list item) that is still too big — the line that defines the bomb."""
+    mark = node.start_mark
+    for _ in range(MAX_YAML_DEPTH + 1):
+        if isinstance(node, yaml.MappingNode):
+            pairs = node.value
+        elif isinstance(node, yaml.SequenceNode):
+            pairs = [(None, child) for child in node.value]
+        else:
+            break
+        found = next(((k, v) for k, v in pairs if memo.get(id(v), 0) > MAX_YAML_VALUES), None)
+        if found is None:
+            break
+        key, node = found
+        mark = (key or node).start_mark
+    return mark
+
+
+def _expanded_size(node, memo: dict) -> int:
+    """How many values the node becomes once every alias is copied in."""
+    key = id(node)
+    if key not in memo:
+        memo[key] = 0  # a recursive alias counts once, not forever
+        if isinstance(node, yaml.SequenceNode):
+            memo[key] = 1 + sum(_expanded_size(child, memo) for child in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            memo[key] = 1 + sum(_expanded_size(k, memo) + _expanded_size(v, memo) for k, v in node.value)
+        else:
+            memo[key] = 1
+    return memo[key]
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -115,10 +180,15 @@ def _yaml_in_chinese(problem: str, hint: str) -> tuple[str, str]:
 
 def parse_yaml(text: str, shown: str, first_line: int):
     """Parse YAML whose first line is line `first_line` of the file `shown`."""
-    loader = _Loader(text, first_line)
+    try:
+        # The reader rejects control characters already in the constructor.
+        loader = _Loader(text, first_line)
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + first_line
+        return None, [Problem(shown, line, f"含有不可见的控制字符（U+{exc.character:04X}），YAML 不允许。请删除它（常见于从网页或 Word 复制的文字）")]
     try:
         return loader.get_single_data(), []
-    except _DuplicateKey as exc:
+    except (_DuplicateKey, _Limit) as exc:
         return None, [Problem(shown, exc.problem_mark.line + first_line, str(exc.problem))]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -142,7 +212,7 @@ def parse_yaml(text: str, shown: str, first_line: int):
     except yaml.YAMLError as exc:
         return None, [Problem(shown, first_line, f"YAML 语法错误：{exc}")]
     except RecursionError:
-        return None, [Problem(shown, first_line, "YAML 嵌套层数过深，已停止解析")]
+        return None, [Problem(shown, first_line, f"YAML 嵌套层数过深（上限 {MAX_YAML_DEPTH} 层），已停止解析")]
     finally:
         loader.dispose()
 
@@ -235,6 +305,19 @@ def load_content(content_dir: Path, root: Path) -> tuple[LoadedContent, list[Pro
     for path in _walk(content_dir, problems, root):
         rel = path.relative_to(content_dir).as_posix()
         shown = display_path(path, root)
+        # A symlink (to a file, or a folder above it) that leads out of
+        # content/ would publish whatever it points at: a home folder, /etc.
+        target = _resolve(path)
+        if target is None:
+            problems.append(Problem(shown, 0, "符号链接形成循环（或指向的文件不存在），已跳过"))
+            continue
+        if not target.is_relative_to(base):
+            problems.append(Problem(shown, 0, "符号链接指向内容文件夹之外，已拒绝。请把文件复制到 content/ 中"))
+            continue
+        if not target.is_file():
+            # A named pipe would block the read forever; a device is not content.
+            problems.append(Problem(shown, 0, "不是普通文件（可能是管道或设备文件），已跳过。请删除它"))
+            continue
         top, _, rest = rel.partition("/")
         if path.suffix.lower() == ".md" and not (top in SECTIONS and rest and (top == "news" or "/" not in rest)):
             # Publishing Markdown source as a raw file is never what was meant.
@@ -262,9 +345,6 @@ def load_content(content_dir: Path, root: Path) -> tuple[LoadedContent, list[Pro
                 continue
             station_files.append(StationFile(path, shown, tuple(data), 1))
         else:
-            if not path.resolve().is_relative_to(base):
-                problems.append(Problem(shown, 0, "符号链接指向内容文件夹之外，已拒绝"))
-                continue
             static.append(StaticFile(path, rel))
     return LoadedContent(tuple(docs), tuple(station_files), tuple(static)), problems
 
@@ -289,13 +369,30 @@ def _load_doc(kind: str, path: Path, rel: str, shown: str) -> tuple[SourceDoc | 
     return SourceDoc(kind, path, rel, shown, meta, body, body_line), []
 
 
+def _resolve(path: Path) -> Path | None:
+    try:
+        return path.resolve(strict=True)
+    except (OSError, RuntimeError):  # RuntimeError: a symlink loop (Python < 3.13)
+        return None
+
+
 def _walk(content_dir: Path, problems: list[Problem], root: Path):
     """Every file under content/, sorted, skipping dot-files and editor debris."""
     seen: set[tuple[int, int]] = set()
-    for dirpath, dirnames, filenames in os.walk(content_dir, followlinks=True):
+    base = content_dir.resolve()
+
+    def unreadable(exc: OSError) -> None:
+        problems.append(Problem(display_path(Path(exc.filename or content_dir), root), 0, f"无法读取文件夹：{exc.strerror or exc}"))
+
+    for dirpath, dirnames, filenames in os.walk(content_dir, followlinks=True, onerror=unreadable):
+        shown = display_path(Path(dirpath), root)
         stat = os.stat(dirpath)
         if (stat.st_dev, stat.st_ino) in seen:
-            problems.append(Problem(display_path(Path(dirpath), root), 0, "符号链接形成循环，已跳过"))
+            problems.append(Problem(shown, 0, "符号链接形成循环（文件夹链接到了自己的上级），已跳过"))
+            dirnames[:] = []
+            continue
+        if not Path(dirpath).resolve().is_relative_to(base):
+            problems.append(Problem(shown, 0, "符号链接指向内容文件夹之外，已拒绝。请把文件夹复制到 content/ 中"))
             dirnames[:] = []
             continue
         seen.add((stat.st_dev, stat.st_ino))

@@ -7,20 +7,60 @@ that does not exist is a problem with its line, not a 404 found later.
 """
 from __future__ import annotations
 
+import contextlib
 import html
 import posixpath
 import re
+import signal
+import threading
 from dataclasses import dataclass
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 import markdown
 from markdown.extensions.toc import TocExtension
 from markdown.treeprocessors import Treeprocessor
 
 from .errors import Problem
+from .sanitize import clean, dropped
 from .text import heading_anchor
 
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+
+# Markdown that can produce something the sanitizer removes: raw HTML or an
+# autolink (`<`), attribute lists (`{`), a link or image with a scheme. Plain
+# Markdown without these makes only allowed tags, so the (slower) finder that
+# names removals for the editor is skipped for it.
+_MAY_HOLD_UNSAFE = re.compile(r"[<{]|\]\(\s*<?[a-zA-Z][a-zA-Z0-9+.-]*:|^\s*\[[^\]]+\]:", re.M)
+
+# Python-Markdown's inline patterns are quadratic on some inputs (20,000
+# unclosed `[` take a minute); a body that takes this long is hostile or
+# broken, and the build says so instead of hanging. A 10 MB article of real
+# text renders in under a second.
+MAX_RENDER_SECONDS = 20.0
+
+
+class _RenderTimeout(Exception):
+    pass
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float):
+    """Interrupt the block after `seconds` (main thread on Unix only)."""
+    usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    if not usable:
+        yield
+        return
+
+    def expire(signum, frame):
+        raise _RenderTimeout
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 @dataclass(frozen=True)
@@ -64,7 +104,9 @@ class LinkMap:
             return self.base_path + url + suffix, None
         if joined not in self.static and posixpath.splitext(joined)[1]:
             return target, f"链接或图片 {target!r} 指向的文件 content/{joined} 不存在"
-        return self.base_path + joined + suffix, None
+        # File names may hold spaces and Chinese (照片 一.jpg): publish a
+        # valid, percent-encoded URL to the copied file.
+        return self.base_path + quote(joined) + suffix, None
 
 
 class _Links(Treeprocessor):
@@ -75,7 +117,9 @@ class _Links(Treeprocessor):
     def run(self, root):
         for element in root.iter():
             attr = {"a": "href", "img": "src"}.get(element.tag)
-            if attr and element.get(attr) is not None:
+            # An <email@x> autolink's href is entity-obfuscated by Markdown
+            # (placeholders for "&#109;…"): a mailto, not a path to resolve.
+            if attr and element.get(attr) is not None and not element.get(attr).startswith(markdown.util.AMP_SUBSTITUTE):
                 href, problem = self.owner.links.resolve(element.get(attr), self.owner.source_rel)
                 element.set(attr, href)
                 if problem:
@@ -88,8 +132,11 @@ class _Links(Treeprocessor):
 class MarkdownRenderer:
     """One reusable Python-Markdown converter (building one costs ~1 ms)."""
 
-    def __init__(self, links: LinkMap):
+    def __init__(self, links: LinkMap, trusted: frozenset = frozenset()):
         self.links = links
+        # Content-relative paths of files whose front matter says
+        # `trusted_html: true`: their raw HTML is published as written.
+        self.trusted = trusted
         self.source_rel = ""
         self._problems: list[Problem] = []
         self._body = ""
@@ -101,6 +148,9 @@ class MarkdownRenderer:
                 "sane_lists",
                 TocExtension(slugify=lambda value, sep: heading_anchor(value, sep), toc_depth="2-4"),
             ],
+            # Table alignment as `align`, not `style=`: the site's CSP has no
+            # 'unsafe-inline' for styles.
+            extension_configs={"extra": {"tables": {"use_align_attribute": True}}},
             output_format="html",
         )
         self._md.treeprocessors.register(_Links(self._md, self), "fengchao_links", 1)
@@ -113,10 +163,40 @@ class MarkdownRenderer:
                 break
         self._problems.append(Problem(self._shown, line, message))
 
+    def _warn_dropped(self, removed: list[str]) -> None:
+        lower = self._body.lower()
+        first = removed[0].split("=")[0].split(":")[0].rstrip(">").lower()
+        index = lower.find(first)
+        line = self._body_line + (lower.count("\n", 0, index) if index >= 0 else 0)
+        self._problems.append(Problem(
+            self._shown, line,
+            f"已删除不安全或不支持的 HTML：{'、'.join(removed[:10])}{' 等' if len(removed) > 10 else ''}。"
+            "如确需原样发布，请由管理员在前置信息中设置 trusted_html: true",
+            "warning",
+        ))
+
     def render(self, body: str, source_rel: str, shown: str, body_line: int) -> tuple[Rendered, list[Problem]]:
         self.source_rel, self._shown, self._body, self._body_line = source_rel, shown, body, body_line
         self._problems = []
-        html = self._md.reset().convert(body)
+        try:
+            with _time_limit(MAX_RENDER_SECONDS):
+                html = self._md.reset().convert(body)
+        except RecursionError:
+            self._problems.append(Problem(shown, body_line, "Markdown 嵌套过深（列表或引用套了太多层），无法生成。请减少缩进层数"))
+            return Rendered("", ()), self._problems
+        except _RenderTimeout:
+            self._problems.append(Problem(
+                shown, body_line,
+                f"正文生成超过 {MAX_RENDER_SECONDS:g} 秒的上限，已停止。常见原因是大量没有配对的 [ ] 或 ( )，请检查正文",
+            ))
+            return Rendered("", ()), self._problems
+        if source_rel not in self.trusted:
+            # Always clean: the finder only names what was removed, for the
+            # editor; it is not what keeps readers safe.
+            removed = dropped(html) if _MAY_HOLD_UNSAFE.search(body) else []
+            html = clean(html)
+            if removed:
+                self._warn_dropped(removed)
         headings = tuple(_flatten(getattr(self._md, "toc_tokens", [])))
         return Rendered(html, headings), self._problems
 

@@ -114,3 +114,4 @@ class Records:
     pages: tuple[Page, ...]
     stations: tuple[Station, ...]
     static: tuple = field(default=())  # load.StaticFile
+    trusted_html: frozenset = field(default=frozenset())  # source_rel of files with `trusted_html: true`

@@ -24,6 +24,52 @@ def preview_dir(project: Project) -> Path:
     return (Path(cache) if cache else project.root / ".cache" / "fengchao") / "preview"
 
 
+def preview_handler():
+    """livereload's static handler, confined to the preview folder.
+
+    Tornado already refuses `..` (also `%2e%2e`, decoded before routing) by
+    comparing normalised paths, but it follows symlinks out of the folder and
+    serves dot-files (the output marker, an editor's `.env` copied by
+    mistake). This subclass answers 404 to both and sends the site's CSP as
+    Report-Only: violations show in the browser console during preview, while
+    livereload's own inline script still runs.
+    """
+    from livereload.handlers import StaticFileHandler
+    from tornado import web
+
+    from .headers import csp
+
+    class PreviewFileHandler(StaticFileHandler):
+        def set_default_headers(self):
+            self.set_header("Content-Security-Policy-Report-Only", csp())
+            self.set_header("X-Content-Type-Options", "nosniff")
+
+        def validate_absolute_path(self, root, absolute_path):
+            if not is_servable(Path(root), Path(absolute_path)):
+                raise web.HTTPError(404)
+            # Checked again after Tornado appends index.html to a folder.
+            served = super().validate_absolute_path(root, absolute_path)
+            if served is not None and not is_servable(Path(root), Path(served)):
+                raise web.HTTPError(404)
+            return served
+
+    return PreviewFileHandler
+
+
+def is_servable(root: Path, path: Path) -> bool:
+    """True if `path` is inside `root`, following symlinks, and no part of it
+    (below root) is a dot-file or dot-folder."""
+    root_abs = Path(os.path.abspath(root))
+    path_abs = Path(os.path.abspath(path))
+    if path_abs != root_abs and root_abs not in path_abs.parents:
+        return False
+    if any(part.startswith(".") for part in path_abs.relative_to(root_abs).parts):
+        return False
+    real_root = root_abs.resolve()
+    real = path_abs.resolve()
+    return real == real_root or real_root in real.parents
+
+
 def serve(project: Project, host: str, port: int) -> int:
     from livereload import Server
     from livereload.handlers import LiveReloadHandler
@@ -57,7 +103,8 @@ def serve(project: Project, host: str, port: int) -> int:
     if not (preview.out / "index.html").exists():
         print("首次构建失败：请先修正上面的错误。", file=sys.stderr)
     server = Server(watcher=DebouncedWatcher(notify=lambda seconds: LiveReloadHandler.reload_waiters()))
-    server.SFH = overlay_handler(server.SFH, state, "/")
+    # Confined to the preview folder (preview_handler), with the error overlay on top.
+    server.SFH = overlay_handler(preview_handler(), state, "/")
     for path in (project.content, project.templates, project.assets, project.root / "site.yaml"):
         server.watch(str(path), rebuild, delay=0.2)
     print(f"预览地址：{base_url}（按 Ctrl+C 停止）")

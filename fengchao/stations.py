@@ -88,7 +88,7 @@ def _station(item: LineMap, sf: StationFile, config: SiteConfig, problems: list[
         err("amenities", f"amenities 应为设施列表，例如 [seating, drinking_water]。可选：{'、'.join(labels)}")
         amenities = None
     else:
-        unknown = [a for a in amenities if a not in labels]
+        unknown = [a for a in amenities if not isinstance(a, str) or a not in labels]
         for bad in unknown:
             guess = difflib.get_close_matches(str(bad), labels, n=1)
             hint = f"，是否想写 {guess[0]}？" if guess else f"。可选：{'、'.join(labels)}"
@@ -104,7 +104,11 @@ def _station(item: LineMap, sf: StationFile, config: SiteConfig, problems: list[
             err("opened", f"无法识别的日期 {raw_opened!r}：请写成 2023-06-01")
 
     photos = []
-    for photo in item.get("photos") or []:
+    raw_photos = item.get("photos") or []
+    if not isinstance(raw_photos, list):
+        err("photos", "photos 应为列表，每项包含 src（图片路径）和 alt（图片说明）")
+        raw_photos = []
+    for photo in raw_photos:
         if not isinstance(photo, LineMap) or not photo.get("src") or not photo.get("alt"):
             line = photo.line if isinstance(photo, LineMap) else item.line_of("photos")
             problems.append(Problem(sf.shown, line, "每张照片都需要 src（图片路径）和 alt（图片说明）"))

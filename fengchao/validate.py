@@ -24,11 +24,15 @@ RESERVED_NEWS_SLUGS = {"page", "archive"}
 # Front-matter fields each kind understands; anything else is probably a typo.
 KNOWN_FIELDS = {
     "news": ("title", "date", "slug", "summary", "tags", "category", "source", "source_url", "author",
-             "editor", "image", "image_alt", "updated", "draft", "expires"),
+             "editor", "image", "image_alt", "updated", "draft", "expires", "trusted_html"),
     "guide": ("title", "topic", "slug", "summary", "order", "updated", "reviewed", "audience", "stations",
-              "contacts", "draft"),
-    "page": ("title", "slug", "summary", "draft"),
+              "contacts", "draft", "trusted_html"),
+    "page": ("title", "slug", "summary", "draft", "trusted_html"),
 }
+
+# Reported on every build and check, so an opt-out of the sanitizer is never silent.
+TRUSTED_HTML_WARNING = "trusted_html: true：本文件中的 HTML 不经安全过滤、原样发布（脚本和内联样式仍会被浏览器的安全策略拦截）。请确认内容来源可信"
+_SCHEME = re.compile(r"^\s*[a-zA-Z][a-zA-Z0-9+.-]*:")
 _DATE_ONLY = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
 _DATE_TIME = re.compile(r"^(\d{4}-\d{1,2}-\d{1,2})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?$")
 
@@ -130,6 +134,13 @@ def _article(doc: SourceDoc, f: Fields) -> Article | None:
     authors = f.text_list("author")
     image = f.text("image")
     image_alt = f.text("image_alt")
+    source_url = f.text("source_url")
+    if source_url and not source_url.lower().startswith(("https://", "http://")):
+        f.error("source_url", f"source_url {source_url!r} 不是网页地址：请写以 https:// 或 http:// 开头的完整网址")
+        source_url = None
+    if image and _SCHEME.match(image) and not image.lower().startswith(("https://", "http://")):
+        f.error("image", f"封面图片 {image!r} 不能用这种网址：请写 content/ 中的图片路径或 https:// 网址")
+        image = None
     if image and not image_alt:
         f.error("image", "封面图片缺少替代文字：请加上 image_alt，描述图片内容，方便读屏软件用户")
     article = Article(
@@ -144,7 +155,7 @@ def _article(doc: SourceDoc, f: Fields) -> Article | None:
         tags=tuple(dict.fromkeys(f.text_list("tags"))),
         category=f.text("category"),
         source=f.text("source"),
-        source_url=f.text("source_url"),
+        source_url=source_url,
         authors=authors,
         editor=f.text("editor"),
         image=image,
@@ -235,9 +246,13 @@ def validate(content: LoadedContent, config: SiteConfig) -> tuple[Records, list[
     problems: list[Problem] = []
     articles, guides, pages = [], [], []
     guide_station_lines: list[tuple[Guide, int, str]] = []
+    trusted: set[str] = set()
     for doc in content.docs:
         f = Fields(doc.meta, doc.shown, config.tz, problems)
         _unknown_fields(doc, problems)
+        if "trusted_html" in doc.meta and f.flag("trusted_html"):
+            trusted.add(doc.rel)
+            problems.append(Problem(doc.shown, doc.meta.line_of("trusted_html"), TRUSTED_HTML_WARNING, "warning"))
         if doc.kind == "news":
             record = _article(doc, f)
             if record:
@@ -266,4 +281,4 @@ def validate(content: LoadedContent, config: SiteConfig) -> tuple[Records, list[
     articles.sort(key=lambda a: (a.date, a.slug), reverse=True)
     guides.sort(key=lambda g: (g.topic, g.order, g.slug))
     pages.sort(key=lambda p: p.slug)
-    return Records(tuple(articles), tuple(guides), tuple(pages), stations, content.static), problems
+    return Records(tuple(articles), tuple(guides), tuple(pages), stations, content.static, frozenset(trusted)), problems

@@ -127,3 +127,27 @@ def build(cli):
         return cli("--root", site.root, "build", *extra)
 
     return run
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One Chromium for the whole run, driven by Playwright's sync API.
+
+    Shared by every browser test: the sync API owns an event loop in the main
+    thread, so a second `sync_playwright()` in the same process would fail.
+    Skips, saying why, where Debian's chromium or playwright is missing;
+    .ci/run installs Chromium, so CI runs these tests."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} not found: install Debian's chromium (apt-get install -y chromium) to run browser tests")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("the playwright package is not installed: pip install -e '.[test]'")
+    with sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()

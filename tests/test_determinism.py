@@ -56,5 +56,18 @@ def test_two_builds_are_byte_identical(tmp_path):
     differing = [rel for rel in a if a[rel] != b[rel]]
     assert not differing, f"files whose bytes differ between two builds: {differing}"
     # The comparison covered the machine-read files too.
-    for rel in ["feed.xml", "sitemap.xml", "stations/stations.json", "stations/stations.geojson", "index.html"]:
+    for rel in ["feed.xml", "sitemap.xml", "stations/stations.json", "stations/stations.geojson", "index.html", "_headers"]:
         assert rel in a
+
+
+def test_no_build_time_in_the_output(tmp_path):
+    """Without SOURCE_DATE_EPOCH "now" decides what is published, but it never
+    shows up in the bytes: a build now equals a build pinned to another day."""
+    out_a, out_b = tmp_path / "a", tmp_path / "b"
+    _build(REPO / "content", out_a, "7", "1798761600")
+    proc = subprocess.run(
+        [sys.executable, "-m", "fengchao", "--root", str(REPO), "build", "--out", str(out_b)],
+        env={k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}, capture_output=True, text=True, timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert _digest(out_a) == _digest(out_b)

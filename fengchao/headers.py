@@ -1,0 +1,53 @@
+"""The browser policy the site is built to work under, and the `_headers` file.
+
+Every page works under a Content-Security-Policy without 'unsafe-inline':
+no inline scripts, styles or event handlers in any template, and Markdown
+output is sanitized (`sanitize.py`). Even HTML an editor marks as trusted
+cannot run an inline script in a reader's browser.
+
+`_headers` is read by Netlify and Cloudflare Pages (other hosts: copy the
+same headers into the server's configuration). Its paths are relative to the
+deployed folder's root.
+"""
+from __future__ import annotations
+
+HEADERS_FILE = "_headers"
+
+# Hosts images may come from besides the site itself: map tile servers.
+# A map on the site adds its tile host here (and nowhere else).
+IMG_HOSTS: tuple[str, ...] = ()
+
+# Until asset file names carry a content hash, a changed site.css must reach
+# readers within the hour; with fingerprinting this becomes a year, immutable.
+ASSET_MAX_AGE = 3600
+
+
+def csp(img_hosts: tuple[str, ...] = IMG_HOSTS) -> str:
+    img = " ".join(("'self'", "data:", *img_hosts))
+    return "; ".join((
+        "default-src 'self'",
+        f"img-src {img}",
+        "script-src 'self'",
+        "style-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'self'",
+    ))
+
+
+def headers_file(img_hosts: tuple[str, ...] = IMG_HOSTS) -> bytes:
+    lines = [
+        "# Made by fengchao on every build; see docs/security.md.",
+        "/*",
+        f"  Content-Security-Policy: {csp(img_hosts)}",
+        "  X-Content-Type-Options: nosniff",
+        "  Referrer-Policy: strict-origin-when-cross-origin",
+        "  X-Frame-Options: SAMEORIGIN",
+        "",
+        "# Assets are not fingerprinted yet, so they are cached for an hour, not a year.",
+        "/assets/*",
+        f"  Cache-Control: public, max-age={ASSET_MAX_AGE}",
+        "",
+    ]
+    return "\n".join(lines).encode("utf-8")

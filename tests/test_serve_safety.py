@@ -1,0 +1,174 @@
+"""The preview server (`fengchao serve`) serves the preview folder and nothing
+else: not `..` (plain or percent-encoded), not absolute paths, not what a
+symlink inside the folder points at, not dot-files; it listens on loopback
+unless told otherwise. Tested against the real command in a subprocess."""
+from __future__ import annotations
+
+import http.client
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from fengchao.serve import is_servable
+
+PORTS = range(8700, 8800)
+
+
+def free_port() -> int:
+    for port in PORTS:
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    pytest.fail("no free port in 8700–8799")
+
+
+def get(port: int, raw_path: str) -> tuple[int, bytes]:
+    """GET with the path sent exactly as written (no client-side normalising)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        conn.putrequest("GET", raw_path, skip_accept_encoding=True)
+        conn.endheaders()
+        response = conn.getresponse()
+        return response.status, response.read()
+    finally:
+        conn.close()
+
+
+def listening_addresses(port: int) -> set[str]:
+    """Local addresses with a listening TCP socket on `port` (Linux /proc)."""
+    found = set()
+    for table, width in (("/proc/net/tcp", 8), ("/proc/net/tcp6", 32)):
+        if not os.path.exists(table):
+            continue
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            address, hex_port = fields[1].split(":")
+            if int(hex_port, 16) == port and fields[3] == "0A":  # LISTEN
+                found.add(address)
+    return found
+
+
+@pytest.fixture
+def server(make_site, tmp_path):
+    site = make_site({
+        "news/a.md": "---\ntitle: 预览\ndate: 2024-08-19\n---\n\n正文\n",
+    })
+    cache = tmp_path / "cache"
+    secret = cache / "secret.txt"  # beside the preview folder
+    cache.mkdir()
+    secret.write_text("TOP SECRET", encoding="utf-8")
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "fengchao", "--root", str(site.root), "serve", "--port", str(port)],
+        env=dict(os.environ, FENGCHAO_CACHE_DIR=str(cache)),
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert proc.poll() is None, proc.stdout.read()
+            try:
+                if get(port, "/")[0] == 200:
+                    break
+            except OSError:
+                pass
+            assert time.monotonic() < deadline, "the preview server did not start"
+            time.sleep(0.1)
+        yield {"port": port, "preview": cache / "preview", "secret": secret, "site": site}
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def test_serves_the_preview(server):
+    status, body = get(server["port"], "/news/a/")
+    assert status == 200 and "预览".encode() in body
+    # Live reload still works: the page carries the reload script.
+    assert b"livereload.js" in body
+    conn = http.client.HTTPConnection("127.0.0.1", server["port"], timeout=10)
+    conn.request("GET", "/")
+    response = conn.getresponse()
+    response.read()
+    conn.close()
+    # The site's policy, reported (not enforced, so livereload's inline script runs).
+    assert "script-src 'self'" in response.getheader("Content-Security-Policy-Report-Only", "")
+    assert response.getheader("X-Content-Type-Options") == "nosniff"
+
+
+TRAVERSALS = [
+    "/../secret.txt",
+    "/%2e%2e/secret.txt",
+    "/%2E%2E/secret.txt",
+    "/%2e%2e%2fsecret.txt",
+    "/news/../../secret.txt",
+    "/..%2f..%2fsecret.txt",
+    "/..\\secret.txt",
+    "//etc/passwd",
+    "/%2fetc%2fpasswd",
+    "/etc/passwd",
+]
+
+
+def test_nothing_outside_the_preview_folder(server):
+    # One server for every path: starting one costs a build.
+    for path in TRAVERSALS:
+        status, body = get(server["port"], path)
+        assert status in (400, 403, 404), (path, status)
+        assert b"TOP SECRET" not in body and b"root:" not in body, path
+
+
+def test_symlinks_out_of_the_folder_are_not_followed(server):
+    preview = server["preview"]
+    os.symlink(server["secret"], preview / "link.txt")
+    os.symlink(server["secret"].parent, preview / "linkdir")
+    (preview / "trap").mkdir()
+    os.symlink(server["secret"], preview / "trap" / "index.html")  # reached as /trap/
+    for path in ["/link.txt", "/linkdir/secret.txt", "/trap/", "/trap/index.html"]:
+        status, body = get(server["port"], path)
+        assert status in (403, 404) and b"TOP SECRET" not in body, (path, status)
+
+
+def test_no_dot_files(server):
+    preview = server["preview"]
+    (preview / ".env").write_text("PASSWORD=x", encoding="utf-8")
+    (preview / ".git").mkdir()
+    (preview / ".git" / "config").write_text("[core]", encoding="utf-8")
+    for path in ["/.fengchao-output", "/.env", "/.git/config", "/%2eenv", "/news/../.env"]:
+        status, body = get(server["port"], path)
+        assert status == 404, (path, status)
+        assert b"PASSWORD" not in body and b"[core]" not in body
+
+
+def test_binds_to_loopback_by_default(server):
+    addresses = listening_addresses(server["port"])
+    assert addresses, "no listening socket found"
+    loopback = {"0100007F", "00000000000000000000000001000000"}
+    assert addresses <= loopback, addresses
+
+
+def test_is_servable_units(tmp_path):
+    root = tmp_path / "preview"
+    (root / "a").mkdir(parents=True)
+    (root / "a" / "x.html").write_text("x")
+    (tmp_path / "outside.txt").write_text("o")
+    os.symlink(tmp_path / "outside.txt", root / "out.txt")
+    os.symlink(root / "a" / "x.html", root / "in.html")
+    assert is_servable(root, root / "a" / "x.html")
+    assert is_servable(root, root / "in.html")  # a link that stays inside is fine
+    assert not is_servable(root, root / "out.txt")
+    assert not is_servable(root, root / ".." / "outside.txt")
+    assert not is_servable(root, tmp_path / "outside.txt")
+    assert not is_servable(root, root / ".hidden")
+    assert not is_servable(root, root / "a" / ".git" / "config")

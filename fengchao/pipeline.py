@@ -17,6 +17,7 @@ from .errors import BuildFailed, Problem
 from .load import load_content
 from .model import Records
 from .render import Renderer
+from .search import index_site
 from .validate import validate
 from .write import check_output_dir, write_site
 
@@ -116,9 +117,15 @@ def build(project: Project, *, base_url: str | None = None, drafts: bool = False
     _fail_on_errors(problems, strict)
     timings["render"] = time.perf_counter() - start
 
+    def index(folder: Path) -> int:
+        started = time.perf_counter()
+        report = index_site(folder, prepared.config.language)
+        timings["search"] = time.perf_counter() - started
+        return report.bytes
+
     start = time.perf_counter()
-    written = write_site(project.out, files + [(r.path, r.data) for r in model.raw], [(c.path, c.source) for c in model.copies])
-    timings["write"] = time.perf_counter() - start
+    written = write_site(project.out, files + [(r.path, r.data) for r in model.raw], [(c.path, c.source) for c in model.copies], index)
+    timings["write"] = time.perf_counter() - start - timings.get("search", 0.0)
     return BuildReport(len(model.jobs), len(files) + len(model.raw) + len(model.copies), written, prepared.warnings, timings)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path, PurePosixPath
+from typing import Callable
 
 from .errors import UsageError
 
@@ -51,8 +52,15 @@ def recover(out: Path) -> None:
             shutil.rmtree(leftover, ignore_errors=True)
 
 
-def write_site(out: Path, files: list[tuple[str, bytes]], copies: list[tuple[str, Path]]) -> int:
-    """Write every output into a temporary folder and swap it in. Returns bytes written."""
+def write_site(out: Path, files: list[tuple[str, bytes]], copies: list[tuple[str, Path]],
+               finish: Callable[[Path], int] | None = None) -> int:
+    """Write every output into a temporary folder and swap it in. Returns bytes written.
+
+    `finish(tmp)` runs on the complete temporary folder before the swap (the
+    search indexer reads the written pages and adds its files) and returns the
+    bytes it added; if it raises, the build fails like any other write error
+    and the old output stays.
+    """
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     recover(out)
@@ -75,6 +83,8 @@ def write_site(out: Path, files: list[tuple[str, bytes]], copies: list[tuple[str
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, target)
             total += target.stat().st_size
+        if finish is not None:
+            total += finish(tmp)
         if out.exists():
             out.rename(old)
         tmp.rename(out)

@@ -56,7 +56,9 @@ class IndexReport:
 
 def search_job(ctx):
     """The search page. Without JS it says where else to look."""
-    meta = ctx.meta("搜索", "search/", "search", "搜索新闻、办事指南和庆小驿站点", noindex=True)
+    # Indexable and in the sitemap like any page: its canonical URL has no
+    # query, so /search/?q=… never shows up as pages of its own.
+    meta = ctx.meta("搜索", "search/", "search", "搜索新闻、办事指南和庆小驿站点")
     links = (Link("新闻归档", ctx.urls.page("news/archive/")), Link("办事指南（按主题）", ctx.urls.page("guides/")),
              Link("驿站名录（按区县）", ctx.urls.page("stations/")))
     return ctx.job("search/", "search.html", meta, bundle_url=ctx.urls.page(BUNDLE_DIR + "/"),

@@ -136,8 +136,8 @@ def test_search_page_works_without_inline_code_and_says_where_else_to_look(built
     assert "JavaScript" in page.text
     form = page.find_all("form", id="search-form")[0]
     assert form.attrs["data-bundle"] == BASE + "pagefind/"
-    robots = [m for m in page.find_all("meta") if m.attrs.get("name") == "robots"]
-    assert robots and robots[0].attrs["content"] == "noindex"
+    canonical = [link for link in page.find_all("link") if link.attrs.get("rel") == "canonical"]
+    assert canonical[0].attrs["href"] == "https://example.org/hub/search/"
 
 
 def test_station_list_and_nearby_names_are_not_part_of_a_station_s_text(built):

@@ -95,11 +95,3 @@ def page(chromium):
     yield tab
     context.close()
 
-
-def wait_for_results(tab) -> str:
-    """Wait until the search page has answered; return its status line."""
-    tab.wait_for_function(
-        "() => { const s = document.getElementById('search-status').textContent; return s && !s.startsWith('正在'); }",
-        timeout=20000,
-    )
-    return tab.text_content("#search-status")

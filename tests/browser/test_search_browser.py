@@ -7,7 +7,6 @@ from urllib.parse import quote
 
 import pytest
 
-from conftest import wait_for_results
 
 # (query, expected page, what kind of query it is)
 QUERIES = [
@@ -39,6 +38,15 @@ QUERIES = [
     ("顺丰", "stations/gaoxin-shunfeng/", "station name"),
     ("庆小驿 充电", "stations/gaoxin-shunfeng/", "two words"),
 ]
+
+
+def wait_for_results(tab) -> str:
+    """Wait until the search page has answered; return its status line."""
+    tab.wait_for_function(
+        "() => { const s = document.getElementById('search-status').textContent; return s && !s.startsWith('正在'); }",
+        timeout=20000,
+    )
+    return tab.text_content("#search-status")
 
 
 def search(page, base, query: str, **filters) -> tuple[str, list[str]]:

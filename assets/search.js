@@ -25,7 +25,10 @@ function setUp(form) {
   const list = document.getElementById("search-results");
   const help = document.getElementById("search-help");
   const noJs = document.getElementById("search-nojs");
+  const more = document.getElementById("search-more");
+  const filterBox = document.getElementById("search-filters");
   let pagefind = null;
+  let hits = [];
   let latest = 0;
   let timer = 0;
 
@@ -36,7 +39,8 @@ function setUp(form) {
   for (const name of FILTERS) {
     form.elements[name].value = params.get(name) || "";
   }
-  document.getElementById("search-filters").hidden = false;
+  filterBox.hidden = false;
+  filterBox.open = FILTERS.some((name) => form.elements[name].value);
   noJs.textContent = "也可以直接浏览：";
 
   async function load() {
@@ -69,6 +73,7 @@ function setUp(form) {
     const filters = chosenFilters();
     const ticket = ++latest;
     remember(query, filters);
+    more.hidden = true;
     if (!query && !Object.keys(filters).length) {
       list.replaceChildren();
       status.textContent = "";
@@ -79,8 +84,8 @@ function setUp(form) {
     let found;
     try {
       const api = await load();
-      const hits = await searchAll(api, query, filters);
-      found = { total: hits.length, items: await Promise.all(hits.slice(0, PAGE_SIZE).map((r) => r.data())) };
+      const all = await searchAll(api, query, filters);
+      found = { all, total: all.length, items: await Promise.all(all.slice(0, PAGE_SIZE).map((r) => r.data())) };
     } catch (error) {
       if (ticket !== latest) return;
       list.replaceChildren();
@@ -90,13 +95,26 @@ function setUp(form) {
       return;
     }
     if (ticket !== latest) return; // a newer search already answered
+    hits = found.all;
     list.replaceChildren(...found.items.map(resultItem));
+    more.hidden = hits.length <= PAGE_SIZE;
     help.hidden = found.total > 0;
     const label = query ? "“" + query + "”" : "所选条件";
     status.textContent = found.total
-      ? "找到 " + found.total + " 条与" + label + "有关的结果" + (found.total > PAGE_SIZE ? "，显示前 " + PAGE_SIZE + " 条。换个更具体的词可以缩小范围。" : "。")
+      ? "找到 " + found.total + " 条与" + label + "有关的结果" + (found.total > PAGE_SIZE ? "。结果太多时，换个更具体的词或用筛选缩小范围。" : "。")
       : "没有找到与" + label + "有关的内容。换个词试试，比如只输入一两个关键字。";
   }
+
+  // Only the shown results' fragments are fetched; more on request.
+  more.addEventListener("click", async () => {
+    const ticket = latest;
+    const shown = list.children.length;
+    const next = await Promise.all(hits.slice(shown, shown + PAGE_SIZE).map((r) => r.data()));
+    if (ticket !== latest) return;
+    list.append(...next.map(resultItem));
+    more.hidden = list.children.length >= hits.length;
+    list.children[shown]?.querySelector("a")?.focus();
+  });
 
   form.addEventListener("submit", (event) => {
     event.preventDefault();

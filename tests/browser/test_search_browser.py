@@ -104,6 +104,8 @@ def test_filters_narrow_results(page, demo_site):
 
 def test_choosing_a_filter_searches_again_and_keeps_it_in_the_url(page, demo_site):
     search(page, demo_site, "充电")
+    assert page.locator("select[name=district]").is_hidden()  # folded away on a phone
+    page.click("#search-filters summary")
     page.select_option("select[name=district]", "龙凤区")
     page.wait_for_function("() => location.search.includes('district=')")
     wait_for_results(page)
@@ -151,3 +153,11 @@ def test_without_javascript_the_search_page_says_where_to_look(chromium, demo_si
         assert not tab.locator("#search-filters").is_visible()
     finally:
         context.close()
+
+
+def test_more_results_on_request(page, demo_site):
+    status, hrefs = search(page, demo_site, "充电")
+    assert status.startswith("找到 13 条") and len(hrefs) == 10
+    page.click("#search-more")
+    page.wait_for_function("() => document.querySelectorAll('.search-result').length === 13")
+    assert page.locator("#search-more").is_hidden()

@@ -117,16 +117,20 @@ def build(project: Project, *, base_url: str | None = None, drafts: bool = False
     _fail_on_errors(problems, strict)
     timings["render"] = time.perf_counter() - start
 
-    def index(folder: Path) -> int:
-        started = time.perf_counter()
-        report = index_site(folder, prepared.config.language)
-        timings["search"] = time.perf_counter() - started
-        return report.bytes
-
     start = time.perf_counter()
-    written = write_site(project.out, files + [(r.path, r.data) for r in model.raw], [(c.path, c.source) for c in model.copies], index)
-    timings["write"] = time.perf_counter() - start - timings.get("search", 0.0)
+    written = write_site(project.out, files + [(r.path, r.data) for r in model.raw], [(c.path, c.source) for c in model.copies], _indexer(prepared.config))
+    timings["write"] = time.perf_counter() - start
     return BuildReport(len(model.jobs), len(files) + len(model.raw) + len(model.copies), written, prepared.warnings, timings)
+
+
+def _indexer(config: SiteConfig):
+    """write_site's finish step: the search index, made in the temp folder
+    before the swap (so the "write" timing includes it)."""
+
+    def index(folder: Path) -> int:
+        return index_site(folder, config.language).bytes
+
+    return index
 
 
 def render_all(model: SiteModel, renderer: Renderer) -> tuple[list[tuple[str, bytes]], list[Problem]]:

@@ -12,16 +12,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from . import directory, feeds, guides, news
+from . import directory, feeds, guides, news, search
 from .config import SiteConfig
 from .errors import Problem
-from .headers import HEADERS_FILE, headers_file
+from .headers import HEADERS_FILE, headers_file, tile_hosts
 from .markup import LinkMap, MarkdownRenderer
 from .model import Records
 from .views import Figure, Link, PageMeta, SiteView
 
 # Top-level names a free-standing page may not take.
-RESERVED = {"news", "stations", "guides", "tags", "categories", "assets", "page", "search", "404"}
+RESERVED = {"news", "stations", "guides", "tags", "categories", "assets", "page", "search", "404", "pagefind"}
 
 
 @dataclass(frozen=True)
@@ -154,8 +154,10 @@ def assemble(records: Records, config: SiteConfig, options: BuildOptions, asset_
     jobs += guides.assemble_pages(ctx, pages, problems)
     jobs.append(home_job(ctx, news_part.latest, guide_part.topics, records, len(articles), len(guide_list)))
     jobs.append(not_found_job(ctx))
+    jobs.append(search.search_job(ctx))
     jobs += feeds.feed_jobs(ctx, news_part.feed_entries, jobs)
-    raw.append(RawFile(HEADERS_FILE, headers_file()))
+    tiles = config.finder.tiles
+    raw.append(RawFile(HEADERS_FILE, headers_file(tile_hosts(tiles.url, tiles.subdomains) if tiles else ())))
 
     copies = [CopyFile(s.rel, s.source) for s in records.static] + list(asset_files)
     _check_collisions(jobs, raw, copies, problems)

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 HEADERS_FILE = "_headers"
 
-# Hosts images may come from besides the site itself: map tile servers.
-# A map on the site adds its tile host here (and nowhere else).
+# Hosts images may come from besides the site itself: the map's tile
+# servers, derived from site.yaml's stations.map.tiles by `tile_hosts`.
 IMG_HOSTS: tuple[str, ...] = ()
 
 # Until asset file names carry a content hash, a changed site.css must reach
@@ -22,12 +22,28 @@ IMG_HOSTS: tuple[str, ...] = ()
 ASSET_MAX_AGE = 3600
 
 
+def tile_hosts(url_template: str, subdomains: str = "") -> tuple[str, ...]:
+    """https://webrd0{s}.is.autonavi.com/… with subdomains "1234" → the four
+    origins, for img-src (a CSP wildcard may only stand for a whole label)."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url_template)
+    host = parts.netloc
+    names = [host.replace("{s}", s) for s in subdomains] if "{s}" in host and subdomains else [host]
+    return tuple(f"{parts.scheme}://{name}" for name in names if "{" not in name)
+
+
 def csp(img_hosts: tuple[str, ...] = IMG_HOSTS) -> str:
     img = " ".join(("'self'", "data:", *img_hosts))
     return "; ".join((
         "default-src 'self'",
         f"img-src {img}",
-        "script-src 'self'",
+        # 'wasm-unsafe-eval' lets the search page compile Pagefind's
+        # WebAssembly; it does not allow JavaScript eval() or inline scripts.
+        # It is site-wide because Netlify and Cloudflare Pages join the
+        # policies of overlapping _headers rules, and two policies are both
+        # enforced, so a /search/* exception cannot loosen the /* one.
+        "script-src 'self' 'wasm-unsafe-eval'",
         "style-src 'self'",
         "object-src 'none'",
         "base-uri 'self'",

@@ -19,6 +19,7 @@ from .lint import lint_site
 from .load import load_content
 from .model import Records
 from .render import Renderer
+from .search import index_site
 from .validate import validate
 from .write import check_output_dir, write_site
 
@@ -131,9 +132,19 @@ def build(project: Project, *, base_url: str | None = None, drafts: bool = False
     timings["links"] = time.perf_counter() - start
 
     start = time.perf_counter()
-    written = write_site(project.out, files + [(r.path, r.data) for r in model.raw], [(c.path, c.source) for c in model.copies])
+    written = write_site(project.out, files + [(r.path, r.data) for r in model.raw], [(c.path, c.source) for c in model.copies], _indexer(prepared.config))
     timings["write"] = time.perf_counter() - start
     return BuildReport(len(model.jobs), len(files) + len(model.raw) + len(model.copies), written, prepared.warnings + link_problems, timings)
+
+
+def _indexer(config: SiteConfig):
+    """write_site's finish step: the search index, made in the temp folder
+    before the swap (so the "write" timing includes it)."""
+
+    def index(folder: Path) -> int:
+        return index_site(folder, config.language).bytes
+
+    return index
 
 
 def render_all(model: SiteModel, renderer: Renderer) -> tuple[list[tuple[str, bytes]], list[Problem]]:

@@ -13,6 +13,7 @@ import os
 import re
 import shutil
 from pathlib import Path, PurePosixPath
+from typing import Callable
 
 from .errors import UsageError
 from .lock import build_lock
@@ -78,8 +79,14 @@ def _exchange(a: Path, b: Path) -> bool:
     return result == 0
 
 
-def write_site(out: Path, files: list[tuple[str, bytes]], copies: list[tuple[str, Path]]) -> int:
+def write_site(out: Path, files: list[tuple[str, bytes]], copies: list[tuple[str, Path]],
+               finish: Callable[[Path], int] | None = None) -> int:
     """Write every output into a temporary folder and swap it in. Returns bytes written.
+
+    `finish(tmp)` runs on the complete temporary folder before the swap (the
+    search indexer reads the written pages and adds its files) and returns the
+    bytes it added; if it raises, the build fails like any other write error
+    and the old output stays.
 
     Holds the output's build lock throughout, so a second build waits
     instead of removing this one's temporary folder.
@@ -87,10 +94,11 @@ def write_site(out: Path, files: list[tuple[str, bytes]], copies: list[tuple[str
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     with build_lock(out):
-        return _write_locked(out, files, copies)
+        return _write_locked(out, files, copies, finish)
 
 
-def _write_locked(out: Path, files: list[tuple[str, bytes]], copies: list[tuple[str, Path]]) -> int:
+def _write_locked(out: Path, files: list[tuple[str, bytes]], copies: list[tuple[str, Path]],
+                  finish: Callable[[Path], int] | None) -> int:
     recover(out)
     tmp = out.parent / f".{out.name}.tmp-{os.getpid()}"
     old = out.parent / f".{out.name}.old-{os.getpid()}"
@@ -111,6 +119,8 @@ def _write_locked(out: Path, files: list[tuple[str, bytes]], copies: list[tuple[
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, target)
             total += target.stat().st_size
+        if finish is not None:
+            total += finish(tmp)
         if out.exists() and _exchange(tmp, out):
             tmp.rename(old)  # tmp now holds the previous site
         else:

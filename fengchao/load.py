@@ -20,6 +20,12 @@ from .errors import Problem, display_path
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_YAML_ALIASES = 100
 
+# libyaml is optional in PyYAML wheels; without it every file takes the slow path.
+try:
+    from yaml.cyaml import CParser as _CParser
+except ImportError:  # pragma: no cover - depends on how PyYAML was installed
+    _CParser = None
+
 # Editor and OS debris that must never be published.
 BACKUP_SUFFIXES = ("~", ".bak", ".swp", ".swo", ".tmp", ".orig", ".rej")
 JUNK_FILES = {"Thumbs.db", "desktop.ini"}
@@ -69,7 +75,7 @@ class _Loader(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
     def construct_mapping(self, node, deep=False):
-        pairs = super().construct_mapping(node, deep=True)
+        pairs = yaml.constructor.SafeConstructor.construct_mapping(self, node, deep=True)
         key_lines = {}
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=True)
@@ -97,6 +103,46 @@ _Loader.yaml_implicit_resolvers = {
 _Loader.add_constructor("tag:yaml.org,2002:map", _Loader.construct_mapping)
 
 
+class _FastLoader(_CParser or object, yaml.constructor.SafeConstructor, yaml.resolver.Resolver):
+    """libyaml composes (about 10x faster); our constructor and resolvers build.
+
+    Used only where it cannot differ from `_Loader`: text without aliases (no
+    `*`, so the alias bound cannot apply) and with bounded nesting (the C
+    composer recurses on the C stack). Any error falls back to `_Loader`, so
+    every message and line an editor sees comes from one parser.
+    """
+
+    yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
+
+    def __init__(self, stream, first_line: int):
+        _CParser.__init__(self, stream)
+        yaml.constructor.SafeConstructor.__init__(self)
+        yaml.resolver.Resolver.__init__(self)
+        self.first_line = first_line
+
+    construct_mapping = _Loader.construct_mapping
+
+
+_FastLoader.yaml_constructors = dict(_Loader.yaml_constructors)
+_FAST_MAX_NESTING = 2000
+
+
+def _fast_parse(text: str, first_line: int):
+    """The parsed value, or None if the fast path does not apply or failed."""
+    if "*" in text or text.count("[") + text.count("{") > _FAST_MAX_NESTING:
+        return None
+    if any(len(line) > _FAST_MAX_NESTING for line in text.split("\n")):
+        return None
+    loader = _FastLoader(text, first_line)
+    try:
+        value = loader.get_single_data()
+    except (yaml.YAMLError, RecursionError):
+        return None
+    finally:
+        loader.dispose()
+    return (value,)
+
+
 _YAML_PROBLEMS = (
     ("mapping values are not allowed", "这里不能出现冒号", "是否缩进不对？文字里含有“: ”时请给整段文字加上引号"),
     ("cannot start any token", "不能用 Tab 键缩进", "请改用空格缩进"),
@@ -115,6 +161,10 @@ def _yaml_in_chinese(problem: str, hint: str) -> tuple[str, str]:
 
 def parse_yaml(text: str, shown: str, first_line: int):
     """Parse YAML whose first line is line `first_line` of the file `shown`."""
+    if _CParser is not None:
+        fast = _fast_parse(text, first_line)
+        if fast is not None:
+            return fast[0], []
     loader = _Loader(text, first_line)
     try:
         return loader.get_single_data(), []

@@ -17,6 +17,7 @@ from .config import SiteConfig
 from .errors import Problem
 from .markup import LinkMap, MarkdownRenderer
 from .model import Records
+from .prerender import MarkdownCache, prerender
 from .views import Figure, Link, PageMeta, SiteView
 
 # Top-level names a free-standing page may not take.
@@ -121,7 +122,10 @@ def site_view(config: SiteConfig, urls: Urls, assets: dict[str, str], pages=()) 
     )
 
 
-def assemble(records: Records, config: SiteConfig, options: BuildOptions, asset_files: tuple[CopyFile, ...]) -> tuple[SiteModel, list[Problem]]:
+def assemble(
+    records: Records, config: SiteConfig, options: BuildOptions, asset_files: tuple[CopyFile, ...],
+    *, jobs: int = 1, markdown_cache: MarkdownCache | None = None,
+) -> tuple[SiteModel, list[Problem]]:
     problems: list[Problem] = []
     urls = Urls(config.base_path, config.origin)
 
@@ -140,6 +144,9 @@ def assemble(records: Records, config: SiteConfig, options: BuildOptions, asset_
     links = LinkMap(config.base_path, doc_urls, static_rel)
     assets = {c.path.removeprefix("assets/"): c.path for c in asset_files}
     ctx = Ctx(config, urls, site_view(config, urls, assets, pages), options, MarkdownRenderer(links))
+    bodies = [(d.body, d.source_rel, d.where.path, d.body_line) for d in (*articles, *guide_list, *pages)]
+    bodies += [(s.notes, "stations/notes.yaml", s.where.path, s.where.line) for s in records.stations if s.notes]
+    prerender(ctx.markdown, bodies, jobs, markdown_cache)
 
     jobs: list[Job] = []
     raw: list[RawFile] = []

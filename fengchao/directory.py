@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from .errors import Problem
 from .model import Guide, Station
-from .stations import by_district, nearest, stations_geojson, stations_json, wgs84
+from .stations import by_district, nearest_all, stations_geojson, stations_json, wgs84
 from .views import Amenity, Link, Moment, Nearby, StationCard, StationView
 
 if TYPE_CHECKING:
@@ -54,6 +54,7 @@ def assemble_directory(ctx: "Ctx", stations: tuple[Station, ...], guides: tuple[
     ]
     crumbs = (Link("找驿站", urls.page("stations/")),)
     positions = {s.id: wgs84(s) for s in stations}
+    near = nearest_all(stations, positions)
     for station in stations:
         notes_html = None
         if station.notes:
@@ -70,7 +71,7 @@ def assemble_directory(ctx: "Ctx", stations: tuple[Station, ...], guides: tuple[
             card=cards[station.id], phone=station.phone, operator=station.operator,
             opened=Moment.of_day(station.opened) if station.opened else None, notes_html=notes_html,
             photos=tuple(photos), lat=station.lat, lng=station.lng, datum=station.datum,
-            nearby=tuple(Nearby(cards[s.id], distance_text(d)) for s, d in nearest(station, stations, positions)),
+            nearby=tuple(Nearby(cards[s.id], distance_text(d)) for s, d in near[station.id]),
             guides=tuple(Link(g.title, urls.page(f"guides/{g.slug}/")) for g in guides if station.id in g.stations),
         )
         rel = f"stations/{station.id}/"

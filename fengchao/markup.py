@@ -76,7 +76,7 @@ class _Links(Treeprocessor):
         for element in root.iter():
             attr = {"a": "href", "img": "src"}.get(element.tag)
             if attr and element.get(attr) is not None:
-                href, problem = self.owner.links.resolve(element.get(attr), self.owner.source_rel)
+                href, problem = self.owner.resolve(element.get(attr))
                 element.set(attr, href)
                 if problem:
                     self.owner.report(element.get(attr), problem)
@@ -104,6 +104,20 @@ class MarkdownRenderer:
             output_format="html",
         )
         self._md.treeprocessors.register(_Links(self._md, self), "fengchao_links", 1)
+        # Bodies converted ahead of time (in worker processes, or from the
+        # build cache), by (body, source_rel, shown, body_line).
+        self._done: dict[tuple, tuple[Rendered, list[Problem]]] = {}
+        # Every link target the last conversion looked up: a cached result is
+        # reused only while each still resolves the same way.
+        self.lookups: list[tuple[str, str, str | None]] = []
+
+    def resolve(self, target: str) -> tuple[str, str | None]:
+        href, problem = self.links.resolve(target, self.source_rel)
+        self.lookups.append((target, href, problem))
+        return href, problem
+
+    def remember(self, key: tuple, rendered: Rendered, problems: list[Problem]) -> None:
+        self._done[key] = (rendered, problems)
 
     def report(self, target: str, message: str) -> None:
         line = self._body_line
@@ -114,8 +128,12 @@ class MarkdownRenderer:
         self._problems.append(Problem(self._shown, line, message))
 
     def render(self, body: str, source_rel: str, shown: str, body_line: int) -> tuple[Rendered, list[Problem]]:
+        done = self._done.get((body, source_rel, shown, body_line))
+        if done is not None:
+            return done[0], list(done[1])
         self.source_rel, self._shown, self._body, self._body_line = source_rel, shown, body, body_line
         self._problems = []
+        self.lookups = []
         html = self._md.reset().convert(body)
         headings = tuple(_flatten(getattr(self._md, "toc_tokens", [])))
         return Rendered(html, headings), self._problems

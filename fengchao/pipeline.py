@@ -12,10 +12,14 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from .assemble import BuildOptions, CopyFile, SiteModel, assemble
+from .cache import BuildCache, OutputState, cache_dir, input_fingerprint, record_output
 from .config import SiteConfig, load_config
 from .errors import BuildFailed, Problem
+from .incremental import render_pages, reuse_copies, reuse_raw
 from .load import load_content
 from .model import Records
+from .parallel import default_jobs
+from .prerender import MarkdownCache
 from .render import Renderer
 from .validate import validate
 from .write import check_output_dir, write_site
@@ -43,6 +47,7 @@ class BuildReport:
     bytes: int = 0
     warnings: list[Problem] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    reused: int = 0  # files linked unchanged from the previous output (build cache)
 
 
 def build_time(tz) -> datetime:
@@ -77,7 +82,10 @@ class Prepared:
     timings: dict[str, float]
 
 
-def prepare(project: Project, *, base_url: str | None = None, drafts: bool = False, strict: bool = False) -> Prepared:
+def prepare(
+    project: Project, *, base_url: str | None = None, drafts: bool = False, strict: bool = False,
+    jobs: int = 1, markdown_cache: MarkdownCache | None = None,
+) -> Prepared:
     """Load, validate and assemble; raise BuildFailed with every problem found."""
     timings: dict[str, float] = {}
     start = time.perf_counter()
@@ -100,26 +108,73 @@ def prepare(project: Project, *, base_url: str | None = None, drafts: bool = Fal
 
     start = time.perf_counter()
     options = BuildOptions(now=build_time(config.tz), include_drafts=drafts)
-    model, problems = assemble(records, config, options, asset_files(project.assets))
+    model, problems = assemble(records, config, options, asset_files(project.assets), jobs=jobs, markdown_cache=markdown_cache)
     warnings += _fail_on_errors(problems, strict)
     timings["assemble"] = time.perf_counter() - start
     return Prepared(config, records, model, warnings, timings)
 
 
-def build(project: Project, *, base_url: str | None = None, drafts: bool = False, strict: bool = False) -> BuildReport:
+def build(
+    project: Project, *, base_url: str | None = None, drafts: bool = False, strict: bool = False,
+    jobs: int | None = None, use_cache: bool = True,
+) -> BuildReport:
     check_output_dir(project.out, project.root, project.content)
-    prepared = prepare(project, base_url=base_url, drafts=drafts, strict=strict)
+    workers = jobs or default_jobs()
+    start = time.perf_counter()
+    cache = BuildCache(cache_dir(project.root), project.out) if use_cache else None
+    if cache:
+        fingerprint = _fingerprint(project, base_url, drafts, strict)
+        unchanged = _unchanged(cache, fingerprint)
+        if unchanged:
+            return unchanged
+    markdown_cache = MarkdownCache(cache.markdown) if cache else None
+    prepared = prepare(project, base_url=base_url, drafts=drafts, strict=strict, jobs=workers, markdown_cache=markdown_cache)
     model, timings = prepared.model, dict(prepared.timings)
+    timings["cache"] = time.perf_counter() - start - sum(timings.values())
 
     start = time.perf_counter()
-    files, problems = render_all(model, Renderer(project.templates, project.root))
-    _fail_on_errors(problems, strict)
+    pages = render_pages(model.jobs, project.templates, project.root, workers, cache)
+    _fail_on_errors(pages.problems, strict)
     timings["render"] = time.perf_counter() - start
 
     start = time.perf_counter()
-    written = write_site(project.out, files + [(r.path, r.data) for r in model.raw], [(c.path, c.source) for c in model.copies])
+    keys = dict(pages.keys)
+    raw, raw_links = reuse_raw([(r.path, r.data) for r in model.raw], cache, keys)
+    copies, copy_links = reuse_copies([(c.path, c.source) for c in model.copies], cache, keys)
+    written = write_site(project.out, pages.files + raw, copies, pages.reused + raw_links + copy_links)
     timings["write"] = time.perf_counter() - start
-    return BuildReport(len(model.jobs), len(files) + len(model.raw) + len(model.copies), written, prepared.warnings, timings)
+    reused = len(pages.reused) + len(raw_links) + len(copy_links)
+    report = BuildReport(len(model.jobs), len(keys), written, prepared.warnings, timings, reused)
+    if cache:
+        until = _valid_until(prepared.records, build_time(prepared.config.tz))
+        state = OutputState(fingerprint, until, (report.pages, report.files, report.warnings), record_output(project.out, keys))
+        cache.save(markdown_cache.used, state)
+    return report
+
+
+def _fingerprint(project: Project, base_url: str | None, drafts: bool, strict: bool) -> str:
+    # The day is in it too: anything that depends on "now" is redone at least daily.
+    options = repr((base_url, drafts, strict, str(project.content), build_time(timezone.utc).date().isoformat()))
+    inputs = [project.root / "site.yaml", project.content, project.templates, project.assets]
+    return input_fingerprint(project.root, inputs, options)
+
+
+def _unchanged(cache: BuildCache, fingerprint: str) -> BuildReport | None:
+    """The last build's report if it was made from exactly these inputs and its output is untouched."""
+    state = cache.previous
+    if state.fingerprint != fingerprint or not state.report:
+        return None
+    if build_time(timezone.utc).timestamp() >= state.valid_until or not cache.output_intact():
+        return None
+    pages, files, warnings = state.report
+    return BuildReport(pages, files, 0, list(warnings), {}, files)
+
+
+def _valid_until(records: Records, now: datetime) -> float:
+    """When a scheduled article appears or an article expires: the output changes then."""
+    moments = [a.date for a in records.articles if a.date and a.date > now]
+    moments += [a.expires for a in records.articles if a.expires and a.expires > now]
+    return min(moments).timestamp() if moments else float("inf")
 
 
 def render_all(model: SiteModel, renderer: Renderer) -> tuple[list[tuple[str, bytes]], list[Problem]]:

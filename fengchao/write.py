@@ -51,8 +51,12 @@ def recover(out: Path) -> None:
             shutil.rmtree(leftover, ignore_errors=True)
 
 
-def write_site(out: Path, files: list[tuple[str, bytes]], copies: list[tuple[str, Path]]) -> int:
-    """Write every output into a temporary folder and swap it in. Returns bytes written."""
+def write_site(out: Path, files: list[tuple[str, bytes]], copies: list[tuple[str, Path]], links: list[tuple[str, Path]] = ()) -> int:
+    """Write every output into a temporary folder and swap it in. Returns bytes written.
+
+    `links` are unchanged files of the previous output (the build cache says
+    so): hard-linked into the new folder, not written again.
+    """
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     recover(out)
@@ -75,6 +79,15 @@ def write_site(out: Path, files: list[tuple[str, bytes]], copies: list[tuple[str
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, target)
             total += target.stat().st_size
+        for rel, source in links:
+            target = _safe_join(tmp, rel)
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
+            try:
+                os.link(source, target)
+            except OSError:  # another file system, or links not supported
+                shutil.copyfile(source, target)
         if out.exists():
             out.rename(old)
         tmp.rename(out)

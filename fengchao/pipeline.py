@@ -126,6 +126,7 @@ def build(
         fingerprint = _fingerprint(project, base_url, drafts, strict)
         unchanged = _unchanged(cache, fingerprint)
         if unchanged:
+            unchanged.timings["cache"] = time.perf_counter() - start
             return unchanged
     markdown_cache = MarkdownCache(cache.markdown) if cache else None
     prepared = prepare(project, base_url=base_url, drafts=drafts, strict=strict, jobs=workers, markdown_cache=markdown_cache)

@@ -89,6 +89,12 @@ class Site:
         }
 
 
+@pytest.fixture(autouse=True)
+def _private_build_cache(tmp_path, monkeypatch):
+    """Each test gets its own build cache, so no test is helped (or fooled) by another's."""
+    monkeypatch.setenv("FENGCHAO_CACHE_DIR", str(tmp_path / "fengchao-cache"))
+
+
 @pytest.fixture
 def make_site(tmp_path):
     """make_site({"news/a.md": "...", ...}) → a project using the real

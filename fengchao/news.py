@@ -62,10 +62,29 @@ def paginate(items: tuple, per_page: int, rel: str, urls) -> list[tuple[str, tup
             total=len(chunks),
             prev_url=links[index - 1].url if index > 0 else None,
             next_url=links[index + 1].url if index + 1 < len(chunks) else None,
-            pages=links,
+            pages=_window(links, index),
         )
         out.append((dirs[index], chunk, pager))
     return out
+
+
+PAGER_AROUND = 2
+
+
+def _window(links: tuple[Link, ...], index: int) -> tuple[Link, ...]:
+    """First, last and the pages around the current one; a gap is Link("…", "").
+
+    Listing all 200 pages on each of 200 list pages made every one of them
+    ~20 KB of page numbers (and rendering the lists quadratic).
+    """
+    keep = {0, len(links) - 1, *range(index - PAGER_AROUND, index + PAGER_AROUND + 1)}
+    window: list[Link] = []
+    for i, link in enumerate(links):
+        if i in keep:
+            window.append(link)
+        elif window and window[-1].url:
+            window.append(Link("…", ""))
+    return tuple(window)
 
 
 def assemble_news(ctx: "Ctx", articles: tuple[Article, ...], problems: list[Problem]) -> NewsPart:

@@ -45,6 +45,7 @@ class RawFile:
 class CopyFile:
     path: str
     source: Path
+    name: str = ""  # for a fingerprinted asset (assets/site.3f2a9c.css): its plain name, site.css
 
 
 @dataclass(frozen=True)
@@ -143,6 +144,7 @@ def assemble(
     static_rel = frozenset(s.rel for s in records.static)
     links = LinkMap(config.base_path, doc_urls, static_rel)
     assets = {c.path.removeprefix("assets/"): c.path for c in asset_files}
+    assets |= {c.name: c.path for c in asset_files if c.name}  # templates get the fingerprinted names
     ctx = Ctx(config, urls, site_view(config, urls, assets, pages), options, MarkdownRenderer(links))
     bodies = [(d.body, d.source_rel, d.where.path, d.body_line) for d in (*articles, *guide_list, *pages)]
     bodies += [(s.notes, "stations/notes.yaml", s.where.path, s.where.line) for s in records.stations if s.notes]

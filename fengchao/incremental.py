@@ -16,7 +16,9 @@ from pathlib import Path
 
 from jinja2 import meta
 
+from . import minify
 from .cache import BuildCache, digest
+from .errors import Problem
 from .parallel import map_ranges
 from .render import Renderer
 
@@ -76,28 +78,34 @@ def template_keys(renderer: Renderer, names: set[str]) -> dict[str, str]:
     return keys
 
 
-def _page_worker(templates: Path, root: Path, jobs: tuple, tkeys: dict, previous: dict):
+def _render(renderer: Renderer, job, minified: bool) -> tuple[bytes | None, Problem | None]:
+    data, problem = renderer.render(job.template, job.context)
+    if data is not None and minified and job.path.endswith(".html"):
+        data = minify.page(data)
+    return data, problem
+
+
+def _page_worker(templates: Path, root: Path, jobs: tuple, tkeys: dict, previous: dict, minified: bool):
     renderer = Renderer(templates, root)
 
     def run(start: int, end: int) -> list:
         out = []
         for job in jobs[start:end]:
-            key = digest(tkeys[job.template], job.path, job.template, pickle.dumps(job.context, protocol=5))
+            key = digest(tkeys[job.template], job.path, job.template, str(minified), pickle.dumps(job.context, protocol=5))
             if previous.get(job.path) == key:
                 out.append((key, None, None))  # the parent checks the old file is still there
                 continue
-            data, problem = renderer.render(job.template, job.context)
-            out.append((key, data, problem))
+            out.append((key, *_render(renderer, job, minified)))
         return out
 
     return run
 
 
-def render_pages(jobs: tuple, templates: Path, root: Path, workers: int, cache: BuildCache | None) -> Rendered:
+def render_pages(jobs: tuple, templates: Path, root: Path, workers: int, cache: BuildCache | None, minified: bool = False) -> Rendered:
     renderer = Renderer(templates, root)
     tkeys = template_keys(renderer, {job.template for job in jobs})
     previous = {rel: entry[0] for rel, entry in cache.previous.files.items()} if cache else {}
-    results = map_ranges(_page_worker, (templates, root, jobs, tkeys, previous), len(jobs), workers)
+    results = map_ranges(_page_worker, (templates, root, jobs, tkeys, previous, minified), len(jobs), workers)
     files, reused, keys, problems, seen = [], [], {}, [], set()
     for job, (key, data, problem) in zip(jobs, results):
         keys[job.path] = key
@@ -106,7 +114,7 @@ def render_pages(jobs: tuple, templates: Path, root: Path, workers: int, cache: 
             if old is not None:
                 reused.append((job.path, old))
                 continue
-            data, problem = renderer.render(job.template, job.context)
+            data, problem = _render(renderer, job, minified)
         if problem:
             # One broken template breaks many pages; say it once.
             if problem not in seen:

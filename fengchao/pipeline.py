@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from .assemble import BuildOptions, CopyFile, SiteModel, assemble
+from .assets import MINIFIED, fingerprinted
 from .cache import BuildCache, OutputState, cache_dir, input_fingerprint, record_output
 from .config import SiteConfig, load_config
 from .errors import BuildFailed, Problem
@@ -61,7 +62,8 @@ def asset_files(assets: Path) -> tuple[CopyFile, ...]:
     if not assets.is_dir():
         return ()
     files = sorted(p for p in assets.rglob("*") if p.is_file() and not p.name.startswith("."))
-    return tuple(CopyFile("assets/" + p.relative_to(assets).as_posix(), p) for p in files)
+    plain = tuple(CopyFile("assets/" + p.relative_to(assets).as_posix(), p) for p in files)
+    return plain + fingerprinted(plain)
 
 
 def _fail_on_errors(problems: list[Problem], strict: bool) -> list[Problem]:
@@ -134,14 +136,16 @@ def build(
     timings["cache"] = time.perf_counter() - start - sum(timings.values())
 
     start = time.perf_counter()
-    pages = render_pages(model.jobs, project.templates, project.root, workers, cache)
+    minify = not drafts  # production builds; the preview (drafts) stays readable
+    pages = render_pages(model.jobs, project.templates, project.root, workers, cache, minify)
     _fail_on_errors(pages.problems, strict)
     timings["render"] = time.perf_counter() - start
 
     start = time.perf_counter()
     keys = dict(pages.keys)
-    raw, raw_links = reuse_raw([(r.path, r.data) for r in model.raw], cache, keys)
-    copies, copy_links = reuse_copies([(c.path, c.source) for c in model.copies], cache, keys)
+    minified = _minified_assets(model.copies, minify)
+    raw, raw_links = reuse_raw([(r.path, r.data) for r in model.raw] + minified, cache, keys)
+    copies, copy_links = reuse_copies([(c.path, c.source) for c in model.copies if not (minify and c.path.endswith(MINIFIED))], cache, keys)
     written = write_site(project.out, pages.files + raw, copies, pages.reused + raw_links + copy_links)
     timings["write"] = time.perf_counter() - start
     reused = len(pages.reused) + len(raw_links) + len(copy_links)
@@ -151,6 +155,14 @@ def build(
         state = OutputState(fingerprint, until, (report.pages, report.files, report.warnings), record_output(project.out, keys))
         cache.save(markdown_cache.used, state)
     return report
+
+
+def _minified_assets(copies, minify: bool) -> list[tuple[str, bytes]]:
+    if not minify:
+        return []
+    from . import minify as minifier
+
+    return [(c.path, minifier.asset(c.path, c.source.read_bytes())) for c in copies if c.path.endswith(MINIFIED)]
 
 
 def _fingerprint(project: Project, base_url: str | None, drafts: bool, strict: bool) -> str:

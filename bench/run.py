@@ -9,8 +9,9 @@ images; stations; guides) is generated into a temporary folder in all three
 formats. Every round runs each scenario for every tool, the tools in a rotated
 order so that a noisy neighbour or a warm disk cache does not favour one.
 Wall time is measured around the whole command (interpreter start included);
-peak memory is the highest sum of RSS over the build's whole process tree,
-sampled every 10 ms with psutil (a process pool's workers are counted).
+peak memory is the highest sum of memory over the build's whole process tree
+(proportional set size, so pages a forked worker shares with its parent count
+once), sampled every 10 ms with psutil: a process pool's workers are counted.
 
 Scenarios: `cold` (no output, no cache), `noop` (rebuild, nothing changed),
 `edit` (rebuild after appending a paragraph to one article).
@@ -98,6 +99,15 @@ def make_tools(work: Path, content: Path, names: list[str], jobs: int | None) ->
     return tools
 
 
+def _pss(process: psutil.Process) -> int:
+    """Proportional set size: a forked worker's pages shared with its parent
+    count once over the tree, not once per process as RSS would."""
+    try:
+        return process.memory_full_info().pss
+    except (AttributeError, psutil.AccessDenied):  # not Linux
+        return process.memory_info().rss
+
+
 def run_measured(command: list[str], cwd: Path, env: dict) -> tuple[float, float]:
     """(wall seconds, peak MB summed over the process tree)."""
     peak = 0
@@ -116,7 +126,7 @@ def run_measured(command: list[str], cwd: Path, env: dict) -> tuple[float, float
             try:
                 for p in [parent, *parent.children(recursive=True)]:
                     try:
-                        total += p.memory_info().rss
+                        total += _pss(p)
                     except psutil.NoSuchProcess:
                         pass
             except psutil.NoSuchProcess:

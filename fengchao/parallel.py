@@ -9,6 +9,7 @@ order, so output never depends on scheduling.
 """
 from __future__ import annotations
 
+import gc
 import math
 import multiprocessing
 import os
@@ -51,8 +52,15 @@ def map_ranges(factory: Callable[..., Callable[[int, int], list]], args: tuple, 
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     results: list = []
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_init, initargs=(factory, args)) as pool:
-        futures = [pool.submit(_run, start, min(start + chunk, count)) for start in range(0, count, chunk)]
-        for future in futures:
-            results += future.result()
+    # Objects that exist now are never collected by a worker's garbage
+    # collector, which would otherwise write to (and so copy) every page of
+    # memory it inherited.
+    gc.freeze()
+    try:
+        with ProcessPoolExecutor(workers, mp_context=context, initializer=_init, initargs=(factory, args)) as pool:
+            futures = [pool.submit(_run, start, min(start + chunk, count)) for start in range(0, count, chunk)]
+            for future in futures:
+                results += future.result()
+    finally:
+        gc.unfreeze()
     return results

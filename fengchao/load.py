@@ -281,10 +281,11 @@ def load_content(content_dir: Path, root: Path) -> tuple[LoadedContent, list[Pro
     static: list[StaticFile] = []
     problems: list[Problem] = []
     base = content_dir.resolve()
+    shown_dirs: dict[Path, str] = {}
 
     for path in _walk(content_dir, problems, root):
         rel = path.relative_to(content_dir).as_posix()
-        shown = display_path(path, root)
+        shown = _shown(path, root, shown_dirs)
         top, _, rest = rel.partition("/")
         if path.suffix.lower() == ".md" and not (top in SECTIONS and rest and (top == "news" or "/" not in rest)):
             # Publishing Markdown source as a raw file is never what was meant.
@@ -317,6 +318,16 @@ def load_content(content_dir: Path, root: Path) -> tuple[LoadedContent, list[Pro
                 continue
             static.append(StaticFile(path, rel))
     return LoadedContent(tuple(docs), tuple(station_files), tuple(static)), problems
+
+
+def _shown(path: Path, root: Path, shown_dirs: dict[Path, str]) -> str:
+    """`display_path`, resolving each folder once instead of every file's whole path."""
+    if path.is_symlink():
+        return display_path(path, root)
+    folder = shown_dirs.get(path.parent)
+    if folder is None:
+        folder = shown_dirs[path.parent] = display_path(path.parent, root)
+    return path.name if folder == "." else f"{folder}/{path.name}"
 
 
 def _load_doc(kind: str, path: Path, rel: str, shown: str) -> tuple[SourceDoc | None, list[Problem]]:

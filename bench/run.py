@@ -11,7 +11,7 @@ order so that a noisy neighbour or a warm disk cache does not favour one.
 Wall time is measured around the whole command (interpreter start included);
 peak memory is the highest sum of memory over the build's whole process tree
 (proportional set size, so pages a forked worker shares with its parent count
-once), sampled every 10 ms with psutil: a process pool's workers are counted.
+once), sampled every 100 ms with psutil: a process pool's workers are counted.
 
 Scenarios: `cold` (no output, no cache), `noop` (rebuild, nothing changed),
 `edit` (rebuild after appending a paragraph to one article).
@@ -132,7 +132,9 @@ def run_measured(command: list[str], cwd: Path, env: dict) -> tuple[float, float
             except psutil.NoSuchProcess:
                 return
             peak = max(peak, total)
-            done.wait(0.01)
+            # Reading PSS walks the page tables (~4 ms for a 300 MB process):
+            # sampled faster, the sampler would compete with the build it measures.
+            done.wait(0.1)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()

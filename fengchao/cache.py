@@ -5,8 +5,9 @@ Safe to delete at any time: every entry is keyed by the content of what it was
 made from, so a missing or unreadable cache only means a slower build, and a
 stale entry can never match. `--no-cache` neither reads nor writes it.
 
-Three stores, each one pickle file written whole (temp file + rename):
+The stores, each one pickle file written whole (temp file + rename):
 
+- `yaml.pickle`: parsed front matter and station files, by text and file.
 - `markdown.pickle`: rendered Markdown by (body, file, line), with every link
   target the conversion resolved, re-checked against the current site before
   reuse (a renamed article changes what a link in another one means).
@@ -70,12 +71,21 @@ class OutputState:
     files: dict = field(default_factory=dict)  # rel path → (key, size, mtime_ns, inode)
 
 
+@dataclass
+class Memo:
+    """Results by key from the last build; `used` collects this build's, to be saved."""
+
+    previous: dict = field(default_factory=dict)
+    used: dict = field(default_factory=dict)
+
+
 class BuildCache:
     def __init__(self, folder: Path, out: Path):
         self.folder = folder
         self.out = out.resolve()
         self._out_name = "out-" + hashlib.sha256(str(self.out).encode()).hexdigest()[:16] + ".pickle"
         self.markdown: dict = self._read("markdown.pickle", dict)
+        self.yaml = Memo(self._read("yaml.pickle", dict))
         self.previous: OutputState = self._read(self._out_name, OutputState)
 
     def _read(self, name: str, kind):
@@ -134,6 +144,7 @@ class BuildCache:
 
     def save(self, markdown: dict, state: OutputState) -> None:
         self._write("markdown.pickle", markdown)
+        self._write("yaml.pickle", self.yaml.used)
         self._write(self._out_name, state)
 
 

@@ -8,6 +8,7 @@ become `Problem`s with the line in the file, front-matter offset included.
 from __future__ import annotations
 
 import os
+import pickle
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -275,7 +276,8 @@ def split_front_matter(text: str, shown: str) -> tuple[str, str, int, Problem | 
     return "", "", 0, Problem(shown, 1, "前置信息没有结束：是否忘了写结尾的 --- ？")
 
 
-def load_content(content_dir: Path, root: Path) -> tuple[LoadedContent, list[Problem]]:
+def load_content(content_dir: Path, root: Path, yaml_cache=None) -> tuple[LoadedContent, list[Problem]]:
+    """`yaml_cache` (a `cache.Memo`) holds parsed YAML from the last build, by text."""
     docs: list[SourceDoc] = []
     station_files: list[StationFile] = []
     static: list[StaticFile] = []
@@ -293,7 +295,7 @@ def load_content(content_dir: Path, root: Path) -> tuple[LoadedContent, list[Pro
             problems.append(Problem(shown, 0, f"这个 Markdown 文件不会发布：页面文件应放在 {where}（指南和页面不能放在子文件夹里）", "warning"))
             continue
         if top in SECTIONS and path.suffix.lower() == ".md":
-            doc, doc_problems = _load_doc(SECTIONS[top], path, rel, shown)
+            doc, doc_problems = _load_doc(SECTIONS[top], path, rel, shown, yaml_cache)
             problems += doc_problems
             if doc:
                 docs.append(doc)
@@ -302,7 +304,7 @@ def load_content(content_dir: Path, root: Path) -> tuple[LoadedContent, list[Pro
             if problem:
                 problems.append(problem)
                 continue
-            data, yaml_problems = parse_yaml(text, shown, 1)
+            data, yaml_problems = _parse_cached(text, shown, 1, yaml_cache)
             problems += yaml_problems
             if yaml_problems:
                 continue
@@ -330,14 +332,31 @@ def _shown(path: Path, root: Path, shown_dirs: dict[Path, str]) -> str:
     return path.name if folder == "." else f"{folder}/{path.name}"
 
 
-def _load_doc(kind: str, path: Path, rel: str, shown: str) -> tuple[SourceDoc | None, list[Problem]]:
+def _parse_cached(text: str, shown: str, first_line: int, memo):
+    """`parse_yaml`, or last build's result for the same text (kept pickled: callers may mutate theirs)."""
+    if memo is None:
+        return parse_yaml(text, shown, first_line)
+    from .cache import digest
+
+    key = digest("yaml", shown, str(first_line), text)
+    hit = memo.previous.get(key)
+    if hit is not None:
+        memo.used[key] = hit
+        return pickle.loads(hit), []
+    value, problems = parse_yaml(text, shown, first_line)
+    if not problems:
+        memo.used[key] = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    return value, problems
+
+
+def _load_doc(kind: str, path: Path, rel: str, shown: str, yaml_cache=None) -> tuple[SourceDoc | None, list[Problem]]:
     text, problem = read_text(path, shown)
     if problem:
         return None, [problem]
     fm, body, body_line, problem = split_front_matter(text, shown)
     if problem:
         return None, [problem]
-    meta, problems = parse_yaml(fm, shown, 2)
+    meta, problems = _parse_cached(fm, shown, 2, yaml_cache)
     if problems:
         return None, problems
     if meta is None:

@@ -18,7 +18,7 @@ from markdown.extensions.toc import TocExtension
 from markdown.treeprocessors import Treeprocessor
 
 from .errors import Problem
-from .text import heading_anchor
+from .text import count_chars, heading_anchor, plain_text, reading_minutes
 
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 
@@ -34,6 +34,11 @@ class Heading:
 class Rendered:
     html: str
     headings: tuple[Heading, ...]
+    # Text statistics, computed where the body is converted (in a worker, and
+    # cached with it) rather than again for every article on every build.
+    plain: str = ""
+    char_count: int = 0
+    reading_minutes: int = 1
 
 
 @dataclass(frozen=True)
@@ -136,7 +141,8 @@ class MarkdownRenderer:
         self.lookups = []
         html = self._md.reset().convert(body)
         headings = tuple(_flatten(getattr(self._md, "toc_tokens", [])))
-        return Rendered(html, headings), self._problems
+        plain = plain_text(html)
+        return Rendered(html, headings, plain, count_chars(plain), reading_minutes(plain)), self._problems
 
 
 def _flatten(tokens):

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from .errors import Problem
 from .model import Article
-from .text import pinyin_slug, plain_text, reading_minutes, count_chars, summarise, xml_safe
+from .text import pinyin_slug, summarise, xml_safe
 from .views import ArticleCard, ArticleView, Link, Moment, Pager, Term
 
 if TYPE_CHECKING:
@@ -98,9 +98,8 @@ def assemble_news(ctx: "Ctx", articles: tuple[Article, ...], problems: list[Prob
     for article in articles:
         result, link_problems = ctx.markdown.render(article.body, article.source_rel, article.where.path, article.body_line)
         problems += link_problems
-        plain = plain_text(result.html)
-        summary = article.summary or summarise(plain, config.summary_chars)
-        rendered.append((article, result.html, plain, summary))
+        summary = article.summary or summarise(result.plain, config.summary_chars)
+        rendered.append((article, result.html, result, summary))
 
     cards = tuple(
         ArticleCard(a.title, urls.page(f"news/{a.slug}/"), Moment.of(a.date), summary, cat_link(a.category))
@@ -108,7 +107,7 @@ def assemble_news(ctx: "Ctx", articles: tuple[Article, ...], problems: list[Prob
     )
     jobs: list["Job"] = []
     crumbs = (Link("新闻", urls.page("news/")),)
-    for index, (article, html, plain, summary) in enumerate(rendered):
+    for index, (article, html, stats, summary) in enumerate(rendered):
         image_url = None
         if article.image:
             image_url, problem = ctx.markdown.links.resolve(article.image, article.source_rel)
@@ -122,7 +121,7 @@ def assemble_news(ctx: "Ctx", articles: tuple[Article, ...], problems: list[Prob
             tags=tuple(tag_link(t) for t in article.tags), category=cat_link(article.category),
             source=article.source, source_url=article.source_url, authors=article.authors,
             editor=article.editor, image_url=image_url, image_alt=article.image_alt,
-            reading_minutes=reading_minutes(plain), char_count=count_chars(plain),
+            reading_minutes=stats.reading_minutes, char_count=stats.char_count,
             newer=Link(newer.title, newer.url) if newer else None,
             older=Link(older.title, older.url) if older else None,
         )

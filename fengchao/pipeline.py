@@ -86,7 +86,7 @@ class Prepared:
 
 def prepare(
     project: Project, *, base_url: str | None = None, drafts: bool = False, strict: bool = False,
-    jobs: int = 1, markdown_cache: MarkdownCache | None = None,
+    jobs: int = 1, markdown_cache: MarkdownCache | None = None, yaml_cache=None,
 ) -> Prepared:
     """Load, validate and assemble; raise BuildFailed with every problem found."""
     timings: dict[str, float] = {}
@@ -98,7 +98,7 @@ def prepare(
         config = config.with_base_url(base_url)
     if not project.content.is_dir():
         raise BuildFailed([Problem(str(project.content), 0, "找不到内容文件夹")])
-    content, load_problems = load_content(project.content, project.root)
+    content, load_problems = load_content(project.content, project.root, yaml_cache)
     timings["load"] = time.perf_counter() - start
 
     start = time.perf_counter()
@@ -131,7 +131,10 @@ def build(
             unchanged.timings["cache"] = time.perf_counter() - start
             return unchanged
     markdown_cache = MarkdownCache(cache.markdown) if cache else None
-    prepared = prepare(project, base_url=base_url, drafts=drafts, strict=strict, jobs=workers, markdown_cache=markdown_cache)
+    prepared = prepare(
+        project, base_url=base_url, drafts=drafts, strict=strict, jobs=workers, markdown_cache=markdown_cache,
+        yaml_cache=cache.yaml if cache else None,
+    )
     model, timings = prepared.model, dict(prepared.timings)
     timings["cache"] = time.perf_counter() - start - sum(timings.values())
 

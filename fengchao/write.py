@@ -11,6 +11,7 @@ import os
 import shutil
 from pathlib import Path, PurePosixPath
 
+from .discard import discard
 from .errors import UsageError
 
 MARKER = ".fengchao-output"
@@ -96,5 +97,5 @@ def write_site(out: Path, files: list[tuple[str, bytes]], copies: list[tuple[str
         if old.exists() and not out.exists():
             old.rename(out)
         raise
-    shutil.rmtree(old, ignore_errors=True)
+    discard(old, len(files) + len(copies) + len(links))
     return total

@@ -249,3 +249,26 @@ def test_cache_is_not_inside_the_output(make_site, build, pinned_time, monkeypat
     assert build(site).code == 0
     assert not any(".cache" in p.parts or p.suffix == ".pickle" for p in site.out.rglob("*"))
     assert os.path.isdir(site.root / ".cache" / "fengchao")
+
+
+def test_old_output_is_deleted_in_the_background_and_never_restored(make_site, build, pinned_time, monkeypatch):
+    import time
+
+    from fengchao import discard
+
+    monkeypatch.setattr(discard, "BACKGROUND_FROM", 1)  # as for a large site
+    site = make_site()
+    shutil.rmtree(site.root)
+    make_project(site.root)
+    assert build(site).code == 0
+    append(site.content / "news/a-2.md", "\n后台删除旧输出。\n")
+    assert build(site).code == 0
+    assert "后台删除旧输出" in site.read("news/a-2/index.html")
+    for _ in range(200):  # the detached process finishes within seconds
+        leftovers = [p.name for p in site.root.iterdir() if p.name.startswith(".site.")]
+        if not leftovers:
+            break
+        assert all(".tmp-old-" in name for name in leftovers), leftovers  # never under a restorable name
+        time.sleep(0.05)
+    assert not leftovers
+    assert len(files(site.out)) > 40

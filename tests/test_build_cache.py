@@ -268,7 +268,7 @@ def test_old_output_is_deleted_in_the_background_and_never_restored(make_site, b
         leftovers = [p.name for p in site.root.iterdir() if p.name.startswith(".site.")]
         if not leftovers:
             break
-        assert all(".tmp-old-" in name for name in leftovers), leftovers  # never under a restorable name
+        assert all(".trash-" in name for name in leftovers), leftovers  # never under a restorable name
         time.sleep(0.05)
     assert not leftovers
     assert len(files(site.out)) > 40

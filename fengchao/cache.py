@@ -17,8 +17,9 @@ The stores, each one pickle file written whole (temp file + rename):
   output instead of being rendered and written again. Also the fingerprint of
   every input, so a build with nothing changed does nothing at all.
 
-Keys include `SALT`: the fengchao version and a hash of its own source code and
-of the Markdown/Jinja versions, so upgrading (or editing) fengchao starts cold.
+Keys include `SALT`: the fengchao version, a hash of its own source code and
+the versions of the libraries that shape the output (Jinja, Markdown, PyYAML,
+pypinyin, minify-html), so upgrading (or editing) any of them starts cold.
 """
 from __future__ import annotations
 
@@ -33,11 +34,20 @@ from . import __version__
 FORMAT = 1
 
 
-def _code_salt() -> str:
-    import jinja2
-    import markdown
+# Libraries whose upgrade can change the output (slugs, parsing, minifying).
+_LIBRARIES = ("jinja2", "markdown", "pyyaml", "pypinyin", "minify-html", "markupsafe")
 
-    digest = hashlib.sha256(f"{FORMAT}|{__version__}|{jinja2.__version__}|{markdown.__version__}".encode())
+
+def _code_salt() -> str:
+    from importlib import metadata
+
+    versions = []
+    for name in _LIBRARIES:
+        try:
+            versions.append(f"{name}={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{name}=?")
+    digest = hashlib.sha256(f"{FORMAT}|{__version__}|{'|'.join(versions)}".encode())
     package = Path(__file__).resolve().parent
     for path in sorted(package.glob("*.py")):
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")

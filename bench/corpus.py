@@ -35,6 +35,7 @@ def article_body(rng: random.Random, index: int, stations: int) -> str:
     parts = [paragraph(rng), f"## {rng.choice(WORDS)}{rng.choice(WORDS)}进展", paragraph(rng)]
     parts.append("\n".join(f"- {sentence(rng)}" for _ in range(3)))
     parts.append(f"> {sentence(rng)}")
+    parts.append(f"![{rng.choice(WORDS)}现场](/images/photo-{index % 4}.svg)")
     parts.append(f"### {rng.choice(WORDS)}情况\n\n| 项目 | 数量 |\n|---|---|\n| {rng.choice(WORDS)} | {rng.randint(1, 999)} |\n| {rng.choice(WORDS)} | {rng.randint(1, 999)} |")
     if stations:
         parts.append(f"附近的[驿站](/stations/s-{rng.randrange(stations):04d}/)可以歇脚。{paragraph(rng, 2)}")
@@ -48,17 +49,26 @@ def write_corpus(out: Path, articles: int, stations: int, guides: int, seed: int
     rng = random.Random(seed)
     content = out / "content"
     start = datetime(2020, 1, 1, 8, 0)
+    # Every article dated before 2026, so all are published whatever the size.
+    step = min(timedelta(hours=13), timedelta(days=6 * 365) / max(articles, 1))
     for i in range(articles):
-        moment = start + timedelta(hours=13 * i)
+        moment = (start + step * i).replace(second=0, microsecond=0)
         folder = content / "news" / str(moment.year)
         folder.mkdir(parents=True, exist_ok=True)
         tags = rng.sample(TAGS, rng.randint(1, 3))
         # Links between articles are by file: keep neighbours in one folder.
-        body = article_body(rng, i if (start + timedelta(hours=13 * (i - 1))).year == moment.year else 0, stations)
+        body = article_body(rng, i if (start + step * (i - 1)).year == moment.year else 0, stations)
         (folder / f"a-{i:05d}.md").write_text(
             f"---\ntitle: {rng.choice(WORDS)}{rng.choice(WORDS)}：{sentence(rng)[:-1]}（{i}）\n"
             f"date: {moment:%Y-%m-%d %H:%M}\ntags: [{', '.join(tags)}]\ncategory: {rng.choice(CATEGORIES)}\n"
             f"source: 大庆日报\nauthor: 记者{rng.randint(1, 30)}\n---\n\n{body}",
+            encoding="utf-8",
+        )
+    images = content / "images"
+    images.mkdir(parents=True, exist_ok=True)
+    for n in range(4):
+        (images / f"photo-{n}.svg").write_text(
+            f'<svg xmlns="http://www.w3.org/2000/svg" width="64" height="48"><rect width="64" height="48" fill="#{n}a5a00"/></svg>\n',
             encoding="utf-8",
         )
     (content / "stations").mkdir(parents=True, exist_ok=True)

@@ -18,6 +18,7 @@ from .errors import Problem
 from .headers import HEADERS_FILE, headers_file, tile_hosts
 from .markup import LinkMap, MarkdownRenderer
 from .model import Records
+from .prerender import MarkdownCache, prerender
 from .views import Figure, Link, PageMeta, SiteView
 
 # Top-level names a free-standing page may not take.
@@ -45,6 +46,7 @@ class RawFile:
 class CopyFile:
     path: str
     source: Path
+    name: str = ""  # for a fingerprinted asset (assets/site.3f2a9c.css): its plain name, site.css
 
 
 @dataclass(frozen=True)
@@ -122,7 +124,10 @@ def site_view(config: SiteConfig, urls: Urls, assets: dict[str, str], pages=()) 
     )
 
 
-def assemble(records: Records, config: SiteConfig, options: BuildOptions, asset_files: tuple[CopyFile, ...]) -> tuple[SiteModel, list[Problem]]:
+def assemble(
+    records: Records, config: SiteConfig, options: BuildOptions, asset_files: tuple[CopyFile, ...],
+    *, jobs: int = 1, markdown_cache: MarkdownCache | None = None,
+) -> tuple[SiteModel, list[Problem]]:
     problems: list[Problem] = []
     urls = Urls(config.base_path, config.origin)
 
@@ -140,7 +145,11 @@ def assemble(records: Records, config: SiteConfig, options: BuildOptions, asset_
     static_rel = frozenset(s.rel for s in records.static)
     links = LinkMap(config.base_path, doc_urls, static_rel)
     assets = {c.path.removeprefix("assets/"): c.path for c in asset_files}
+    assets |= {c.name: c.path for c in asset_files if c.name}  # templates get the fingerprinted names
     ctx = Ctx(config, urls, site_view(config, urls, assets, pages), options, MarkdownRenderer(links, records.trusted_html))
+    bodies = [(d.body, d.source_rel, d.where.path, d.body_line) for d in (*articles, *guide_list, *pages)]
+    bodies += [(s.notes, "stations/notes.yaml", s.where.path, s.where.line) for s in records.stations if s.notes]
+    prerender(ctx.markdown, bodies, jobs, markdown_cache)
 
     jobs: list[Job] = []
     raw: list[RawFile] = []

@@ -30,7 +30,8 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--base-url", help="覆盖 site.yaml 中的 base_url")
     b.add_argument("--drafts", action="store_true", help="同时生成草稿、定时发布和已过期的文章（用于预览）")
     b.add_argument("--strict", action="store_true", help="把警告也当作错误")
-    b.add_argument("--jobs", type=int, default=1, help="并行进程数（目前按顺序渲染）")
+    b.add_argument("--jobs", type=_positive, help="并行进程数（默认为 CPU 核数）")
+    b.add_argument("--no-cache", action="store_true", help="不读也不写构建缓存（.cache/fengchao/），从头构建")
     b.add_argument("--format", choices=FORMATS, default="text", help="问题的输出格式：text（默认）、json、github（GitHub Actions 注释）")
 
     c = sub.add_parser("check", help="检查内容，不写任何文件")
@@ -63,6 +64,12 @@ def _parser() -> argparse.ArgumentParser:
     i = sub.add_parser("import", help="把复制或保存下来的文章（文本或网页）转成一篇新闻草稿")
     i.add_argument("file", type=Path, help="文本文件（.txt）或保存的网页（.html）")
     return parser
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"应为正整数：{text!r}")
+    return int(text)
 
 
 def _project(args) -> Project:
@@ -113,10 +120,11 @@ def _run(args) -> int:
     if args.command == "build":
         project = _project(args)
         with Ticker(sys.stderr, "正在生成"):  # a spinner on a terminal, plain lines in CI
-            report = build(project, base_url=args.base_url, drafts=args.drafts, strict=args.strict)
+            report = build(project, base_url=args.base_url, drafts=args.drafts, strict=args.strict, jobs=args.jobs, use_cache=not args.no_cache)
         _print_problems(report.warnings, args.format, False, args.root)
         seconds = sum(report.timings.values())
-        print(f"已生成 {report.pages} 个页面、共 {report.files} 个文件（{report.bytes / 1024 / 1024:.1f} MB），用时 {seconds:.2f} 秒 → {project.out}",
+        reused = f"，其中 {report.reused} 个未变、沿用上次的输出" if report.reused else ""
+        print(f"已生成 {report.pages} 个页面、共 {report.files} 个文件（写入 {report.bytes / 1024 / 1024:.1f} MB{reused}），用时 {seconds:.2f} 秒 → {project.out}",
               file=sys.stderr if args.format == "json" else sys.stdout)
         return 0
     if args.command == "check":

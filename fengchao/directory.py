@@ -11,7 +11,7 @@ from .errors import Problem
 from .model import Guide, Station
 from .charts import bar_chart
 from .station_page import json_ld, nav_links, report_url
-from .stations import by_district, nearest, stations_csv, stations_geojson, stations_json, wgs84
+from .stations import by_district, nearest_all, stations_csv, stations_geojson, stations_json, wgs84
 from .text import pinyin_slug
 from .views import Amenity, Link, Moment, Nearby, StationCard, StationView
 
@@ -113,6 +113,7 @@ def assemble_directory(ctx: "Ctx", stations: tuple[Station, ...], guides: tuple[
         ))
     positions = {s.id: wgs84(s) for s in stations}
     labels = config.amenity_labels
+    near = nearest_all(stations, positions)
     for station in stations:
         notes_html = None
         if station.notes:
@@ -129,7 +130,7 @@ def assemble_directory(ctx: "Ctx", stations: tuple[Station, ...], guides: tuple[
             card=cards[station.id], phone=station.phone, operator=station.operator,
             opened=Moment.of_day(station.opened) if station.opened else None, notes_html=notes_html,
             photos=tuple(photos), lat=station.lat, lng=station.lng, datum=station.datum,
-            nearby=tuple(Nearby(cards[s.id], distance_text(d)) for s, d in nearest(station, stations, positions)),
+            nearby=tuple(Nearby(cards[s.id], distance_text(d)) for s, d in near[station.id]),
             guides=tuple(Link(g.title, urls.page(f"guides/{g.slug}/")) for g in guides if station.id in g.stations),
             nav=nav_links(station, finder.nav_app),
             json_ld=json_ld(station, urls.absolute(f"stations/{station.id}/"), positions[station.id], labels),

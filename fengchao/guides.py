@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from .directory import station_card
 from .errors import Problem
 from .model import Guide, Page, Station
-from .text import heading_anchor, plain_text, summarise
+from .text import heading_anchor, summarise
 from .views import ContactView, GuideCard, GuideView, Link, Moment, TopicView
 
 if TYPE_CHECKING:
@@ -27,7 +27,7 @@ def assemble_guides(ctx: "Ctx", guides: tuple[Guide, ...], stations: tuple[Stati
     for guide in guides:
         result, link_problems = ctx.markdown.render(guide.body, guide.source_rel, guide.where.path, guide.body_line)
         problems += link_problems
-        summary = guide.summary or summarise(plain_text(result.html), config.summary_chars)
+        summary = guide.summary or summarise(result.plain, config.summary_chars)
         card = GuideCard(guide.title, urls.page(f"guides/{guide.slug}/"), summary, guide.topic)
         rendered.append((guide, result, card))
 
@@ -65,7 +65,7 @@ def assemble_pages(ctx: "Ctx", pages: tuple[Page, ...], problems: list[Problem])
     for page in pages:
         result, link_problems = ctx.markdown.render(page.body, page.source_rel, page.where.path, page.body_line)
         problems += link_problems
-        summary = page.summary or summarise(plain_text(result.html), ctx.config.summary_chars)
+        summary = page.summary or summarise(result.plain, ctx.config.summary_chars)
         rel = f"{page.slug}/"
         meta = ctx.meta(page.title, rel, "", summary, breadcrumbs=(Link(page.title, ctx.urls.page(rel)),))
         jobs.append(ctx.job(rel, "page.html", meta, title=page.title, html=result.html))

@@ -23,6 +23,7 @@ from markdown.treeprocessors import Treeprocessor
 from .errors import Problem
 from .sanitize import clean, dropped
 from .text import heading_anchor
+from .text import count_chars, heading_anchor, plain_text, reading_minutes
 
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 
@@ -74,6 +75,11 @@ class Heading:
 class Rendered:
     html: str
     headings: tuple[Heading, ...]
+    # Text statistics, computed where the body is converted (in a worker, and
+    # cached with it) rather than again for every article on every build.
+    plain: str = ""
+    char_count: int = 0
+    reading_minutes: int = 1
 
 
 @dataclass(frozen=True)
@@ -120,7 +126,7 @@ class _Links(Treeprocessor):
             # An <email@x> autolink's href is entity-obfuscated by Markdown
             # (placeholders for "&#109;…"): a mailto, not a path to resolve.
             if attr and element.get(attr) is not None and not element.get(attr).startswith(markdown.util.AMP_SUBSTITUTE):
-                href, problem = self.owner.links.resolve(element.get(attr), self.owner.source_rel)
+                href, problem = self.owner.resolve(element.get(attr))
                 element.set(attr, href)
                 if problem:
                     self.owner.report(element.get(attr), problem)
@@ -154,6 +160,20 @@ class MarkdownRenderer:
             output_format="html",
         )
         self._md.treeprocessors.register(_Links(self._md, self), "fengchao_links", 1)
+        # Bodies converted ahead of time (in worker processes, or from the
+        # build cache), by (body, source_rel, shown, body_line).
+        self._done: dict[tuple, tuple[Rendered, list[Problem]]] = {}
+        # Every link target the last conversion looked up: a cached result is
+        # reused only while each still resolves the same way.
+        self.lookups: list[tuple[str, str, str | None]] = []
+
+    def resolve(self, target: str) -> tuple[str, str | None]:
+        href, problem = self.links.resolve(target, self.source_rel)
+        self.lookups.append((target, href, problem))
+        return href, problem
+
+    def remember(self, key: tuple, rendered: Rendered, problems: list[Problem]) -> None:
+        self._done[key] = (rendered, problems)
 
     def report(self, target: str, message: str) -> None:
         line = self._body_line
@@ -176,8 +196,12 @@ class MarkdownRenderer:
         ))
 
     def render(self, body: str, source_rel: str, shown: str, body_line: int) -> tuple[Rendered, list[Problem]]:
+        done = self._done.get((body, source_rel, shown, body_line))
+        if done is not None:
+            return done[0], list(done[1])
         self.source_rel, self._shown, self._body, self._body_line = source_rel, shown, body, body_line
         self._problems = []
+        self.lookups = []
         try:
             with _time_limit(MAX_RENDER_SECONDS):
                 html = self._md.reset().convert(body)
@@ -198,7 +222,8 @@ class MarkdownRenderer:
             if removed:
                 self._warn_dropped(removed)
         headings = tuple(_flatten(getattr(self._md, "toc_tokens", [])))
-        return Rendered(html, headings), self._problems
+        plain = plain_text(html)
+        return Rendered(html, headings, plain, count_chars(plain), reading_minutes(plain)), self._problems
 
 
 def _flatten(tokens):

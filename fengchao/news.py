@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from .errors import Problem
 from .model import Article
-from .text import pinyin_slug, plain_text, reading_minutes, count_chars, summarise, xml_safe
+from .text import pinyin_slug, summarise, xml_safe
 from .views import ArticleCard, ArticleView, Link, Moment, Pager, Term
 
 if TYPE_CHECKING:
@@ -62,10 +62,29 @@ def paginate(items: tuple, per_page: int, rel: str, urls) -> list[tuple[str, tup
             total=len(chunks),
             prev_url=links[index - 1].url if index > 0 else None,
             next_url=links[index + 1].url if index + 1 < len(chunks) else None,
-            pages=links,
+            pages=_window(links, index),
         )
         out.append((dirs[index], chunk, pager))
     return out
+
+
+PAGER_AROUND = 2
+
+
+def _window(links: tuple[Link, ...], index: int) -> tuple[Link, ...]:
+    """First, last and the pages around the current one; a gap is Link("…", "").
+
+    Listing all 200 pages on each of 200 list pages made every one of them
+    ~20 KB of page numbers (and rendering the lists quadratic).
+    """
+    keep = {0, len(links) - 1, *range(index - PAGER_AROUND, index + PAGER_AROUND + 1)}
+    window: list[Link] = []
+    for i, link in enumerate(links):
+        if i in keep:
+            window.append(link)
+        elif window and window[-1].url:
+            window.append(Link("…", ""))
+    return tuple(window)
 
 
 def assemble_news(ctx: "Ctx", articles: tuple[Article, ...], problems: list[Problem]) -> NewsPart:
@@ -79,9 +98,8 @@ def assemble_news(ctx: "Ctx", articles: tuple[Article, ...], problems: list[Prob
     for article in articles:
         result, link_problems = ctx.markdown.render(article.body, article.source_rel, article.where.path, article.body_line)
         problems += link_problems
-        plain = plain_text(result.html)
-        summary = article.summary or summarise(plain, config.summary_chars)
-        rendered.append((article, result.html, plain, summary))
+        summary = article.summary or summarise(result.plain, config.summary_chars)
+        rendered.append((article, result.html, result, summary))
 
     cards = tuple(
         ArticleCard(a.title, urls.page(f"news/{a.slug}/"), Moment.of(a.date), summary, cat_link(a.category))
@@ -89,7 +107,7 @@ def assemble_news(ctx: "Ctx", articles: tuple[Article, ...], problems: list[Prob
     )
     jobs: list["Job"] = []
     crumbs = (Link("新闻", urls.page("news/")),)
-    for index, (article, html, plain, summary) in enumerate(rendered):
+    for index, (article, html, stats, summary) in enumerate(rendered):
         image_url = None
         if article.image:
             image_url, problem = ctx.markdown.links.resolve(article.image, article.source_rel)
@@ -103,7 +121,7 @@ def assemble_news(ctx: "Ctx", articles: tuple[Article, ...], problems: list[Prob
             tags=tuple(tag_link(t) for t in article.tags), category=cat_link(article.category),
             source=article.source, source_url=article.source_url, authors=article.authors,
             editor=article.editor, image_url=image_url, image_alt=article.image_alt,
-            reading_minutes=reading_minutes(plain), char_count=count_chars(plain),
+            reading_minutes=stats.reading_minutes, char_count=stats.char_count,
             newer=Link(newer.title, newer.url) if newer else None,
             older=Link(older.title, older.url) if older else None,
         )

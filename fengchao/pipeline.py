@@ -12,15 +12,21 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from .assemble import BuildOptions, CopyFile, SiteModel, assemble
+from .assets import MINIFIED, fingerprinted
+from .cache import BuildCache, OutputState, cache_dir, input_fingerprint, record_output
 from .config import SiteConfig, load_config
 from .errors import BuildFailed, Problem, display_path
 from .linkcheck import check_model
 from .lint import lint_site
+from .incremental import render_pages, reuse_copies, reuse_raw
 from .load import load_content
 from .model import Records
+from .parallel import default_jobs
+from .prerender import MarkdownCache
 from .render import Renderer
 from .search import index_site
 from .validate import validate
+from .lock import build_lock
 from .write import check_output_dir, write_site
 
 
@@ -46,6 +52,7 @@ class BuildReport:
     bytes: int = 0
     warnings: list[Problem] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    reused: int = 0  # files linked unchanged from the previous output (build cache)
 
 
 def build_time(tz) -> datetime:
@@ -59,7 +66,8 @@ def asset_files(assets: Path) -> tuple[CopyFile, ...]:
     if not assets.is_dir():
         return ()
     files = sorted(p for p in assets.rglob("*") if p.is_file() and not p.name.startswith("."))
-    return tuple(CopyFile("assets/" + p.relative_to(assets).as_posix(), p) for p in files)
+    plain = tuple(CopyFile("assets/" + p.relative_to(assets).as_posix(), p) for p in files)
+    return plain + fingerprinted(plain)
 
 
 def _fail_on_errors(problems: list[Problem], strict: bool) -> list[Problem]:
@@ -80,7 +88,10 @@ class Prepared:
     timings: dict[str, float]
 
 
-def prepare(project: Project, *, base_url: str | None = None, drafts: bool = False, strict: bool = False) -> Prepared:
+def prepare(
+    project: Project, *, base_url: str | None = None, drafts: bool = False, strict: bool = False,
+    jobs: int = 1, markdown_cache: MarkdownCache | None = None, yaml_cache=None,
+) -> Prepared:
     """Load, validate and assemble; raise BuildFailed with every problem found."""
     timings: dict[str, float] = {}
     start = time.perf_counter()
@@ -91,7 +102,7 @@ def prepare(project: Project, *, base_url: str | None = None, drafts: bool = Fal
         config = config.with_base_url(base_url)
     if not project.content.is_dir():
         raise BuildFailed([Problem(str(project.content), 0, "找不到内容文件夹")])
-    content, load_problems = load_content(project.content, project.root)
+    content, load_problems = load_content(project.content, project.root, yaml_cache)
     timings["load"] = time.perf_counter() - start
 
     start = time.perf_counter()
@@ -103,7 +114,7 @@ def prepare(project: Project, *, base_url: str | None = None, drafts: bool = Fal
 
     start = time.perf_counter()
     options = BuildOptions(now=build_time(config.tz), include_drafts=drafts)
-    model, problems = assemble(records, config, options, asset_files(project.assets))
+    model, problems = assemble(records, config, options, asset_files(project.assets), jobs=jobs, markdown_cache=markdown_cache)
     timings["assemble"] = time.perf_counter() - start
     start = time.perf_counter()
     # The content checker (lint.py) runs on the assembled site: its link
@@ -114,27 +125,95 @@ def prepare(project: Project, *, base_url: str | None = None, drafts: bool = Fal
     return Prepared(config, records, model, warnings, timings)
 
 
-def build(project: Project, *, base_url: str | None = None, drafts: bool = False, strict: bool = False) -> BuildReport:
+def build(
+    project: Project, *, base_url: str | None = None, drafts: bool = False, strict: bool = False,
+    jobs: int | None = None, use_cache: bool = True,
+) -> BuildReport:
     check_output_dir(project.out, project.root, project.content)
-    prepared = prepare(project, base_url=base_url, drafts=drafts, strict=strict)
+    workers = jobs or default_jobs()
+    start = time.perf_counter()
+    cache = BuildCache(cache_dir(project.root), project.out) if use_cache else None
+    if cache:
+        fingerprint = _fingerprint(project, base_url, drafts, strict)
+        with build_lock(project.out):  # another build may be swapping the output in
+            unchanged = _unchanged(cache, fingerprint)
+        if unchanged:
+            unchanged.timings["cache"] = time.perf_counter() - start
+            return unchanged
+    markdown_cache = MarkdownCache(cache.markdown) if cache else None
+    prepared = prepare(
+        project, base_url=base_url, drafts=drafts, strict=strict, jobs=workers, markdown_cache=markdown_cache,
+        yaml_cache=cache.yaml if cache else None,
+    )
     model, timings = prepared.model, dict(prepared.timings)
+    timings["cache"] = time.perf_counter() - start - sum(timings.values())
 
     start = time.perf_counter()
-    files, problems = render_all(model, Renderer(project.templates, project.root))
-    _fail_on_errors(problems, strict)
+    minify = not drafts  # production builds; the preview (drafts) stays readable
+    pages = render_pages(model.jobs, project.templates, project.root, workers, cache, minify)
+    _fail_on_errors(pages.problems, strict)
     timings["render"] = time.perf_counter() - start
 
     # The output's own links and anchors, before anything is written: a
     # broken one fails the build (and the deploy) with its source line.
     start = time.perf_counter()
-    link_problems = check_model(files, model, prepared.records, prepared.config, display_path(project.out, project.root), root=project.root)[1]
+    # Pages reused from the last output are checked too: a link in them may
+    # point at a page this build removed.
+    html = pages.files + [(rel, source.read_bytes()) for rel, source in pages.reused]
+    link_problems = check_model(html, model, prepared.records, prepared.config, display_path(project.out, project.root), root=project.root)[1]
     _fail_on_errors(prepared.warnings + link_problems, strict)
     timings["links"] = time.perf_counter() - start
 
     start = time.perf_counter()
-    written = write_site(project.out, files + [(r.path, r.data) for r in model.raw], [(c.path, c.source) for c in model.copies], _indexer(prepared.config))
+    keys = dict(pages.keys)
+    minified = _minified_assets(model.copies, minify)
+    raw, raw_links = reuse_raw([(r.path, r.data) for r in model.raw] + minified, cache, keys)
+    copies, copy_links = reuse_copies([(c.path, c.source) for c in model.copies if not (minify and c.path.endswith(MINIFIED))], cache, keys)
+    written = write_site(project.out, pages.files + raw, copies, pages.reused + raw_links + copy_links, _indexer(prepared.config))
     timings["write"] = time.perf_counter() - start
-    return BuildReport(len(model.jobs), len(files) + len(model.raw) + len(model.copies), written, prepared.warnings + link_problems, timings)
+    reused = len(pages.reused) + len(raw_links) + len(copy_links)
+    report = BuildReport(len(model.jobs), len(keys), written, prepared.warnings + link_problems, timings, reused)
+    if cache:
+        until = _valid_until(prepared.records, build_time(prepared.config.tz))
+        # The search index (written by the finish step) is part of the output
+        # too: listed, so that an untouched output still counts as intact.
+        index_files = {p.relative_to(project.out).as_posix(): "search-index" for p in (project.out / "pagefind").rglob("*") if p.is_file()}
+        state = OutputState(fingerprint, until, (report.pages, report.files, report.warnings), record_output(project.out, {**keys, **index_files}))
+        cache.save(markdown_cache.used, state)
+    return report
+
+
+def _minified_assets(copies, minify: bool) -> list[tuple[str, bytes]]:
+    if not minify:
+        return []
+    from . import minify as minifier
+
+    return [(c.path, minifier.asset(c.path, c.source.read_bytes())) for c in copies if c.path.endswith(MINIFIED)]
+
+
+def _fingerprint(project: Project, base_url: str | None, drafts: bool, strict: bool) -> str:
+    # The day is in it too: anything that depends on "now" is redone at least daily.
+    options = repr((base_url, drafts, strict, str(project.content), build_time(timezone.utc).date().isoformat()))
+    inputs = [project.root / "site.yaml", project.content, project.templates, project.assets]
+    return input_fingerprint(project.root, inputs, options)
+
+
+def _unchanged(cache: BuildCache, fingerprint: str) -> BuildReport | None:
+    """The last build's report if it was made from exactly these inputs and its output is untouched."""
+    state = cache.previous
+    if state.fingerprint != fingerprint or not state.report:
+        return None
+    if build_time(timezone.utc).timestamp() >= state.valid_until or not cache.output_intact():
+        return None
+    pages, files, warnings = state.report
+    return BuildReport(pages, files, 0, list(warnings), {}, files)
+
+
+def _valid_until(records: Records, now: datetime) -> float:
+    """When a scheduled article appears or an article expires: the output changes then."""
+    moments = [a.date for a in records.articles if a.date and a.date > now]
+    moments += [a.expires for a in records.articles if a.expires and a.expires > now]
+    return min(moments).timestamp() if moments else float("inf")
 
 
 def _indexer(config: SiteConfig):

@@ -134,8 +134,18 @@ def index_site(folder: Path, language: str) -> IndexReport:
         canonical_filters(bundle)
     except Exception as exc:  # noqa: BLE001 - an unexpected bundle layout fails the build, never ships half-rewritten
         raise BuildFailed([Problem(BUNDLE_DIR, 0, f"搜索索引整理失败（Pagefind 版本不兼容？）：{type(exc).__name__}: {exc}")]) from exc
+    _drop_unused_ui(bundle)
     files = [p for p in bundle.rglob("*") if p.is_file()]
     return IndexReport(pages, len(files), sum(p.stat().st_size for p in files))
+
+
+def _drop_unused_ui(bundle: Path) -> None:
+    """Pagefind also writes its own UI (~400 KB) that our search page never
+    loads (assets/search.js talks to pagefind.js); its files are not even
+    byte-stable between runs. Publishing them would only cost bytes."""
+    for path in bundle.iterdir():
+        if path.is_file() and path.name.startswith(("pagefind-ui.", "pagefind-component-ui.", "pagefind-modular-ui.", "pagefind-highlight.")):
+            path.unlink()
 
 
 # --- Reproducible filter files -------------------------------------------

@@ -10,11 +10,12 @@ import csv
 import difflib
 import io
 import json
+import math
 from datetime import date
 
 from .config import DATUMS, SiteConfig
 from .errors import Problem
-from .geo import convert, distance_m
+from .geo import EARTH_RADIUS_M, convert, distance_m
 from .load import LineMap, StationFile
 from .model import Photo, Station, Where
 from .text import SLUG_RE, pinyin_slug
@@ -194,6 +195,44 @@ def nearest(
     here = positions[station.id]
     others = [(s, distance_m(*here, *positions[s.id])) for s in stations if s.id != station.id]
     return tuple(sorted(others, key=lambda pair: (pair[1], pair[0].id))[:count])
+
+
+def nearest_all(
+    stations: tuple[Station, ...], positions: dict[str, tuple[float, float]], count: int = 3
+) -> dict[str, tuple[tuple[Station, float], ...]]:
+    """`nearest` for every station at once, without measuring every pair.
+
+    Stations are sorted by latitude; from each, the search walks outwards in
+    that order and stops once the latitude gap alone (a lower bound of the
+    great-circle distance) exceeds the `count`-th best distance found. Same
+    result as `nearest`, ties included (by distance, then id).
+    """
+    order = sorted(stations, key=lambda s: (positions[s.id][0], s.id))
+    lats = [positions[s.id][0] for s in order]
+    metres_per_degree = math.pi / 180 * EARTH_RADIUS_M
+    result = {}
+    for i, station in enumerate(order):
+        lat, lng = positions[station.id]
+        best: list[tuple[float, str, Station]] = []
+        lo, hi = i - 1, i + 1
+        while lo >= 0 or hi < len(order):
+            gap_lo = lat - lats[lo] if lo >= 0 else math.inf
+            gap_hi = lats[hi] - lat if hi < len(order) else math.inf
+            if gap_lo <= gap_hi:
+                j, gap, lo = lo, gap_lo, lo - 1
+            else:
+                j, gap, hi = hi, gap_hi, hi + 1
+            # A small margin: the bound must never cut off a tie by rounding.
+            if len(best) == count and gap * metres_per_degree > best[-1][0] * (1 + 1e-9) + 1e-6:
+                break
+            other = order[j]
+            if other.id == station.id:
+                continue
+            best.append((distance_m(lat, lng, *positions[other.id]), other.id, other))
+            best.sort(key=lambda t: (t[0], t[1]))
+            del best[count:]
+        result[station.id] = tuple((s, d) for d, _, s in best)
+    return result
 
 
 def stations_json(stations: tuple[Station, ...], urls: dict[str, str], config: SiteConfig) -> str:

@@ -11,8 +11,6 @@ import math
 import re
 import unicodedata
 
-from pypinyin import Style, lazy_pinyin
-
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN_WORD = re.compile(r"[A-Za-z0-9]+(?:['’.-][A-Za-z0-9]+)*")
@@ -35,6 +33,10 @@ WORDS_PER_MINUTE = 200
 
 def pinyin_slug(text: str) -> str:
     """快递小哥 → kuai-di-xiao-ge; Latin letters and digits are kept."""
+    # Imported here: loading its dictionary takes ~0.2 s, which a build that
+    # finds nothing changed (and so makes no slugs) should not pay.
+    from pypinyin import Style, lazy_pinyin
+
     parts = lazy_pinyin(text, style=Style.NORMAL, errors=lambda chars: [chars])
     slug = "-".join(p for p in parts if p.strip())
     slug = unicodedata.normalize("NFKD", slug).encode("ascii", "ignore").decode().lower()

@@ -98,7 +98,7 @@ class Pager:
     total: int
     prev_url: str | None
     next_url: str | None
-    pages: tuple[Link, ...]
+    pages: tuple[Link, ...]  # a window: first, last, around the current; Link("…", "") for a gap
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ import shutil
 from pathlib import Path, PurePosixPath
 from typing import Callable
 
+from .discard import discard
 from .errors import UsageError
 from .lock import build_lock
 
@@ -80,8 +81,11 @@ def _exchange(a: Path, b: Path) -> bool:
 
 
 def write_site(out: Path, files: list[tuple[str, bytes]], copies: list[tuple[str, Path]],
-               finish: Callable[[Path], int] | None = None) -> int:
+               links: list[tuple[str, Path]] = (), finish: Callable[[Path], int] | None = None) -> int:
     """Write every output into a temporary folder and swap it in. Returns bytes written.
+
+    `links` are unchanged files of the previous output (the build cache says
+    so): hard-linked into the new folder, not written again.
 
     `finish(tmp)` runs on the complete temporary folder before the swap (the
     search indexer reads the written pages and adds its files) and returns the
@@ -94,11 +98,11 @@ def write_site(out: Path, files: list[tuple[str, bytes]], copies: list[tuple[str
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     with build_lock(out):
-        return _write_locked(out, files, copies, finish)
+        return _write_locked(out, files, copies, links, finish)
 
 
 def _write_locked(out: Path, files: list[tuple[str, bytes]], copies: list[tuple[str, Path]],
-                  finish: Callable[[Path], int] | None) -> int:
+                  links: list[tuple[str, Path]], finish: Callable[[Path], int] | None) -> int:
     recover(out)
     tmp = out.parent / f".{out.name}.tmp-{os.getpid()}"
     old = out.parent / f".{out.name}.old-{os.getpid()}"
@@ -119,6 +123,15 @@ def _write_locked(out: Path, files: list[tuple[str, bytes]], copies: list[tuple[
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, target)
             total += target.stat().st_size
+        for rel, source in links:
+            target = _safe_join(tmp, rel)
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
+            try:
+                os.link(source, target)
+            except OSError:  # another file system, or links not supported
+                shutil.copyfile(source, target)
         if finish is not None:
             total += finish(tmp)
         if out.exists() and _exchange(tmp, out):
@@ -132,5 +145,5 @@ def _write_locked(out: Path, files: list[tuple[str, bytes]], copies: list[tuple[
         if old.exists() and not out.exists():
             old.rename(out)
         raise
-    shutil.rmtree(old, ignore_errors=True)
+    discard(old, len(files) + len(copies) + len(links))
     return total

@@ -89,6 +89,13 @@ class Site:
         }
 
 
+@pytest.fixture(autouse=True)
+def _private_build_cache(tmp_path_factory, monkeypatch):
+    """Each test gets its own build cache, so no test is helped (or fooled) by another's.
+    (Outside tmp_path: some tests check that nothing else appears there.)"""
+    monkeypatch.setenv("FENGCHAO_CACHE_DIR", str(tmp_path_factory.mktemp("fengchao-cache")))
+
+
 @pytest.fixture
 def make_site(tmp_path):
     """make_site({"news/a.md": "...", ...}) → a project using the real

@@ -1,0 +1,61 @@
+"""Deleting the previous output without making the build wait for it.
+
+After the swap, the old output folder is no longer visible to anyone; deleting
+its thousands of files is pure cost (on a busy CI disk it took longer than
+rendering an edited page). A large folder is therefore renamed
+`.site.trash-PID` and deleted by a detached process (double fork: no zombie,
+nothing for the build to wait on, stdout/stderr let go). `write.recover`
+neither restores nor waits for trash; the next deleter also removes trash left
+by one that was killed. Small folders, and systems without fork, are deleted
+in place.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+BACKGROUND_FROM = 1000  # files; below this, deleting in place is quicker than forking
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def discard(folder: Path, files: int) -> None:
+    if files < BACKGROUND_FROM or not hasattr(os, "fork"):
+        shutil.rmtree(folder, ignore_errors=True)
+        return
+    # ".site.old-PID" → ".site.trash-PID": a name recover() leaves alone.
+    out_name = folder.name.removeprefix(".").rsplit(".old-", 1)[0]
+    trash = folder.with_name(f".{out_name}.trash-{os.getpid()}")
+    try:
+        folder.rename(trash)
+        child = os.fork()
+    except OSError:
+        shutil.rmtree(trash if trash.exists() else folder, ignore_errors=True)
+        return
+    if child:
+        os.waitpid(child, 0)  # the child exits at once, after forking the deleter
+        return
+    try:
+        if os.fork() == 0:
+            os.setsid()
+            # Let go of the build's stdout/stderr: whoever reads them (CI, a
+            # pipe) sees the build end when it ends, not when this does.
+            null = os.open(os.devnull, os.O_RDWR)
+            for fd in (0, 1, 2):
+                os.dup2(null, fd)
+            shutil.rmtree(trash, ignore_errors=True)
+            for other in trash.parent.glob(f".{out_name}.trash-*"):
+                pid = other.name.rsplit("-", 1)[-1]
+                if pid.isdigit() and not _alive(int(pid)):
+                    shutil.rmtree(other, ignore_errors=True)
+    finally:
+        os._exit(0)

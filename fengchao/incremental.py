@@ -1,0 +1,147 @@
+"""Stage 4 at scale: render every page on every core, and only what changed.
+
+A page's key is a hash of everything its bytes depend on: its output path,
+its template and every template that one extends, includes or imports (by
+content), its whole context (pickled: the views are plain frozen data), and
+the cache's SALT (fengchao's version and code). Rendering is a pure function
+of those, so a page whose key matches the last build's, and whose output file
+is untouched since, is hard-linked from the old output instead of rendered.
+"""
+from __future__ import annotations
+
+import hashlib
+import pickle
+from dataclasses import dataclass
+from pathlib import Path
+
+from jinja2 import meta
+
+from . import minify
+from .cache import BuildCache, digest
+from .errors import Problem
+from .parallel import map_ranges
+from .render import Renderer
+
+
+@dataclass(frozen=True)
+class Rendered:
+    files: list  # (rel, bytes) to write
+    reused: list  # (rel, previous output file) to link
+    keys: dict  # rel → key, for every page
+    problems: list
+
+
+def template_keys(renderer: Renderer, names: set[str]) -> dict[str, str]:
+    """Per template, a hash of its source and of every template it pulls in."""
+    env = renderer.env
+    sources: dict[str, str | None] = {}
+    refs: dict[str, set[str] | None] = {}
+
+    def visit(name: str) -> None:
+        if name in sources:
+            return
+        try:
+            source = env.loader.get_source(env, name)[0]
+            found = set(meta.find_referenced_templates(env.parse(source)))
+        except Exception:  # noqa: BLE001 - the render stage reports it with its line
+            sources[name], refs[name] = None, set()
+            return
+        sources[name] = source
+        # A computed name ({% include var %}) could be any template.
+        refs[name] = None if None in found else found
+        for child in found - {None}:
+            visit(child)
+
+    for name in names:
+        visit(name)
+    every = None
+    keys = {}
+    for name in names:
+        closure, todo = set(), [name]
+        while todo:
+            current = todo.pop()
+            if current in closure:
+                continue
+            closure.add(current)
+            if refs.get(current) is None:
+                every = every or sorted(env.loader.list_templates())
+                for other in every:
+                    visit(other)
+                closure |= set(every)
+                todo += [t for t in every if t not in closure]
+            else:
+                todo += list(refs[current])
+        h = hashlib.sha256()
+        for member in sorted(closure):
+            h.update(member.encode() + b"\0" + (sources.get(member) or "\0missing\0").encode() + b"\0")
+        keys[name] = h.hexdigest()
+    return keys
+
+
+def _render(renderer: Renderer, job, minified: bool) -> tuple[bytes | None, Problem | None]:
+    data, problem = renderer.render(job.template, job.context)
+    if data is not None and minified and job.path.endswith(".html"):
+        data = minify.page(data)
+    return data, problem
+
+
+def _page_worker(templates: Path, root: Path, jobs: tuple, tkeys: dict, previous: dict, minified: bool):
+    renderer = Renderer(templates, root)
+
+    def run(start: int, end: int) -> list:
+        out = []
+        for job in jobs[start:end]:
+            key = digest(tkeys[job.template], job.path, job.template, str(minified), pickle.dumps(job.context, protocol=5))
+            if previous.get(job.path) == key:
+                out.append((key, None, None))  # the parent checks the old file is still there
+                continue
+            out.append((key, *_render(renderer, job, minified)))
+        return out
+
+    return run
+
+
+def render_pages(jobs: tuple, templates: Path, root: Path, workers: int, cache: BuildCache | None, minified: bool = False) -> Rendered:
+    renderer = Renderer(templates, root)
+    tkeys = template_keys(renderer, {job.template for job in jobs})
+    previous = {rel: entry[0] for rel, entry in cache.previous.files.items()} if cache else {}
+    results = map_ranges(_page_worker, (templates, root, jobs, tkeys, previous, minified), len(jobs), workers)
+    files, reused, keys, problems, seen = [], [], {}, [], set()
+    for job, (key, data, problem) in zip(jobs, results):
+        keys[job.path] = key
+        if data is None and problem is None:
+            old = cache.reusable(job.path, key) if cache else None
+            if old is not None:
+                reused.append((job.path, old))
+                continue
+            data, problem = _render(renderer, job, minified)
+        if problem:
+            # One broken template breaks many pages; say it once.
+            if problem not in seen:
+                problems.append(problem)
+                seen.add(problem)
+            continue
+        files.append((job.path, data))
+    return Rendered(files, reused, keys, problems)
+
+
+def reuse_raw(items: list[tuple[str, bytes]], cache: BuildCache | None, keys: dict) -> tuple[list, list]:
+    """Generated non-page files (JSON exports): link the old file if the bytes are the same."""
+    files, reused = [], []
+    for rel, data in items:
+        keys[rel] = key = digest(b"raw", data)
+        old = cache.reusable(rel, key) if cache else None
+        (reused.append((rel, old)) if old else files.append((rel, data)))
+    return files, reused
+
+
+def reuse_copies(items: list[tuple[str, Path]], cache: BuildCache | None, keys: dict) -> tuple[list, list]:
+    """Copied files (assets, images): link the old copy if the source's bytes are the same."""
+    copies, reused = [], []
+    for rel, source in items:
+        keys[rel] = key = digest(b"copy", source.read_bytes())
+        old = cache.reusable(rel, key) if cache else None
+        (reused.append((rel, old)) if old else copies.append((rel, source)))
+    return copies, reused
+
+

@@ -1,0 +1,56 @@
+"""Markdown bodies converted before the domain modules ask for them.
+
+Converting Markdown is most of assemble's time, and each body is independent,
+so every body is converted up front: from the build cache when the same body
+(in the same file, at the same line) was converted before and every link it
+resolved still resolves the same way, otherwise in worker processes. The
+results are handed to the `MarkdownRenderer`, whose `render` then returns
+them, so domain modules stay unaware of caching and processes.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .cache import digest
+from .markup import LinkMap, MarkdownRenderer
+from .parallel import map_ranges
+
+
+@dataclass
+class MarkdownCache:
+    """Last build's conversions; `used` collects this build's, to be saved."""
+
+    previous: dict = field(default_factory=dict)
+    used: dict = field(default_factory=dict)
+
+
+def _md_worker(links: LinkMap, trusted: frozenset, items: list):
+    md = MarkdownRenderer(links, trusted)
+
+    def run(start: int, end: int) -> list:
+        out = []
+        for item in items[start:end]:
+            rendered, problems = md.render(*item)
+            out.append((rendered, problems, tuple(md.lookups)))
+        return out
+
+    return run
+
+
+def prerender(md: MarkdownRenderer, items: list[tuple[str, str, str, int]], workers: int, cache: MarkdownCache | None) -> None:
+    """Convert every (body, source_rel, shown, body_line) into `md`'s memo."""
+    missing: list[tuple[str, tuple]] = []
+    for item in dict.fromkeys(items):
+        # Whether the file is trusted decides if its HTML is sanitized.
+        key = digest("markdown", *map(str, item), str(item[1] in md.trusted))
+        entry = cache.previous.get(key) if cache else None
+        if entry is not None and all(md.links.resolve(t, item[1]) == (href, problem) for t, href, problem in entry[2]):
+            md.remember(item, entry[0], entry[1])
+            cache.used[key] = entry
+        else:
+            missing.append((key, item))
+    results = map_ranges(_md_worker, (md.links, md.trusted, [item for _, item in missing]), len(missing), workers)
+    for (key, item), entry in zip(missing, results):
+        md.remember(item, entry[0], entry[1])
+        if cache is not None:
+            cache.used[key] = entry

@@ -127,14 +127,14 @@ def prepare(
 
 def build(
     project: Project, *, base_url: str | None = None, drafts: bool = False, strict: bool = False,
-    jobs: int | None = None, use_cache: bool = True,
+    jobs: int | None = None, use_cache: bool = True, search: bool = True,
 ) -> BuildReport:
     check_output_dir(project.out, project.root, project.content)
     workers = jobs or default_jobs()
     start = time.perf_counter()
     cache = BuildCache(cache_dir(project.root), project.out) if use_cache else None
     if cache:
-        fingerprint = _fingerprint(project, base_url, drafts, strict)
+        fingerprint = _fingerprint(project, base_url, drafts, strict, search)
         with build_lock(project.out):  # another build may be swapping the output in
             unchanged = _unchanged(cache, fingerprint)
         if unchanged:
@@ -169,7 +169,7 @@ def build(
     minified = _minified_assets(model.copies, minify)
     raw, raw_links = reuse_raw([(r.path, r.data) for r in model.raw] + minified, cache, keys)
     copies, copy_links = reuse_copies([(c.path, c.source) for c in model.copies if not (minify and c.path.endswith(MINIFIED))], cache, keys)
-    written = write_site(project.out, pages.files + raw, copies, pages.reused + raw_links + copy_links, _indexer(prepared.config))
+    written = write_site(project.out, pages.files + raw, copies, pages.reused + raw_links + copy_links, _indexer(prepared.config) if search else None)
     timings["write"] = time.perf_counter() - start
     reused = len(pages.reused) + len(raw_links) + len(copy_links)
     report = BuildReport(len(model.jobs), len(keys), written, prepared.warnings + link_problems, timings, reused)
@@ -191,9 +191,9 @@ def _minified_assets(copies, minify: bool) -> list[tuple[str, bytes]]:
     return [(c.path, minifier.asset(c.path, c.source.read_bytes())) for c in copies if c.path.endswith(MINIFIED)]
 
 
-def _fingerprint(project: Project, base_url: str | None, drafts: bool, strict: bool) -> str:
+def _fingerprint(project: Project, base_url: str | None, drafts: bool, strict: bool, search: bool) -> str:
     # The day is in it too: anything that depends on "now" is redone at least daily.
-    options = repr((base_url, drafts, strict, str(project.content), build_time(timezone.utc).date().isoformat()))
+    options = repr((base_url, drafts, strict, search, str(project.content), build_time(timezone.utc).date().isoformat()))
     inputs = [project.root / "site.yaml", project.content, project.templates, project.assets]
     return input_fingerprint(project.root, inputs, options)
 

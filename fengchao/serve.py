@@ -83,7 +83,10 @@ def serve(project: Project, host: str, port: int) -> int:
     def rebuild() -> None:
         started = time.perf_counter()
         try:
-            report = build(preview, base_url=base_url, drafts=True)
+            # No search index in the preview: Pagefind re-indexes every page
+            # (seconds on a large site) and the editor is checking content;
+            # the search page then shows its no-search links.
+            report = build(preview, base_url=base_url, drafts=True, search=False)
         except BuildFailed as exc:
             sources = SourceLines(project.root)  # quote each offending line, as build does
             for problem in exc.problems:

@@ -30,6 +30,7 @@ import gzip
 import hashlib
 import json
 import re
+import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -99,11 +100,23 @@ def _index_copy(folder: Path, scratch: Path) -> int:
 
 
 async def _index(scratch: Path, bundle: Path, language: str) -> None:
-    from pagefind.index import PagefindIndex
+    """Run Pagefind's own command on the copy and wait for it to exit.
 
-    config = {"force_language": index_language(language), "output_path": str(bundle)}
-    async with PagefindIndex(config=config) as index:
-        await index.add_directory(str(scratch))
+    Not its Python API: that API's close() gives the backend 5 s and then
+    terminates it, and on a loaded machine a bundle was published with an
+    empty pagefind-worker.js. A process that has exited has written
+    everything."""
+    import pagefind  # noqa: F401 - ImportError says Pagefind is not installed
+
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "pagefind", "--site", str(scratch), "--output-path", str(bundle),
+        "--force-language", index_language(language), "--quiet",
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await proc.communicate()
+    if proc.returncode != 0:
+        detail = (err or out).decode("utf-8", "replace").strip().splitlines()[-3:]
+        raise RuntimeError(f"pagefind exited with {proc.returncode}: {' '.join(detail)}")
 
 
 def index_site(folder: Path, language: str) -> IndexReport:
@@ -136,6 +149,9 @@ def index_site(folder: Path, language: str) -> IndexReport:
         raise BuildFailed([Problem(BUNDLE_DIR, 0, f"搜索索引整理失败（Pagefind 版本不兼容？）：{type(exc).__name__}: {exc}")]) from exc
     _drop_unused_ui(bundle)
     files = [p for p in bundle.rglob("*") if p.is_file()]
+    empty = sorted(p.relative_to(folder).as_posix() for p in files if p.stat().st_size == 0)
+    if empty:  # never publish a half-written bundle
+        raise BuildFailed([Problem(BUNDLE_DIR, 0, f"搜索索引生成失败：Pagefind 写出了空文件 {'、'.join(empty[:3])}")])
     return IndexReport(pages, len(files), sum(p.stat().st_size for p in files))
 
 

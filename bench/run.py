@@ -77,17 +77,24 @@ class Tool:
 def make_tools(work: Path, content: Path, names: list[str], jobs: int | None) -> list[Tool]:
     edit_slug = sorted(p.stem for p in content.glob("news/*/*.md"))[len(list(content.glob("news/*/*.md"))) // 2]
     tools = []
-    if "fengchao" in names:
-        root = work / "fengchao"
-        for name in ("templates", "assets"):
-            shutil.copytree(REPO / name, root / name)
+    # "fengchao" is like for like: Hugo and Pelican make no search index, so
+    # it builds with --no-search; "fengchao+search" is the full build a
+    # deploy makes (Pagefind re-indexes every page, see docs/performance.md).
+    for name, extra in (("fengchao", ["--no-search"]), ("fengchao+search", [])):
+        if name not in names:
+            continue
+        root = work / name.replace("+", "-")
+        for folder in ("templates", "assets"):
+            shutil.copytree(REPO / folder, root / folder)
         shutil.copyfile(REPO / "site.yaml", root / "site.yaml")
-        command = [sys.executable, "-m", "fengchao", "--root", str(root), "build"]
+        if (root / "content").resolve() != content.resolve():
+            shutil.copytree(content, root / "content")  # the corpus was generated into work/fengchao
+        command = [sys.executable, "-m", "fengchao", "--root", str(root), "build", *extra]
         if jobs:
             command += ["--jobs", str(jobs)]
         env = {"PYTHONPATH": str(REPO), "SOURCE_DATE_EPOCH": str(int(time.time()))}
         article = next(root.glob(f"content/news/*/{edit_slug}.md"))
-        tools.append(Tool("fengchao", root, root / "site", (root / ".cache",), command, article, env))
+        tools.append(Tool(name, root, root / "site", (root / ".cache",), command, article, env))
     if "hugo" in names:
         root = write_hugo(content, work / "hugo")
         command = [hugo_binary(), "--quiet", "--source", str(root)]
@@ -158,7 +165,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--stations", type=int, default=624)
     parser.add_argument("--guides", type=int, default=40)
     parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--tools", default="fengchao,hugo,pelican")
+    parser.add_argument("--tools", default="fengchao,fengchao+search,hugo,pelican")
     parser.add_argument("--scenarios", default=",".join(SCENARIOS))
     parser.add_argument("--jobs", type=int, help="fengchao --jobs (default: its own default, all cores)")
     parser.add_argument("--keep", type=Path, help="generate into this folder and keep it (default: a temp folder)")

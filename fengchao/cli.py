@@ -32,6 +32,7 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--strict", action="store_true", help="把警告也当作错误")
     b.add_argument("--jobs", type=_positive, help="并行进程数（默认为 CPU 核数）")
     b.add_argument("--no-cache", action="store_true", help="不读也不写构建缓存（.cache/fengchao/），从头构建")
+    b.add_argument("--no-search", action="store_true", help="不生成搜索索引（更快；搜索页会显示“搜索用不了时”的浏览链接）")
     b.add_argument("--format", choices=FORMATS, default="text", help="问题的输出格式：text（默认）、json、github（GitHub Actions 注释）")
 
     c = sub.add_parser("check", help="检查内容，不写任何文件")
@@ -120,7 +121,7 @@ def _run(args) -> int:
     if args.command == "build":
         project = _project(args)
         with Ticker(sys.stderr, "正在生成"):  # a spinner on a terminal, plain lines in CI
-            report = build(project, base_url=args.base_url, drafts=args.drafts, strict=args.strict, jobs=args.jobs, use_cache=not args.no_cache)
+            report = build(project, base_url=args.base_url, drafts=args.drafts, strict=args.strict, jobs=args.jobs, use_cache=not args.no_cache, search=not args.no_search)
         _print_problems(report.warnings, args.format, False, args.root)
         seconds = sum(report.timings.values())
         reused = f"，其中 {report.reused} 个未变、沿用上次的输出" if report.reused else ""

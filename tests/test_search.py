@@ -165,3 +165,14 @@ def test_failed_index_fails_the_build_and_keeps_the_old_site(make_site, build, m
     assert site.snapshot() == before
     # The lock file (.site.lock) stays by design; temporary folders must not.
     assert not [p for p in site.root.glob(".site.*") if p.is_dir()], "no temporary folder left behind"
+
+
+def test_no_search_builds_without_an_index_and_the_full_build_brings_it_back(make_site, build):
+    site = make_site(FILES)
+    result = build(site, "--no-search")
+    assert result.code == 0, result.err
+    assert (site.out / "search/index.html").is_file()  # the page stays, with its no-search links
+    assert not (site.out / "pagefind").exists()
+    # Same inputs, index wanted: the no-change shortcut must not keep the index-less output.
+    assert build(site).code == 0
+    assert (site.out / "pagefind/pagefind.js").stat().st_size > 0

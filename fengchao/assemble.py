@@ -119,6 +119,10 @@ def site_view(config: SiteConfig, urls: Urls, assets: dict[str, str], pages=()) 
         footer_links=tuple(Link(p.title, urls.page(f"{p.slug}/")) for p in pages)
         + (Link("新闻归档", urls.page("news/archive/")), Link("订阅（RSS/Atom）", urls.page("feed.xml")),
            Link("站点数据（GeoJSON）", urls.page("stations/stations.geojson"))),
+        elder_css_url=urls.page(assets.get("elder.css", "assets/elder.css")),
+        elder_js_url=urls.page(assets.get("elder.js", "assets/elder.js")),
+        # The switch needs its no-JavaScript fallback, the 长辈模式 page (content/pages/elder.md).
+        elder_help_url=urls.page("elder/") if any(p.slug == "elder" for p in pages) else "",
     )
 
 

@@ -29,6 +29,9 @@ class SiteView:
     feed_url: str
     home_url: str
     footer_links: tuple[Link, ...] = ()
+    elder_css_url: str = ""  # 长辈模式: alternate stylesheet + its switch
+    elder_js_url: str = ""
+    elder_help_url: str = ""
 
 
 @dataclass(frozen=True)

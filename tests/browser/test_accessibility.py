@@ -60,6 +60,7 @@ def axe_violations(page) -> list[str]:
     # evaluate() is not subject to the page's CSP, so axe needs no inline <script>.
     page.evaluate(AXE.read_text(encoding="utf-8") + "\n;0")
     result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG)
+    assert len(result["passes"]) > 10, "axe must have checked the page"
     return [f"{v['id']} ({v['impact']}): {v['help']} — " + "; ".join(n["target"][0] if isinstance(n["target"][0], str) else str(n["target"]) for n in v["nodes"][:3])
             for v in result["violations"]]
 
@@ -67,8 +68,7 @@ def axe_violations(page) -> list[str]:
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("name,path,_file", PAGES, ids=IDS)
 def test_axe_finds_no_wcag_a_or_aa_violation(demo_site, open_tab, name, path, _file, width):
-    tab = open_tab(viewport={"width": width, "height": 900},
-                   geolocation={"latitude": 46.58, "longitude": 125.15}, permissions=["geolocation"])
+    tab = geo_tab(open_tab, width)
     open_page(tab, demo_site, path)
     assert axe_violations(tab.page) == [], f"{name} at {width} px"
 
@@ -105,11 +105,95 @@ def horizontal_overflow(page) -> int:
     return page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
 
 
-def test_no_horizontal_scrolling_at_320_px(demo_site, open_tab):
-    tab = open_tab(viewport={"width": 320, "height": 640})
+def geo_tab(open_tab, width: int, height: int = 900):
+    return open_tab(viewport={"width": width, "height": height},
+                    geolocation={"latitude": 46.58, "longitude": 125.15}, permissions=["geolocation"])
+
+
+def set_elder(tab, demo_site, on: bool) -> None:
+    tab.page.goto(demo_site.url)
+    tab.page.evaluate("on => localStorage.setItem('fengchao-elder', on ? '1' : '0')", on)
+
+
+# 320 px: the narrowest phone. 188 px: a 375 px phone zoomed to 200%
+# (zoom divides the CSS viewport), with and without 长辈模式.
+@pytest.mark.parametrize("width,elder", [(320, False), (188, False), (188, True)], ids=["320px", "375px-at-200%", "375px-at-200%-elder"])
+def test_no_horizontal_scrolling_on_narrow_or_zoomed_screens(demo_site, open_tab, width, elder):
+    tab = geo_tab(open_tab, width, 640)
+    set_elder(tab, demo_site, elder)
     wide = []
     for name, path, _ in PAGES:
-        open_page(tab, demo_site, path) if path != "stations/" else tab.page.goto(demo_site.url + path)
+        open_page(tab, demo_site, path)
         if horizontal_overflow(tab.page) > 0:
             wide.append(f"{name}: {horizontal_overflow(tab.page)} px too wide")
     assert wide == []
+
+
+# What 长辈模式 must give a rider, in CSS px: 2021 适老化 norms.
+TAP_TARGETS = ".elder-toggle, .site-nav a, .site-search button, .site-search input, .breadcrumbs a, .footer-links a, .card-title a"
+
+
+def measure(page) -> dict:
+    return page.evaluate("""sel => {
+        const body = getComputedStyle(document.body);
+        const h1 = getComputedStyle(document.querySelector('main h1'));
+        const meta = document.querySelector('.meta, .byline');
+        return {
+            font: parseFloat(body.fontSize), line: parseFloat(body.lineHeight), h1: parseFloat(h1.fontSize),
+            targets: [...document.querySelectorAll(sel)].map(e => Math.round(e.getBoundingClientRect().height)),
+            ink: body.color, muted: meta ? getComputedStyle(meta).color : null,
+            pressed: document.querySelector('.elder-toggle').getAttribute('aria-pressed'),
+            tag: document.querySelector('.elder-toggle').tagName,
+        };
+    }""", TAP_TARGETS)
+
+
+def test_elder_mode_switch_enlarges_text_and_targets_and_persists(demo_site, open_tab):
+    tab = open_tab()
+    page = tab.page
+    page.goto(demo_site.url + "news/")
+    before = measure(page)
+    assert before["tag"] == "BUTTON" and before["pressed"] == "false"
+    assert before["font"] < 20 and min(before["targets"]) < 60
+
+    page.click("button.elder-toggle")
+    on = measure(page)
+    assert on["pressed"] == "true"
+    assert on["font"] >= 20, "body text must be at least 20 px"
+    assert on["line"] >= 1.5 * on["font"], "line height must be at least 1.5"
+    assert on["h1"] > before["h1"] and on["h1"] >= 1.4 * on["font"]
+    assert len(on["targets"]) >= 8 and min(on["targets"]) >= 60, on["targets"]
+    assert on["ink"] == "rgb(0, 0, 0)" and on["muted"] != before["muted"], "stronger contrast: black text, darker grey"
+
+    # Another page, and a later visit: still on, with no click.
+    page.goto(demo_site.url + "news/kuaidi-xiaoge-jianzhi-wanggeyuan/")
+    article = measure(page)
+    assert article["pressed"] == "true" and article["font"] >= 20 and min(article["targets"]) >= 60
+    page.click("button.elder-toggle")
+    assert measure(page)["font"] == before["font"]
+    page.goto(demo_site.url + "guides/")
+    assert measure(page)["pressed"] == "false" and measure(page)["font"] == before["font"]
+    assert tab.csp_violations() == []
+
+
+def test_without_javascript_elder_mode_is_a_stylesheet_and_a_help_page(demo_site, open_tab):
+    tab = open_tab(java_script_enabled=False)
+    page = tab.page
+    page.goto(demo_site.url + "guides/falv-yuanzhu/")
+    sheet = page.locator('link[title="长辈模式"]')
+    assert sheet.get_attribute("rel") == "alternate stylesheet"
+    assert page.request.get(sheet.evaluate("l => l.href")).ok
+    assert page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)") < 20, "alternate: off until chosen"
+    page.click("header a.elder-toggle")
+    assert page.url == demo_site.url + "elder/"
+    assert "字体大小" in page.locator("main").inner_text()
+
+
+@pytest.mark.parametrize("name,path,_file", [p for p in PAGES if p[0] in ("home", "article", "station directory", "guide")],
+                         ids=["home", "article", "station directory", "guide"])
+def test_axe_finds_no_violation_in_elder_mode(demo_site, open_tab, name, path, _file):
+    tab = geo_tab(open_tab, 375)
+    set_elder(tab, demo_site, True)
+    open_page(tab, demo_site, path)
+    assert tab.page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)") >= 20
+    assert axe_violations(tab.page) == [], f"{name} in 长辈模式"

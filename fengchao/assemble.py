@@ -123,6 +123,7 @@ def site_view(config: SiteConfig, urls: Urls, assets: dict[str, str], pages=()) 
         elder_js_url=urls.page(assets.get("elder.js", "assets/elder.js")),
         # The switch needs its no-JavaScript fallback, the 长辈模式 page (content/pages/elder.md).
         elder_help_url=urls.page("elder/") if any(p.slug == "elder" for p in pages) else "",
+        share_image_url=urls.absolute(assets["og-image.png"]) if "og-image.png" in assets else "",
     )
 
 

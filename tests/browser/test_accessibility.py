@@ -9,9 +9,12 @@ and the Nu test skips, saying why, only where java or the jar is missing."""
 from __future__ import annotations
 
 import json
+import re
+import struct
 import shutil
 import subprocess
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -197,3 +200,19 @@ def test_axe_finds_no_violation_in_elder_mode(demo_site, open_tab, name, path, _
     open_page(tab, demo_site, path)
     assert tab.page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)") >= 20
     assert axe_violations(tab.page) == [], f"{name} in 长辈模式"
+
+
+def test_share_cards_have_absolute_urls_and_a_real_image_and_no_wechat_sdk(demo_site):
+    """What WeChat (and any app) reads to draw a shared link: og:url and
+    og:image, both absolute; no page needs WeChat's JS-SDK to work."""
+    for name, _, file in PAGES:
+        html = (demo_site.root / file).read_text(encoding="utf-8")
+        og = dict(re.findall(r'<meta property="(og:[a-z:_]+)" content="([^"]*)"', html))
+        assert og.get("og:url", "").startswith(demo_site.url), f"{name}: og:url {og.get('og:url')}"
+        assert og.get("og:image", "").startswith(demo_site.url), f"{name}: og:image {og.get('og:image')}"
+        assert og.get("og:title") and og.get("og:description"), name
+        assert not re.search(r"jweixin|res\.wx\.qq\.com|wx\.config", html), f"{name} loads WeChat's JS-SDK"
+    image = demo_site.root / urlsplit(og["og:image"]).path.lstrip("/")
+    data = image.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and struct.unpack(">II", data[16:24]) == (1200, 630)
+    assert len(data) <= 60_000, "a share picture a weak connection can fetch"

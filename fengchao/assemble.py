@@ -13,6 +13,7 @@ from datetime import datetime
 from pathlib import Path
 
 from . import directory, feeds, guides, news, search
+from . import offline
 from .config import SiteConfig
 from .errors import Problem
 from .headers import HEADERS_FILE, headers_file, tile_hosts
@@ -123,6 +124,7 @@ def site_view(config: SiteConfig, urls: Urls, assets: dict[str, str], pages=()) 
         elder_js_url=urls.page(assets.get("elder.js", "assets/elder.js")),
         # The switch needs its no-JavaScript fallback, the 长辈模式 page (content/pages/elder.md).
         elder_help_url=urls.page("elder/") if any(p.slug == "elder" for p in pages) else "",
+        offline_js_url=urls.page(assets.get("offline.js", "assets/offline.js")), sw_url=urls.page("sw.js"),
         share_image_url=urls.absolute(assets["og-image.png"]) if "og-image.png" in assets else "",
     )
 
@@ -161,6 +163,7 @@ def assemble(records: Records, config: SiteConfig, options: BuildOptions, asset_
     jobs.append(not_found_job(ctx))
     jobs.append(search.search_job(ctx))
     jobs += feeds.feed_jobs(ctx, news_part.feed_entries, jobs)
+    jobs.append(Job("sw.js", "sw.js", {"config": offline.sw_config(ctx, assets)}, in_sitemap=False))
     tiles = config.finder.tiles
     raw.append(RawFile(HEADERS_FILE, headers_file(tile_hosts(tiles.url, tiles.subdomains) if tiles else ())))
 

@@ -32,6 +32,8 @@ class SiteView:
     elder_css_url: str = ""  # 长辈模式: alternate stylesheet + its switch
     elder_js_url: str = ""
     elder_help_url: str = ""
+    offline_js_url: str = ""  # registers sw_url, the optional service worker (fengchao/offline.py)
+    sw_url: str = ""
     share_image_url: str = ""  # absolute: og:image when a page has no picture of its own
 
 

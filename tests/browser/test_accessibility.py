@@ -160,6 +160,8 @@ def test_elder_mode_switch_enlarges_text_and_targets_and_persists(demo_site, ope
     assert before["font"] < 20 and min(before["targets"]) < 60
 
     page.click("button.elder-toggle")
+    # The switch adds a stylesheet link; it may still be arriving.
+    page.wait_for_function("px => parseFloat(getComputedStyle(document.body).fontSize) > px", arg=before["font"], timeout=10000)
     on = measure(page)
     assert on["pressed"] == "true"
     assert on["font"] >= 20, "body text must be at least 20 px"

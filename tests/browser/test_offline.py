@@ -13,12 +13,16 @@ def test_directory_its_data_and_pages_read_before_open_offline(demo_site, browse
     try:
         page = context.new_page()
         page.goto(demo_site.url)
-        page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller === null && true")
-        page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+        assert page.evaluate("() => navigator.serviceWorker.ready.then(() => true)"), "the worker must install"
         page.goto(demo_site.url + ARTICLE)  # now controlled: this page is remembered
-        page.wait_for_function("navigator.serviceWorker.controller !== null")
+        page.wait_for_function("() => navigator.serviceWorker.controller !== null")
         title = page.locator("main h1").inner_text()
-        page.wait_for_timeout(300)  # the copy is stored after the response
+        stored = "url => caches.open('fengchao-pages').then(c => c.match(url)).then(r => !!r)"
+        for _ in range(50):  # the copy is stored just after the response
+            if page.evaluate(stored, demo_site.url + ARTICLE):
+                break
+            page.wait_for_timeout(100)
+        assert page.evaluate(stored, demo_site.url + ARTICLE), "the page read must be kept"
 
         context.set_offline(True)
         page.goto(demo_site.url + "stations/")

@@ -13,6 +13,7 @@ from datetime import datetime
 from pathlib import Path
 
 from . import directory, feeds, guides, news, search
+from . import offline
 from .config import SiteConfig
 from .errors import Problem
 from .headers import HEADERS_FILE, headers_file, tile_hosts
@@ -121,6 +122,12 @@ def site_view(config: SiteConfig, urls: Urls, assets: dict[str, str], pages=()) 
         footer_links=tuple(Link(p.title, urls.page(f"{p.slug}/")) for p in pages)
         + (Link("新闻归档", urls.page("news/archive/")), Link("订阅（RSS/Atom）", urls.page("feed.xml")),
            Link("站点数据（GeoJSON）", urls.page("stations/stations.geojson"))),
+        elder_css_url=urls.page(assets.get("elder.css", "assets/elder.css")),
+        elder_js_url=urls.page(assets.get("elder.js", "assets/elder.js")),
+        # The switch needs its no-JavaScript fallback, the 长辈模式 page (content/pages/elder.md).
+        elder_help_url=urls.page("elder/") if any(p.slug == "elder" for p in pages) else "",
+        offline_js_url=urls.page(assets.get("offline.js", "assets/offline.js")), sw_url=urls.page("sw.js"),
+        share_image_url=urls.absolute(assets["og-image.png"]) if "og-image.png" in assets else "",
     )
 
 
@@ -165,6 +172,7 @@ def assemble(
     jobs.append(not_found_job(ctx))
     jobs.append(search.search_job(ctx))
     jobs += feeds.feed_jobs(ctx, news_part.feed_entries, jobs)
+    jobs.append(Job("sw.js", "sw.js", {"config": offline.sw_config(ctx, assets)}, in_sitemap=False))
     tiles = config.finder.tiles
     raw.append(RawFile(HEADERS_FILE, headers_file(tile_hosts(tiles.url, tiles.subdomains) if tiles else ())))
 

@@ -29,6 +29,12 @@ class SiteView:
     feed_url: str
     home_url: str
     footer_links: tuple[Link, ...] = ()
+    elder_css_url: str = ""  # 长辈模式: alternate stylesheet + its switch
+    elder_js_url: str = ""
+    elder_help_url: str = ""
+    offline_js_url: str = ""  # registers sw_url, the optional service worker (fengchao/offline.py)
+    sw_url: str = ""
+    share_image_url: str = ""  # absolute: og:image when a page has no picture of its own
 
 
 @dataclass(frozen=True)

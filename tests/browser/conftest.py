@@ -21,7 +21,7 @@ from fengchao.cli import main
 REPO = Path(__file__).resolve().parents[2]
 
 # `browser` (one Chromium for the run) lives in tests/conftest.py.
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: https:; "
+CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data: https:; "
        "connect-src 'self'; object-src 'none'; base-uri 'self'")
 
 

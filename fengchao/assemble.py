@@ -174,7 +174,10 @@ def assemble(
     jobs += feeds.feed_jobs(ctx, news_part.feed_entries, jobs)
     jobs.append(Job("sw.js", "sw.js", {"config": offline.sw_config(ctx, assets)}, in_sitemap=False))
     tiles = config.finder.tiles
-    raw.append(RawFile(HEADERS_FILE, headers_file(tile_hosts(tiles.url, tiles.subdomains) if tiles else ())))
+    fingerprinted = tuple(c.path for c in asset_files if c.name)
+    plain = tuple(c.path for c in asset_files if not c.name)
+    hosts = tile_hosts(tiles.url, tiles.subdomains) if tiles else ()
+    raw.append(RawFile(HEADERS_FILE, headers_file(hosts, fingerprinted, plain)))
 
     copies = [CopyFile(s.rel, s.source) for s in records.static] + list(asset_files)
     _check_collisions(jobs, raw, copies, problems)

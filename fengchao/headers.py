@@ -17,8 +17,8 @@ HEADERS_FILE = "_headers"
 # servers, derived from site.yaml's stations.map.tiles by `tile_hosts`.
 IMG_HOSTS: tuple[str, ...] = ()
 
-# Until asset file names carry a content hash, a changed site.css must reach
-# readers within the hour; with fingerprinting this becomes a year, immutable.
+# Assets without a content hash in their name (vendored files, the plain
+# copies beside fingerprinted ones) must reach readers within the hour.
 ASSET_MAX_AGE = 3600
 
 
@@ -52,7 +52,11 @@ def csp(img_hosts: tuple[str, ...] = IMG_HOSTS) -> str:
     ))
 
 
-def headers_file(img_hosts: tuple[str, ...] = IMG_HOSTS) -> bytes:
+def headers_file(img_hosts: tuple[str, ...] = IMG_HOSTS, fingerprinted: tuple[str, ...] = (),
+                 plain_assets: tuple[str, ...] = ()) -> bytes:
+    """The `_headers` file. Assets get one rule each, never an `/assets/*`
+    catch-all: Netlify and Cloudflare join the values of every matching rule,
+    and two Cache-Control values would contradict each other."""
     lines = [
         "# Made by fengchao on every build; see docs/security.md.",
         "/*",
@@ -61,9 +65,15 @@ def headers_file(img_hosts: tuple[str, ...] = IMG_HOSTS) -> bytes:
         "  Referrer-Policy: strict-origin-when-cross-origin",
         "  X-Frame-Options: SAMEORIGIN",
         "",
-        "# Assets are not fingerprinted yet, so they are cached for an hour, not a year.",
-        "/assets/*",
-        f"  Cache-Control: public, max-age={ASSET_MAX_AGE}",
-        "",
     ]
+    if fingerprinted:
+        lines.append("# A content hash in the name: a changed file gets a new name, so cache for a year.")
+        for path in sorted(fingerprinted):
+            lines += [f"/{path}", "  Cache-Control: public, max-age=31536000, immutable"]
+        lines.append("")
+    if plain_assets:
+        lines.append("# No hash in the name: a changed file must reach readers within the hour.")
+        for path in sorted(plain_assets):
+            lines += [f"/{path}", f"  Cache-Control: public, max-age={ASSET_MAX_AGE}"]
+        lines.append("")
     return "\n".join(lines).encode("utf-8")

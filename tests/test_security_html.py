@@ -292,7 +292,17 @@ def test_headers_file(tmp_path):
     assert "'unsafe-inline'" not in policy and "'unsafe-eval'" not in policy  # 'wasm-unsafe-eval' is not eval()
     assert "X-Content-Type-Options: nosniff" in rules["/*"]
     assert any(h.startswith("Referrer-Policy: ") for h in rules["/*"])
-    assert any(h.startswith("Cache-Control: public, max-age=") for h in rules["/assets/*"])
+    # Fingerprinted assets are cached for a year; the rest for an hour; no
+    # catch-all rule whose Cache-Control a host would join with these.
+    assert "/assets/*" not in rules
+    hashed = [path for path in rules if re.fullmatch(r"/assets/site\.[0-9a-f]{8}\.css", path)]
+    assert len(hashed) == 1 and (out / hashed[0].lstrip("/")).is_file()
+    assert rules[hashed[0]] == ["Cache-Control: public, max-age=31536000, immutable"]
+    assert rules["/assets/site.css"] == ["Cache-Control: public, max-age=3600"]
+    for path, values in rules.items():
+        if path.startswith("/assets/"):
+            assert (out / path.lstrip("/")).is_file(), path
+            assert len(values) == 1 and values[0].startswith("Cache-Control: public, max-age="), path
 
 
 def test_json_ld_recipe_cannot_be_ended_by_a_title(tmp_path):

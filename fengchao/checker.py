@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from .errors import BuildFailed, Problem, display_path
 from .extlinks import ExternalPolicy, check_external
 from .linkcheck import check_model, page_sources
-from .pipeline import Project, build_time, prepare, render_all
+from .incremental import render_pages
+from .parallel import default_jobs
+from .pipeline import Project, build_time, prepare
 from .schedule import unpublished
-from .render import Renderer
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,9 @@ def _fail(problems: list[Problem], strict: bool) -> None:
 def check(project: Project, *, strict: bool = False, external: ExternalPolicy | None = None,
           base_url: str | None = None) -> CheckReport:
     prepared = prepare(project, base_url=base_url, strict=strict)
-    files, problems = render_all(prepared.model, Renderer(project.templates, project.root))
+    # The same renderer a build uses (in memory: no cache, not minified).
+    rendered = render_pages(prepared.model.jobs, project.templates, project.root, default_jobs(), None)
+    files, problems = rendered.files, rendered.problems
     _fail(prepared.warnings + problems, strict)
     out_label = display_path(project.out, project.root)
     pages, link_problems = check_model(files, prepared.model, prepared.records, prepared.config, out_label, root=project.root)

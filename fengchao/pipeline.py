@@ -23,7 +23,6 @@ from .load import load_content
 from .model import Records
 from .parallel import default_jobs
 from .prerender import MarkdownCache
-from .render import Renderer
 from .search import index_site
 from .validate import validate
 from .lock import build_lock
@@ -224,17 +223,3 @@ def _indexer(config: SiteConfig):
         return index_site(folder, config.language).bytes
 
     return index
-
-
-def render_all(model: SiteModel, renderer: Renderer) -> tuple[list[tuple[str, bytes]], list[Problem]]:
-    files, problems, seen = [], [], set()
-    for job in model.jobs:
-        data, problem = renderer.render(job.template, job.context)
-        if problem:
-            # One broken template breaks many pages; say it once.
-            if problem not in seen:
-                problems.append(problem)
-                seen.add(problem)
-            continue
-        files.append((job.path, data))
-    return files, problems

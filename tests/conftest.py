@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+import socket
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,6 +46,19 @@ topic: 补助申请
 
 请咨询市关工委。
 """
+
+
+def free_port(ports: range) -> int:
+    """The first port in `ports` free on 127.0.0.1. Each suite that runs a
+    server has its own range, so parallel runs on one machine don't collide."""
+    for port in ports:
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    pytest.fail(f"no free port in {ports.start}–{ports.stop - 1}")
 
 
 @dataclass

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import functools
 import http.server
-import socket
 import threading
 from pathlib import Path
 
 import pytest
 
-from conftest import REPO
+from conftest import REPO, free_port
 from fengchao.cli import main
 
 CHROMIUM = "/usr/bin/chromium"
@@ -36,21 +35,10 @@ def headers_for(out: Path) -> dict[str, str]:
     return headers
 
 
-def free_port() -> int:
-    for port in range(8700, 8800):
-        with socket.socket() as sock:
-            try:
-                sock.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    pytest.fail("no free port in 8700–8799")
-
-
 @pytest.fixture(scope="module")
 def site_url(tmp_path_factory):
     out = tmp_path_factory.mktemp("csp") / "site"
-    port = free_port()
+    port = free_port(range(8700, 8800))
     assert main(["--root", str(REPO), "build", "--out", str(out), "--base-url", f"http://127.0.0.1:{port}/"]) == 0
     extra = headers_for(out)
     assert "Content-Security-Policy" in extra

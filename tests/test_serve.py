@@ -6,7 +6,6 @@ import asyncio
 import concurrent.futures
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -14,7 +13,7 @@ import urllib.request
 
 import pytest
 
-from conftest import MINIMAL_ARTICLE, MINIMAL_STATION, REPO
+from conftest import MINIMAL_ARTICLE, MINIMAL_STATION, REPO, free_port
 
 PORTS = range(8440, 8500)  # this project's test range
 
@@ -27,17 +26,6 @@ def run_async(coro):
 TIMEOUT = 60  # a loaded CI machine can be slow; nothing here is timed
 
 
-def free_port() -> int:
-    for port in PORTS:
-        with socket.socket() as s:
-            try:
-                s.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    pytest.fail("no free port in 8440–8499")
-
-
 def get(url: str) -> tuple[int, str]:
     try:
         with urllib.request.urlopen(url, timeout=10) as response:
@@ -48,7 +36,7 @@ def get(url: str) -> tuple[int, str]:
 
 class Preview:
     def __init__(self, root, tmp_path):
-        self.port = free_port()
+        self.port = free_port(PORTS)
         self.base = f"http://127.0.0.1:{self.port}/"
         env = dict(os.environ, FENGCHAO_CACHE_DIR=str(tmp_path / "cache"), PYTHONPATH=str(REPO))
         self.proc = subprocess.Popen(

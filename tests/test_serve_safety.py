@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import http.client
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -14,20 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from conftest import free_port
 from fengchao.serve import is_servable
 
 PORTS = range(8700, 8800)
-
-
-def free_port() -> int:
-    for port in PORTS:
-        with socket.socket() as sock:
-            try:
-                sock.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    pytest.fail("no free port in 8700–8799")
 
 
 def get(port: int, raw_path: str) -> tuple[int, bytes]:
@@ -65,7 +54,7 @@ def server(make_site, tmp_path):
     secret = cache / "secret.txt"  # beside the preview folder
     cache.mkdir()
     secret.write_text("TOP SECRET", encoding="utf-8")
-    port = free_port()
+    port = free_port(PORTS)
     proc = subprocess.Popen(
         [sys.executable, "-m", "fengchao", "--root", str(site.root), "serve", "--port", str(port)],
         env=dict(os.environ, FENGCHAO_CACHE_DIR=str(cache)),

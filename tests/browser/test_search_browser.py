@@ -11,7 +11,6 @@ from __future__ import annotations
 import functools
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import threading
@@ -21,6 +20,8 @@ from urllib.parse import quote
 
 import pytest
 
+from conftest import free_port
+
 REPO = Path(__file__).resolve().parents[2]
 # The policy the site is deployed with: scripts and styles only from our own
 # files. Pagefind compiles WebAssembly, which `script-src 'self'` alone
@@ -29,18 +30,6 @@ CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self
 # Ports for this suite's server: a fixed range, so parallel work on one
 # machine doesn't collide (override with FENGCHAO_TEST_PORTS=8500-8599).
 PORTS = os.environ.get("FENGCHAO_TEST_PORTS", "8500-8599")
-
-
-def _free_port() -> int:
-    low, high = (int(p) for p in PORTS.split("-"))
-    for port in range(low, high + 1):
-        with socket.socket() as s:
-            try:
-                s.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    pytest.fail(f"no free port in {PORTS} for the test server")
 
 
 class _Handler(SimpleHTTPRequestHandler):
@@ -56,7 +45,8 @@ class _Handler(SimpleHTTPRequestHandler):
 def search_site(tmp_path_factory):
     """Build the demo under /hub/ and serve it; yields the site's base URL."""
     root = tmp_path_factory.mktemp("www")
-    port = _free_port()
+    low, high = (int(p) for p in PORTS.split("-"))
+    port = free_port(range(low, high + 1))
     base = f"http://127.0.0.1:{port}/hub/"
     env = dict(os.environ, SOURCE_DATE_EPOCH="1767225600")  # 2026-01-01: every demo article is published
     proc = subprocess.run(

@@ -133,8 +133,11 @@ def site_view(config: SiteConfig, urls: Urls, assets: dict[str, str], pages=()) 
 
 def assemble(
     records: Records, config: SiteConfig, options: BuildOptions, asset_files: tuple[CopyFile, ...],
-    *, jobs: int = 1, markdown_cache: MarkdownCache | None = None,
+    *, jobs: int = 1, markdown_cache: MarkdownCache | None = None, memo: dict | None = None,
 ) -> tuple[SiteModel, list[Problem]]:
+    """`memo`, kept by a long-running process (live.py), holds the last
+    result of a domain whose inputs compare equal this time (the station
+    directory: ~0.1 s for 624 stations, unchanged by an article edit)."""
     problems: list[Problem] = []
     urls = Urls(config.base_path, config.origin)
 
@@ -164,7 +167,8 @@ def assemble(
     jobs += news_part.jobs
     guide_part = guides.assemble_guides(ctx, guide_list, records.stations, problems)
     jobs += guide_part.jobs
-    station_part = directory.assemble_directory(ctx, records.stations, guide_list, problems)
+    station_inputs = (config, urls, ctx.site, ctx.markdown.links, ctx.markdown.trusted, records.stations, guide_list)
+    station_part = _memoized(memo, "directory", station_inputs, problems, lambda found: directory.assemble_directory(ctx, records.stations, guide_list, found))
     jobs += station_part.jobs
     raw += station_part.raw
     jobs += guides.assemble_pages(ctx, pages, problems)
@@ -182,6 +186,20 @@ def assemble(
     copies = [CopyFile(s.rel, s.source) for s in records.static] + list(asset_files)
     _check_collisions(jobs, raw, copies, problems)
     return SiteModel(tuple(jobs), tuple(raw), tuple(copies)), problems
+
+
+def _memoized(memo: dict | None, name: str, inputs: tuple, problems: list[Problem], make):
+    """make(problems), or its last result and problems if `inputs` == last time's."""
+    known = memo.get(name) if memo is not None else None
+    if known is not None and known[0] == inputs:
+        problems += known[2]
+        return known[1]
+    found: list[Problem] = []
+    result = make(found)
+    problems += found
+    if memo is not None:
+        memo[name] = (inputs, result, tuple(found))
+    return result
 
 
 def home_job(ctx: Ctx, latest, topics, records: Records, article_count: int, guide_count: int) -> Job:

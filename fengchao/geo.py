@@ -7,6 +7,7 @@ form and is found by fixed-point iteration. Outside China GCJ-02 equals WGS-84.
 """
 from __future__ import annotations
 
+import functools
 import math
 
 _A = 6378245.0  # Krasovsky 1940 semi-major axis
@@ -71,8 +72,13 @@ def bd09_to_gcj02(lat: float, lng: float) -> tuple[float, float]:
     return z * math.sin(theta), z * math.cos(theta)
 
 
+@functools.lru_cache(maxsize=16384)
 def convert(lat: float, lng: float, source: str, target: str) -> tuple[float, float]:
-    """Convert between any two of "wgs84", "gcj02" and "bd09"."""
+    """Convert between any two of "wgs84", "gcj02" and "bd09".
+
+    Memoized (pure; the inverse GCJ-02 transform iterates): each station's
+    point is converted by validation, the finder data, GeoJSON, CSV and the
+    nearest-station search, and again on every preview rebuild."""
     if source == target:
         return lat, lng
     if source == "bd09":

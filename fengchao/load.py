@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 import pickle
 import re
+import stat
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -361,31 +363,59 @@ def split_front_matter(text: str, shown: str) -> tuple[str, str, int, Problem | 
     return "", "", 0, Problem(shown, 1, "前置信息没有结束：是否忘了写结尾的 --- ？")
 
 
-def load_content(content_dir: Path, root: Path, yaml_cache=None) -> tuple[LoadedContent, list[Problem]]:
-    """`yaml_cache` (a `cache.Memo`) holds parsed YAML from the last build, by text."""
+RACY_NS = 1_000_000_000
+
+
+def load_content(content_dir: Path, root: Path, yaml_cache=None, files: dict | None = None) -> tuple[LoadedContent, list[Problem]]:
+    """`yaml_cache` (a `cache.Memo`) holds parsed YAML from the last build, by text.
+
+    `files`, kept by a long-running process (the preview server) from one
+    build to the next, holds each file's result by its stat: a file whose
+    size, times and inode are unchanged is not read again. Reading and
+    parsing 2,000 articles is ~0.1 s, most of a preview rebuild's budget.
+    """
     docs: list[SourceDoc] = []
     station_files: list[StationFile] = []
     static: list[StaticFile] = []
     problems: list[Problem] = []
     base = content_dir.resolve()
     shown_dirs: dict[Path, str] = {}
+    visited: set[str] = set()
+    started_ns = time.time_ns()
 
     for path in _walk(content_dir, problems, root):
         rel = path.relative_to(content_dir).as_posix()
         shown = _shown(path, root, shown_dirs)
         # A symlink (to a file, or a folder above it) that leads out of
         # content/ would publish whatever it points at: a home folder, /etc.
-        target = _resolve(path)
+        # _walk has already checked that every folder it enters resolves to
+        # inside content/, so only a symlinked file needs resolving itself.
+        target = _resolve(path) if path.is_symlink() else path
         if target is None:
             problems.append(Problem(shown, 0, "符号链接形成循环（或指向的文件不存在），已跳过"))
             continue
-        if not target.is_relative_to(base):
+        if target is not path and not target.is_relative_to(base):
             problems.append(Problem(shown, 0, "符号链接指向内容文件夹之外，已拒绝。请把文件复制到 content/ 中"))
             continue
-        if not target.is_file():
+        try:
+            st = os.stat(target)
+        except OSError:
+            st = None
+        if st is None or not stat.S_ISREG(st.st_mode):
             # A named pipe would block the read forever; a device is not content.
             problems.append(Problem(shown, 0, "不是普通文件（可能是管道或设备文件），已跳过。请删除它"))
             continue
+        if files is not None:
+            visited.add(rel)
+            signature = (str(path), shown, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+            known = files.get(rel)
+            if known is not None and known[0] == signature:
+                _, kind, value, found = known
+                problems += found
+                if value is not None:
+                    {"doc": docs, "stations": station_files, "static": static}[kind].append(value)
+                continue
+            mark = (len(docs), len(station_files), len(static), len(problems))
         top, _, rest = rel.partition("/")
         if path.suffix.lower() == ".md" and not (top in SECTIONS and rest and (top == "news" or "/" not in rest)):
             # Publishing Markdown source as a raw file is never what was meant.
@@ -414,7 +444,24 @@ def load_content(content_dir: Path, root: Path, yaml_cache=None) -> tuple[Loaded
             station_files.append(StationFile(path, shown, tuple(data), 1))
         else:
             static.append(StaticFile(path, rel))
+        # A file changed within the last second is not remembered: file times
+        # tick coarsely (a few ms), so a second save of the same size could
+        # carry the same stat as the version read now (git's "racy clean").
+        if files is not None and st.st_mtime_ns < started_ns - RACY_NS:
+            files[rel] = (signature, *_added(mark, docs, station_files, static), tuple(problems[mark[3]:]))
+    if files is not None:
+        # Forget deleted files: `files` must not grow without bound in a long session.
+        for gone in set(files) - visited:
+            del files[gone]
     return LoadedContent(tuple(docs), tuple(station_files), tuple(static)), problems
+
+
+def _added(mark: tuple, docs: list, station_files: list, static: list) -> tuple[str, object]:
+    """Which list one file's loading appended to, and what (None: only problems)."""
+    for kind, items, before in (("doc", docs, mark[0]), ("stations", station_files, mark[1]), ("static", static, mark[2])):
+        if len(items) > before:
+            return kind, items[-1]
+    return "doc", None
 
 
 def _shown(path: Path, root: Path, shown_dirs: dict[Path, str]) -> str:

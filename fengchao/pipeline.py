@@ -89,7 +89,8 @@ class Prepared:
 
 def prepare(
     project: Project, *, base_url: str | None = None, drafts: bool = False, strict: bool = False,
-    jobs: int = 1, markdown_cache: MarkdownCache | None = None, yaml_cache=None,
+    jobs: int = 1, markdown_cache: MarkdownCache | None = None, yaml_cache=None, load_files: dict | None = None,
+    assemble_memo: dict | None = None,
 ) -> Prepared:
     """Load, validate and assemble; raise BuildFailed with every problem found."""
     timings: dict[str, float] = {}
@@ -101,7 +102,7 @@ def prepare(
         config = config.with_base_url(base_url)
     if not project.content.is_dir():
         raise BuildFailed([Problem(str(project.content), 0, "找不到内容文件夹")])
-    content, load_problems = load_content(project.content, project.root, yaml_cache)
+    content, load_problems = load_content(project.content, project.root, yaml_cache, load_files)
     timings["load"] = time.perf_counter() - start
 
     start = time.perf_counter()
@@ -113,7 +114,7 @@ def prepare(
 
     start = time.perf_counter()
     options = BuildOptions(now=build_time(config.tz), include_drafts=drafts)
-    model, problems = assemble(records, config, options, asset_files(project.assets), jobs=jobs, markdown_cache=markdown_cache)
+    model, problems = assemble(records, config, options, asset_files(project.assets), jobs=jobs, markdown_cache=markdown_cache, memo=assemble_memo)
     timings["assemble"] = time.perf_counter() - start
     start = time.perf_counter()
     # The content checker (lint.py) runs on the assembled site: its link

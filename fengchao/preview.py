@@ -7,30 +7,33 @@ watched folder, and drops a reload that comes within 3 s of the previous one.
 Editors save in bursts and expect the page to follow within a blink, so:
 
 * `DebouncedWatcher` hears of saves from the OS (watchdog: inotify on
-  Linux), waits until the sources have been quiet for 100 ms (a burst of
+  Linux), waits until the sources have been quiet for 50 ms (a burst of
   saves is one rebuild), rebuilds in its own thread, and then tells the
   browsers to reload.
-* `overlay_handler` wraps the static file handler: while the last rebuild
-  failed, every HTML page it serves (still the last good output) carries a
-  block listing the problems as `path:line: message`. The block is plain
-  HTML; its stylesheet is served by the same handler.
+* `snapshot_handler` answers every request from the last good build, held
+  in memory (live.py); while the last rebuild failed, every HTML page it
+  serves (still the last good output) carries a block listing the problems
+  as `path:line: message`. The block is plain HTML; its stylesheet is served
+  by the same handler.
 """
 from __future__ import annotations
 
 import html
 import json
+import mimetypes
 import os
 import sys
 import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 from livereload.watcher import Watcher
 
 from .errors import Problem
 
-QUIET_SECONDS = 0.1
+QUIET_SECONDS = 0.05
 OVERLAY_CSS = "_fengchao/overlay.css"
 STATUS_JSON = "_fengchao/status.json"
 MAX_SHOWN = 50
@@ -56,13 +59,22 @@ class PreviewState:
     problems: tuple[Problem, ...] = ()
     generation: int = 0
     last_ms: float = 0.0
+    output: dict = field(default_factory=dict, repr=False)  # the last good build: path → bytes or source Path
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
-    def finished(self, problems: list[Problem], ms: float) -> None:
+    def finished(self, problems: list[Problem], ms: float, output: dict | None = None) -> None:
+        """Record a rebuild; a successful one (`output` given) replaces the
+        served files in one step, so no request sees half of two builds."""
         with self._lock:
             self.problems = tuple(sorted(p for p in problems if p.severity == "error"))
             self.generation += 1
             self.last_ms = ms
+            if output is not None:
+                self.output = output
+
+    def files(self) -> dict:
+        with self._lock:
+            return self.output
 
     def snapshot(self) -> tuple[tuple[Problem, ...], int]:
         with self._lock:
@@ -90,59 +102,118 @@ def inject(page: bytes, block: bytes) -> bytes:
     return page[:end] + block + page[end:]
 
 
-def overlay_handler(base, state: PreviewState, base_path: str):
-    """`base` (a tornado StaticFileHandler) with the overlay injected into
-    HTML while `state` holds errors, plus the overlay's stylesheet and a
-    small JSON status (generation, problems) for tools and tests."""
+def lookup(files: dict, path: str) -> tuple[str | None, bool]:
+    """(output path to answer with, whether to redirect to path + "/").
 
-    def decorated(absolute_path: str) -> bytes | None:
-        problems, _ = state.snapshot()
-        if not problems or not absolute_path.endswith(".html"):
-            return None
-        with open(absolute_path, "rb") as handle:
-            page = handle.read()
-        return inject(page, overlay_block(problems, base_path + OVERLAY_CSS))
+    `path` is the request path, already percent-decoded by Tornado. Nothing
+    whose name (or any folder's) starts with a dot is served: `..`, the
+    output marker, an editor's `.env`. A backslash never names a file here.
+    """
+    parts = path.split("/")
+    if "\\" in path or any(part.startswith(".") for part in parts) or path.startswith("/"):
+        return None, False
+    if path == "" or path.endswith("/"):
+        rel = path + "index.html"
+        return (rel if rel in files else None), False
+    if path in files:
+        return path, False
+    if path + "/index.html" in files:
+        return None, True
+    return None, False
 
-    class OverlayHandler(base):
-        async def get(self, path, include_body=True):
-            if path in (OVERLAY_CSS, STATUS_JSON):
-                problems, generation = state.snapshot()
-                if path == OVERLAY_CSS:
-                    self.set_header("Content-Type", "text/css; charset=utf-8")
-                    self.finish(CSS)
-                else:
-                    self.set_header("Content-Type", "application/json; charset=utf-8")
-                    self.set_header("Cache-Control", "no-store")
-                    self.finish(json.dumps({"generation": generation, "problems": [str(p) for p in problems]}, ensure_ascii=False))
-                return
-            return await super().get(path, include_body)
 
-        def write_error(self, status_code, **kwargs):
-            # No good output yet (the first build failed): a page that says
-            # why, instead of a bare 404.
+def content_type(rel: str) -> str:
+    kind = mimetypes.guess_type(rel)[0] or "application/octet-stream"
+    if kind.startswith("text/") or kind in ("application/json", "application/xml", "image/svg+xml", "application/javascript"):
+        kind += "; charset=utf-8"
+    return kind
+
+
+def snapshot_handler(state: PreviewState, sources: tuple[Path, ...], csp: str):
+    """A tornado handler answering from the last good build in memory.
+
+    Pages and generated files are bytes in the snapshot; a copied file
+    (image, asset) is its source path, served only if it is still a regular
+    file inside `sources` (content/ or assets/), symlinks followed. While the
+    last rebuild failed, every HTML answer carries the overlay. Takes the
+    arguments livereload gives its static handler, and ignores them.
+    """
+    from tornado import web
+
+    class SnapshotHandler(web.RequestHandler):
+        def initialize(self, **_ignored) -> None:
+            pass
+
+        def set_default_headers(self) -> None:
+            # The site's policy, reported but not enforced, so livereload's
+            # inline script runs while violations show in the console.
+            self.set_header("Content-Security-Policy-Report-Only", csp)
+            self.set_header("X-Content-Type-Options", "nosniff")
+            self.set_header("Cache-Control", "no-cache")
+
+        def head(self, path: str) -> None:
+            self.get(path, include_body=False)
+
+        def get(self, path: str, include_body: bool = True) -> None:
             problems, _ = state.snapshot()
-            if status_code != 404 or not problems:
-                return super().write_error(status_code, **kwargs)
-            self.set_header("Content-Type", "text/html; charset=utf-8")
-            page = b'<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>\xe9\xa2\x84\xe8\xa7\x88</title></head><body></body></html>'
-            self.finish(inject(page, overlay_block(problems, base_path + OVERLAY_CSS)))
+            if path in (OVERLAY_CSS, STATUS_JSON):
+                return self._internal(path, include_body)
+            files = state.files()
+            rel, redirect = lookup(files, path)
+            if redirect:
+                return self.redirect("/" + quote(path) + "/", permanent=False)
+            body = self._body(files, rel)
+            status = 200
+            if body is None:
+                status, rel = 404, "404.html"
+                body = self._body(files, rel)
+                if body is None:
+                    # No good output yet (the first build failed): a page
+                    # that says why, instead of a bare 404.
+                    body = b'<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>\xe9\xa2\x84\xe8\xa7\x88</title></head><body></body></html>'
+            if problems and rel.endswith(".html"):
+                body = inject(body, overlay_block(problems, "/" + OVERLAY_CSS))
+            self.set_status(status)
+            self.set_header("Content-Type", content_type(rel))
+            self.set_header("Content-Length", str(len(body)))
+            if include_body:
+                self.write(body)
+            self.finish()
 
-        def compute_etag(self):
-            # The stylesheet and the status are not files: no file hash.
-            return super().compute_etag() if getattr(self, "absolute_path", None) else None
+        def _body(self, files: dict, rel: str | None) -> bytes | None:
+            value = files.get(rel) if rel else None
+            if isinstance(value, Path):
+                if not any(is_servable(root, value) for root in sources) or not value.is_file():
+                    return None
+                return value.read_bytes()
+            return value
 
-        def get_content_size(self):
-            page = decorated(self.absolute_path)
-            return len(page) if page is not None else super().get_content_size()
+        def _internal(self, path: str, include_body: bool) -> None:
+            problems, generation = state.snapshot()
+            if path == OVERLAY_CSS:
+                self.set_header("Content-Type", "text/css; charset=utf-8")
+                body = CSS
+            else:
+                self.set_header("Content-Type", "application/json; charset=utf-8")
+                self.set_header("Cache-Control", "no-store")
+                body = json.dumps({"generation": generation, "problems": [str(p) for p in problems]}, ensure_ascii=False)
+            self.finish(body if include_body else None)
 
-        @classmethod
-        def get_content(cls, abspath, start=None, end=None):
-            page = decorated(abspath)
-            if page is None:
-                return super().get_content(abspath, start, end)
-            return page[start:end]
+    return SnapshotHandler
 
-    return OverlayHandler
+
+def is_servable(root: Path, path: Path) -> bool:
+    """True if `path` is inside `root`, following symlinks, and no part of it
+    (below root) is a dot-file or dot-folder."""
+    root_abs = Path(os.path.abspath(root))
+    path_abs = Path(os.path.abspath(path))
+    if path_abs != root_abs and root_abs not in path_abs.parents:
+        return False
+    if any(part.startswith(".") for part in path_abs.relative_to(root_abs).parts):
+        return False
+    real_root = root_abs.resolve()
+    real = path_abs.resolve()
+    return real == real_root or real_root in real.parents
 
 
 class DebouncedWatcher(Watcher):

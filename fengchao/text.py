@@ -6,6 +6,7 @@ words.
 """
 from __future__ import annotations
 
+import functools
 import html
 import math
 import re
@@ -31,8 +32,13 @@ CJK_PER_MINUTE = 400
 WORDS_PER_MINUTE = 200
 
 
+@functools.lru_cache(maxsize=8192)
 def pinyin_slug(text: str) -> str:
-    """快递小哥 → kuai-di-xiao-ge; Latin letters and digits are kept."""
+    """快递小哥 → kuai-di-xiao-ge; Latin letters and digits are kept.
+
+    Memoized: a pure function of its text, asked for the same few district
+    and tag names thousands of times a build (and again on every preview
+    rebuild), while pypinyin takes ~50 µs a call."""
     # Imported here: loading its dictionary takes ~0.2 s, which a build that
     # finds nothing changed (and so makes no slugs) should not pay.
     from pypinyin import Style, lazy_pinyin

@@ -1,7 +1,8 @@
-"""The preview server (`fengchao serve`) serves the preview folder and nothing
-else: not `..` (plain or percent-encoded), not absolute paths, not what a
-symlink inside the folder points at, not dot-files; it listens on loopback
-unless told otherwise. Tested against the real command in a subprocess."""
+"""The preview server (`fengchao serve`) serves the preview build, held in
+memory, and nothing else: not `..` (plain or percent-encoded), not absolute
+paths, not what a symlink in content/ points at, not dot-files; it writes
+nothing to disk and listens on loopback unless told otherwise. Tested
+against the real command in a subprocess."""
 from __future__ import annotations
 
 import http.client
@@ -14,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from conftest import free_port
-from fengchao.serve import is_servable
+from fengchao.preview import is_servable
 
 PORTS = range(8700, 8800)
 
@@ -49,6 +50,7 @@ def listening_addresses(port: int) -> set[str]:
 def server(make_site, tmp_path):
     site = make_site({
         "news/a.md": "---\ntitle: 预览\ndate: 2024-08-19\n---\n\n正文\n",
+        "images/p.png": "PNG",
     })
     cache = tmp_path / "cache"
     secret = cache / "secret.txt"  # beside the preview folder
@@ -71,7 +73,7 @@ def server(make_site, tmp_path):
                 pass
             assert time.monotonic() < deadline, "the preview server did not start"
             time.sleep(0.1)
-        yield {"port": port, "preview": cache / "preview", "secret": secret, "site": site}
+        yield {"port": port, "secret": secret, "site": site}
     finally:
         proc.terminate()
         try:
@@ -118,26 +120,58 @@ def test_nothing_outside_the_preview_folder(server):
         assert b"TOP SECRET" not in body and b"root:" not in body, path
 
 
-def test_symlinks_out_of_the_folder_are_not_followed(server):
-    preview = server["preview"]
-    os.symlink(server["secret"], preview / "link.txt")
-    os.symlink(server["secret"].parent, preview / "linkdir")
-    (preview / "trap").mkdir()
-    os.symlink(server["secret"], preview / "trap" / "index.html")  # reached as /trap/
-    for path in ["/link.txt", "/linkdir/secret.txt", "/trap/", "/trap/index.html"]:
-        status, body = get(server["port"], path)
-        assert status in (403, 404) and b"TOP SECRET" not in body, (path, status)
+def wait_for_generation(port: int, after: int) -> None:
+    import json
+
+    deadline = time.monotonic() + 60
+    while json.loads(get(port, "/_fengchao/status.json")[1])["generation"] <= after:
+        assert time.monotonic() < deadline, "no rebuild"
+        time.sleep(0.05)
+
+
+def generation(port: int) -> int:
+    import json
+
+    return json.loads(get(port, "/_fengchao/status.json")[1])["generation"]
+
+
+def test_symlinks_out_of_content_are_not_followed(server):
+    port, content = server["port"], server["site"].content
+    # A copied image, served from its source file.
+    assert get(port, "/images/p.png") == (200, b"PNG")
+    before = generation(port)
+    os.symlink(server["secret"], content / "link.txt")
+    os.symlink(server["secret"].parent, content / "linkdir")
+    wait_for_generation(port, before)
+    for path in ["/link.txt", "/linkdir/secret.txt"]:
+        status, body = get(port, path)
+        assert status == 404 and b"TOP SECRET" not in body, (path, status)
+    # The build refused them, and says so over every page.
+    assert "符号链接指向内容文件夹之外" in get(port, "/news/a/")[1].decode()
+    # A served file swapped for a symlink between builds is not followed either.
+    image = content / "images" / "p.png"
+    image.unlink()
+    os.symlink(server["secret"], image)
+    status, body = get(port, "/images/p.png")
+    assert status == 404 and b"TOP SECRET" not in body
 
 
 def test_no_dot_files(server):
-    preview = server["preview"]
-    (preview / ".env").write_text("PASSWORD=x", encoding="utf-8")
-    (preview / ".git").mkdir()
-    (preview / ".git" / "config").write_text("[core]", encoding="utf-8")
-    for path in ["/.fengchao-output", "/.env", "/.git/config", "/%2eenv", "/news/../.env"]:
+    content = server["site"].content
+    (content / ".env").write_text("PASSWORD=x", encoding="utf-8")
+    (content / ".git").mkdir()
+    (content / ".git" / "config").write_text("[core]", encoding="utf-8")
+    for path in ["/.fengchao-output", "/.env", "/.git/config", "/%2eenv", "/news/../.env", "/..%5c.env"]:
         status, body = get(server["port"], path)
         assert status == 404, (path, status)
         assert b"PASSWORD" not in body and b"[core]" not in body
+
+
+def test_writes_nothing_to_disk(server):
+    """Drafts are in the preview: no folder of it may end up deployable."""
+    cache = server["secret"].parent
+    assert sorted(p.name for p in cache.iterdir()) == ["secret.txt"]
+    assert not (server["site"].root / "site").exists() and not (server["site"].root / ".cache").exists()
 
 
 def test_binds_to_loopback_by_default(server):

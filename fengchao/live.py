@@ -1,0 +1,105 @@
+"""Builds kept warm in one process: what `fengchao serve` runs on every save.
+
+The preview must follow a save within a blink on a 2,000-article site, so a
+`LiveSite` keeps, from one build to the next, everything that the command
+line build would otherwise read back from its cache or redo:
+
+- each content file's load result, by its stat (`load_content(files=)`), so
+  only the saved file is read and parsed again;
+- parsed YAML and converted Markdown, in memory (the stores the build cache
+  persists for the command line);
+- every page's rendered bytes with the template key and the context they
+  were made from. A page whose template (and everything it pulls in) is
+  unchanged and whose context compares equal to last time's is not rendered
+  again. Comparing the frozen views with `==` costs a few microseconds a
+  page, where pickling and hashing them (what `incremental.render_pages`
+  does across processes) costs ~0.1 ms;
+- the link checker's per-page scans.
+
+It writes nothing to disk. A build's result is a `Snapshot`, every output
+path mapped to its bytes (or, for copied files, their source), which the
+preview server swaps in whole: a request is answered from one complete build,
+never from half of one. Stages are the same functions `build` runs (load →
+validate → assemble → lint → render → link check); only the bookkeeping
+differs, and tests compare the two byte for byte.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .cache import Memo
+from .errors import BuildFailed, Problem, display_path
+from .incremental import render_pages, template_keys
+from .linkcheck import check_model
+from .parallel import default_jobs
+from .pipeline import Project, prepare
+from .prerender import MarkdownCache
+from .render import Renderer
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One complete preview build, as the server answers from it."""
+
+    files: dict  # output path → bytes, or the Path of a file copied as it is
+    pages: int
+    rendered: tuple[str, ...]  # pages rendered by this build; the others were unchanged
+    warnings: tuple[Problem, ...] = ()
+
+
+@dataclass
+class LiveSite:
+    project: Project
+    base_url: str | None = None
+    drafts: bool = True
+    jobs: int = field(default_factory=default_jobs)
+    _files: dict = field(default_factory=dict, repr=False)  # load results by stat
+    _yaml: Memo = field(default_factory=Memo, repr=False)
+    _markdown: MarkdownCache = field(default_factory=MarkdownCache, repr=False)
+    _assembled: dict = field(default_factory=dict, repr=False)  # assemble's per-domain memo
+    _pages: dict = field(default_factory=dict, repr=False)  # rel → (template key, context, bytes)
+
+    def build(self) -> Snapshot:
+        """Raise BuildFailed with every problem, as `pipeline.build` does."""
+        prepared = prepare(
+            self.project, base_url=self.base_url, drafts=self.drafts, jobs=self.jobs,
+            markdown_cache=self._markdown, yaml_cache=self._yaml, load_files=self._files,
+            assemble_memo=self._assembled,
+        )
+        # This build's entries are the next one's "previous"; entries no
+        # longer used (a deleted article's) are dropped, so memory stays flat.
+        self._markdown = MarkdownCache(self._markdown.used)
+        self._yaml = Memo(self._yaml.used)
+        model = prepared.model
+        renderer = Renderer(self.project.templates, self.project.root)
+        tkeys = template_keys(renderer, {job.template for job in model.jobs})
+
+        pages: dict[str, tuple] = {}
+        stale = []
+        for job in model.jobs:
+            known = self._pages.get(job.path)
+            if known is not None and known[0] == tkeys[job.template] and known[1] == job.context:
+                pages[job.path] = known
+            else:
+                stale.append(job)
+        # A template edit makes every page stale: then the worker pool pays.
+        fresh = render_pages(tuple(stale), self.project.templates, self.project.root, self.jobs if len(stale) > 200 else 1, None)
+        if fresh.problems:
+            raise BuildFailed(prepared.warnings + fresh.problems)
+        made = dict(fresh.files)
+        for job in stale:
+            pages[job.path] = (tkeys[job.template], job.context, made[job.path])
+
+        html = [(rel, entry[2]) for rel, entry in pages.items()]
+        out_label = display_path(self.project.out, self.project.root)
+        link_problems = check_model(html, model, prepared.records, prepared.config, out_label, root=self.project.root)[1]
+        problems = prepared.warnings + link_problems
+        if any(p.severity == "error" for p in link_problems):
+            raise BuildFailed(problems)
+        self._pages = pages
+
+        files: dict[str, bytes | Path] = {rel: entry[2] for rel, entry in pages.items()}
+        files.update((raw.path, raw.data) for raw in model.raw)
+        files.update((copy.path, copy.source) for copy in model.copies)
+        return Snapshot(files, len(model.jobs), tuple(job.path for job in stale), tuple(problems))

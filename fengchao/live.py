@@ -57,7 +57,7 @@ class LiveSite:
     _files: dict = field(default_factory=dict, repr=False)  # load results by stat
     _yaml: Memo = field(default_factory=Memo, repr=False)
     _markdown: MarkdownCache = field(default_factory=MarkdownCache, repr=False)
-    _assembled: dict = field(default_factory=dict, repr=False)  # assemble's per-domain memo
+    _memo: dict = field(default_factory=dict, repr=False)  # validate's per-document and assemble's per-domain results
     _pages: dict = field(default_factory=dict, repr=False)  # rel → (template key, context, bytes)
 
     def build(self) -> Snapshot:
@@ -65,7 +65,7 @@ class LiveSite:
         prepared = prepare(
             self.project, base_url=self.base_url, drafts=self.drafts, jobs=self.jobs,
             markdown_cache=self._markdown, yaml_cache=self._yaml, load_files=self._files,
-            assemble_memo=self._assembled,
+            memo=self._memo,
         )
         # This build's entries are the next one's "previous"; entries no
         # longer used (a deleted article's) are dropped, so memory stays flat.
@@ -77,9 +77,10 @@ class LiveSite:
 
         pages: dict[str, tuple] = {}
         stale = []
+        proven: dict = {}
         for job in model.jobs:
             known = self._pages.get(job.path)
-            if known is not None and known[0] == tkeys[job.template] and known[1] == job.context:
+            if known is not None and known[0] == tkeys[job.template] and _same(known[1], job.context, proven):
                 pages[job.path] = known
             else:
                 stale.append(job)
@@ -103,3 +104,25 @@ class LiveSite:
         files.update((raw.path, raw.data) for raw in model.raw)
         files.update((copy.path, copy.source) for copy in model.copies)
         return Snapshot(files, len(model.jobs), tuple(job.path for job in stale), tuple(problems))
+
+
+def _same(old: dict, new: dict, proven: dict) -> bool:
+    """`old == new` for two page contexts, each shared value compared once.
+
+    Thousands of contexts hold the same few objects (the site view, a list
+    page's cards): a pair already found equal (or not) in this build is not
+    compared again. Both contexts are alive meanwhile, so ids are stable.
+    """
+    if old.keys() != new.keys():
+        return False
+    for key, was in old.items():
+        now = new[key]
+        if was is now:
+            continue
+        pair = (id(was), id(now))
+        verdict = proven.get(pair)
+        if verdict is None:
+            verdict = proven[pair] = type(was) is type(now) and was == now
+        if not verdict:
+            return False
+    return True

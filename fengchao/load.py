@@ -383,7 +383,24 @@ def load_content(content_dir: Path, root: Path, yaml_cache=None, files: dict | N
     visited: set[str] = set()
     started_ns = time.time_ns()
 
-    for path in _walk(content_dir, problems, root):
+    for full in _walk(content_dir, problems, root):
+        if files is not None:
+            # The warm path: a plain file with the stat it had last time.
+            # Strings, not pathlib: this runs for every file on every save.
+            known = files.get(full)
+            if known is not None and not os.path.islink(full):
+                try:
+                    st = os.stat(full)
+                except OSError:
+                    st = None
+                if st is not None and known[0] == (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino):
+                    visited.add(full)
+                    _, kind, value, found = known
+                    problems += found
+                    if value is not None:
+                        {"doc": docs, "stations": station_files, "static": static}[kind].append(value)
+                    continue
+        path = Path(full)
         rel = path.relative_to(content_dir).as_posix()
         shown = _shown(path, root, shown_dirs)
         # A symlink (to a file, or a folder above it) that leads out of
@@ -406,15 +423,8 @@ def load_content(content_dir: Path, root: Path, yaml_cache=None, files: dict | N
             problems.append(Problem(shown, 0, "不是普通文件（可能是管道或设备文件），已跳过。请删除它"))
             continue
         if files is not None:
-            visited.add(rel)
-            signature = (str(path), shown, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
-            known = files.get(rel)
-            if known is not None and known[0] == signature:
-                _, kind, value, found = known
-                problems += found
-                if value is not None:
-                    {"doc": docs, "stations": station_files, "static": static}[kind].append(value)
-                continue
+            visited.add(full)
+            signature = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
             mark = (len(docs), len(station_files), len(static), len(problems))
         top, _, rest = rel.partition("/")
         if path.suffix.lower() == ".md" and not (top in SECTIONS and rest and (top == "news" or "/" not in rest)):
@@ -448,7 +458,7 @@ def load_content(content_dir: Path, root: Path, yaml_cache=None, files: dict | N
         # tick coarsely (a few ms), so a second save of the same size could
         # carry the same stat as the version read now (git's "racy clean").
         if files is not None and st.st_mtime_ns < started_ns - RACY_NS:
-            files[rel] = (signature, *_added(mark, docs, station_files, static), tuple(problems[mark[3]:]))
+            files[full] = (signature, *_added(mark, docs, station_files, static), tuple(problems[mark[3]:]))
     if files is not None:
         # Forget deleted files: `files` must not grow without bound in a long session.
         for gone in set(files) - visited:
@@ -519,7 +529,7 @@ def _resolve(path: Path) -> Path | None:
 
 
 def _walk(content_dir: Path, problems: list[Problem], root: Path):
-    """Every file under content/, sorted, skipping dot-files and editor debris."""
+    """Every file under content/ (as a path string), sorted, skipping dot-files and editor debris."""
     seen: set[tuple[int, int]] = set()
     base = content_dir.resolve()
 
@@ -542,4 +552,4 @@ def _walk(content_dir: Path, problems: list[Problem], root: Path):
         for name in sorted(filenames):
             if name.startswith((".", "#", "~$")) or name.endswith(BACKUP_SUFFIXES) or name in JUNK_FILES:
                 continue
-            yield Path(dirpath) / name
+            yield os.path.join(dirpath, name)

@@ -90,9 +90,12 @@ class Prepared:
 def prepare(
     project: Project, *, base_url: str | None = None, drafts: bool = False, strict: bool = False,
     jobs: int = 1, markdown_cache: MarkdownCache | None = None, yaml_cache=None, load_files: dict | None = None,
-    assemble_memo: dict | None = None,
+    memo: dict | None = None,
 ) -> Prepared:
-    """Load, validate and assemble; raise BuildFailed with every problem found."""
+    """Load, validate and assemble; raise BuildFailed with every problem found.
+
+    `load_files` and `memo` are a long-running process's memory of the last
+    build (live.py); the command line build passes neither."""
     timings: dict[str, float] = {}
     start = time.perf_counter()
     config, problems = load_config(project.root / "site.yaml", project.root)
@@ -106,7 +109,7 @@ def prepare(
     timings["load"] = time.perf_counter() - start
 
     start = time.perf_counter()
-    records, validate_problems = validate(content, config)
+    records, validate_problems = validate(content, config, None if memo is None else memo.setdefault("validate", {}))
     timings["validate"] = time.perf_counter() - start
     # Assembling records that failed validation would add misleading
     # follow-on errors (links to the broken file), so stop here first.
@@ -114,7 +117,9 @@ def prepare(
 
     start = time.perf_counter()
     options = BuildOptions(now=build_time(config.tz), include_drafts=drafts)
-    model, problems = assemble(records, config, options, asset_files(project.assets), jobs=jobs, markdown_cache=markdown_cache, memo=assemble_memo)
+    model, problems = assemble(records, config, options, asset_files(project.assets), jobs=jobs, markdown_cache=markdown_cache,
+        memo=None if memo is None else memo.setdefault("assemble", {}),
+    )
     timings["assemble"] = time.perf_counter() - start
     start = time.perf_counter()
     # The content checker (lint.py) runs on the assembled site: its link

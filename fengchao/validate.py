@@ -242,30 +242,56 @@ def _unknown_fields(doc: SourceDoc, problems: list[Problem]) -> None:
             problems.append(Problem(doc.shown, doc.meta.line_of(key), f"未知字段 {key!r}，将被忽略{hint}", "warning"))
 
 
-def validate(content: LoadedContent, config: SiteConfig) -> tuple[Records, list[Problem]]:
+def _validate_doc(doc, config: SiteConfig) -> tuple[object, tuple[Problem, ...], bool]:
+    """One document on its own: (record or None, its problems, trusted_html?)."""
+    problems: list[Problem] = []
+    f = Fields(doc.meta, doc.shown, config.tz, problems)
+    _unknown_fields(doc, problems)
+    trusted = "trusted_html" in doc.meta and f.flag("trusted_html")
+    if trusted:
+        problems.append(Problem(doc.shown, doc.meta.line_of("trusted_html"), TRUSTED_HTML_WARNING, "warning"))
+    if doc.kind == "news":
+        record = _article(doc, f)
+    elif doc.kind == "guide":
+        record = _guide(doc, f, config)
+    else:
+        record = _page(doc, f)
+    return record, tuple(problems), trusted
+
+
+def validate(content: LoadedContent, config: SiteConfig, memo: dict | None = None) -> tuple[Records, list[Problem]]:
+    """`memo`, kept by a long-running process (live.py) with the load memo,
+    holds each document's result by the document object: the load memo
+    hands back the very same object for a file that did not change."""
     problems: list[Problem] = []
     articles, guides, pages = [], [], []
     guide_station_lines: list[tuple[Guide, int, str]] = []
     trusted: set[str] = set()
+    seen: dict = {}
+    # site.yaml is read again on every build: equal is as good as the same.
+    previous = memo.get("docs", {}) if memo is not None and memo.get("config") == config else {}
     for doc in content.docs:
-        f = Fields(doc.meta, doc.shown, config.tz, problems)
-        _unknown_fields(doc, problems)
-        if "trusted_html" in doc.meta and f.flag("trusted_html"):
-            trusted.add(doc.rel)
-            problems.append(Problem(doc.shown, doc.meta.line_of("trusted_html"), TRUSTED_HTML_WARNING, "warning"))
-        if doc.kind == "news":
-            record = _article(doc, f)
-            if record:
-                articles.append(record)
-        elif doc.kind == "guide":
-            record = _guide(doc, f, config)
-            if record:
-                guides.append(record)
-                guide_station_lines.append((record, doc.meta.line_of("stations"), doc.shown))
+        known = previous.get(doc.rel)
+        if known is not None and known[0] is doc:
+            record, found, is_trusted = known[1]
         else:
-            record = _page(doc, f)
-            if record:
-                pages.append(record)
+            record, found, is_trusted = _validate_doc(doc, config)
+        # The doc is kept with its result, so `is` stays meaningful.
+        seen[doc.rel] = (doc, (record, found, is_trusted))
+        problems += found
+        if is_trusted:
+            trusted.add(doc.rel)
+        if record is None:
+            continue
+        if doc.kind == "news":
+            articles.append(record)
+        elif doc.kind == "guide":
+            guides.append(record)
+            guide_station_lines.append((record, doc.meta.line_of("stations"), doc.shown))
+        else:
+            pages.append(record)
+    if memo is not None:
+        memo.update(config=config, docs=seen)
     stations, station_problems = validate_stations(content.station_files, config)
     problems += station_problems
 

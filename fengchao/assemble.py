@@ -159,11 +159,11 @@ def assemble(
     ctx = Ctx(config, urls, site_view(config, urls, assets, pages), options, MarkdownRenderer(links, records.trusted_html))
     bodies = [(d.body, d.source_rel, d.where.path, d.body_line) for d in (*articles, *guide_list, *pages)]
     bodies += [(s.notes, "stations/notes.yaml", s.where.path, s.where.line) for s in records.stations if s.notes]
-    prerender(ctx.markdown, bodies, jobs, markdown_cache)
+    prerender(ctx.markdown, bodies, jobs, markdown_cache, None if memo is None else memo.setdefault("markdown", {}))
 
     jobs: list[Job] = []
     raw: list[RawFile] = []
-    news_part = news.assemble_news(ctx, articles, problems)
+    news_part = news.assemble_news(ctx, articles, problems, None if memo is None else memo.setdefault("news", {}))
     jobs += news_part.jobs
     guide_part = guides.assemble_guides(ctx, guide_list, records.stations, problems)
     jobs += guide_part.jobs

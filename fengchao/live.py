@@ -38,6 +38,9 @@ from .prerender import MarkdownCache
 from .render import Renderer
 
 
+POOL_FROM = 200  # stale pages; fewer render quicker here than forking workers
+
+
 @dataclass(frozen=True)
 class Snapshot:
     """One complete preview build, as the server answers from it."""
@@ -58,7 +61,10 @@ class LiveSite:
     _yaml: Memo = field(default_factory=Memo, repr=False)
     _markdown: MarkdownCache = field(default_factory=MarkdownCache, repr=False)
     _memo: dict = field(default_factory=dict, repr=False)  # validate's per-document and assemble's per-domain results
-    _pages: dict = field(default_factory=dict, repr=False)  # rel → (template key, context, bytes)
+    _pages: dict = field(default_factory=dict, repr=False)
+    _renderer: Renderer | None = field(default=None, repr=False)  # kept while no template changes
+    _tkeys: dict = field(default_factory=dict, repr=False)
+    _parsed: dict = field(default_factory=dict, repr=False)  # template source → templates it references  # rel → (template key, context, bytes)
 
     def build(self) -> Snapshot:
         """Raise BuildFailed with every problem, as `pipeline.build` does."""
@@ -72,8 +78,12 @@ class LiveSite:
         self._markdown = MarkdownCache(self._markdown.used)
         self._yaml = Memo(self._yaml.used)
         model = prepared.model
-        renderer = Renderer(self.project.templates, self.project.root)
-        tkeys = template_keys(renderer, {job.template for job in model.jobs})
+        renderer = self._renderer or Renderer(self.project.templates, self.project.root)
+        tkeys = template_keys(renderer, {job.template for job in model.jobs}, self._parsed)
+        if tkeys != self._tkeys:
+            # A template changed: a fresh environment, not Jinja's own
+            # mtime check (a second save within a clock tick looks unchanged).
+            renderer = Renderer(self.project.templates, self.project.root)
 
         pages: dict[str, tuple] = {}
         stale = []
@@ -84,11 +94,18 @@ class LiveSite:
                 pages[job.path] = known
             else:
                 stale.append(job)
-        # A template edit makes every page stale: then the worker pool pays.
-        fresh = render_pages(tuple(stale), self.project.templates, self.project.root, self.jobs if len(stale) > 200 else 1, None)
-        if fresh.problems:
-            raise BuildFailed(prepared.warnings + fresh.problems)
-        made = dict(fresh.files)
+        made, failed = {}, []
+        if len(stale) > POOL_FROM:
+            # A template edit makes every page stale: then the worker pool pays.
+            fresh = render_pages(tuple(stale), self.project.templates, self.project.root, self.jobs, None)
+            made, failed = dict(fresh.files), fresh.problems
+        else:
+            for job in stale:
+                made[job.path], problem = renderer.render(job.template, job.context)
+                if problem and problem not in failed:
+                    failed.append(problem)
+        if failed:
+            raise BuildFailed(prepared.warnings + failed)
         for job in stale:
             pages[job.path] = (tkeys[job.template], job.context, made[job.path])
 
@@ -98,7 +115,7 @@ class LiveSite:
         problems = prepared.warnings + link_problems
         if any(p.severity == "error" for p in link_problems):
             raise BuildFailed(problems)
-        self._pages = pages
+        self._pages, self._renderer, self._tkeys = pages, renderer, tkeys
 
         files: dict[str, bytes | Path] = {rel: entry[2] for rel, entry in pages.items()}
         files.update((raw.path, raw.data) for raw in model.raw)
@@ -119,10 +136,19 @@ def _same(old: dict, new: dict, proven: dict) -> bool:
         now = new[key]
         if was is now:
             continue
-        pair = (id(was), id(now))
-        verdict = proven.get(pair)
-        if verdict is None:
-            verdict = proven[pair] = type(was) is type(now) and was == now
-        if not verdict:
+        if type(was) is tuple and type(now) is tuple:
+            # A list page's cards: each card is on several pages (list, tag,
+            # category, archive); compare each pair of cards once.
+            if len(was) != len(now) or not all(a is b or _proven(a, b, proven) for a, b in zip(was, now)):
+                return False
+        elif not _proven(was, now, proven):
             return False
     return True
+
+
+def _proven(was, now, proven: dict) -> bool:
+    pair = (id(was), id(now))
+    verdict = proven.get(pair)
+    if verdict is None:
+        verdict = proven[pair] = type(was) is type(now) and was == now
+    return verdict

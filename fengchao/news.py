@@ -87,52 +87,57 @@ def _window(links: tuple[Link, ...], index: int) -> tuple[Link, ...]:
     return tuple(window)
 
 
-def assemble_news(ctx: "Ctx", articles: tuple[Article, ...], problems: list[Problem]) -> NewsPart:
+def assemble_news(ctx: "Ctx", articles: tuple[Article, ...], problems: list[Problem], memo: dict | None = None) -> NewsPart:
+    """`memo`, kept by a long-running process (live.py): each article's card
+    and page job from the last build, handed back as the same objects while
+    the article (the same record object: validate's memo), its converted
+    body and its neighbours are the same and nothing site-wide changed. The
+    preview then compares those pages by identity instead of field by field."""
     urls, config = ctx.urls, ctx.config
     tag_slugs = term_slugs(t for a in articles for t in a.tags)
     cat_slugs = term_slugs(a.category for a in articles if a.category)
     tag_link = lambda t: Link(t, urls.page(f"tags/{tag_slugs[t]}/"))  # noqa: E731
     cat_link = lambda c: Link(c, urls.page(f"categories/{cat_slugs[c]}/")) if c else None  # noqa: E731
+    site_wide = (urls, ctx.site, config, tag_slugs, cat_slugs, ctx.markdown.links)
+    known = memo.get("articles", {}) if memo is not None and memo.get("site") == site_wide else {}
+    kept: dict = {}
 
     rendered = []
     for article in articles:
         result, link_problems = ctx.markdown.render(article.body, article.source_rel, article.where.path, article.body_line)
         problems += link_problems
-        summary = article.summary or summarise(result.plain, config.summary_chars)
+        hit = known.get(article.source_rel)
+        if hit is not None and hit[0] is article and hit[1] is result:
+            summary, card = hit[2], hit[3]
+        else:
+            summary = article.summary or summarise(result.plain, config.summary_chars)
+            card = ArticleCard(article.title, urls.page(f"news/{article.slug}/"), Moment.of(article.date), summary, cat_link(article.category))
         rendered.append((article, result.html, result, summary))
+        kept[article.source_rel] = [article, result, summary, card, None]
 
-    cards = tuple(
-        ArticleCard(a.title, urls.page(f"news/{a.slug}/"), Moment.of(a.date), summary, cat_link(a.category))
-        for a, _, _, summary in rendered
-    )
+    cards = tuple(kept[a.source_rel][3] for a in articles)
     jobs: list["Job"] = []
     crumbs = (Link("新闻", urls.page("news/")),)
     for index, (article, html, stats, summary) in enumerate(rendered):
-        image_url = None
-        if article.image:
-            image_url, problem = ctx.markdown.links.resolve(article.image, article.source_rel)
-            if problem:
-                problems.append(Problem(article.where.path, 0, f"封面图片：{problem}"))
         newer = cards[index - 1] if index > 0 else None
         older = cards[index + 1] if index + 1 < len(cards) else None
-        view = ArticleView(
-            title=article.title, url=cards[index].url, date=Moment.of(article.date, with_time=True),
-            updated=Moment.of(article.updated) if article.updated else None, summary=summary, html=html,
-            tags=tuple(tag_link(t) for t in article.tags), category=cat_link(article.category),
-            source=article.source, source_url=article.source_url, authors=article.authors,
-            editor=article.editor, image_url=image_url, image_alt=article.image_alt,
-            reading_minutes=stats.reading_minutes, char_count=stats.char_count,
-            newer=Link(newer.title, newer.url) if newer else None,
-            older=Link(older.title, older.url) if older else None,
-        )
-        rel = f"news/{article.slug}/"
         notice = _notice(article, ctx)
-        meta = ctx.meta(
-            article.title, rel, "news", summary, breadcrumbs=crumbs, og_type="article",
-            og_image=urls.origin + image_url if image_url and image_url.startswith("/") else image_url, notice=notice,
-        )
-        lastmod = (article.updated or article.date).date().isoformat()
-        jobs.append(ctx.job(rel, "article.html", meta, article=view, lastmod=lastmod))
+        hit = known.get(article.source_rel)
+        page = hit[4] if hit is not None and hit[3] is cards[index] else None
+        # The neighbours by identity: the cards kept above are the same
+        # objects exactly when nothing about them changed.
+        if page is not None and page[0] is newer and page[1] is older and page[2] == notice:
+            kept[article.source_rel][4] = page
+            problems += page[4]
+            jobs.append(page[3])
+            continue
+        found: list[Problem] = []
+        job = _article_job(ctx, article, html, stats, summary, cards[index].url, newer, older, notice, tag_link, cat_link, crumbs, found)
+        problems += found
+        kept[article.source_rel][4] = (newer, older, notice, job, tuple(found))
+        jobs.append(job)
+    if memo is not None:
+        memo.update(site=site_wide, articles=kept)
 
     for rel, chunk, pager in paginate(cards, config.per_page, "news/", urls):
         title = "新闻" if pager.number == 1 else f"新闻（第 {pager.number} 页）"
@@ -154,6 +159,33 @@ def assemble_news(ctx: "Ctx", articles: tuple[Article, ...], problems: list[Prob
         for a, html, _, summary in rendered[: config.feed_items]
     )
     return NewsPart(tuple(jobs), cards[:LATEST_ON_HOME], entries)
+
+
+def _article_job(ctx: "Ctx", article: Article, html: str, stats, summary: str, url: str, newer, older, notice,
+                 tag_link, cat_link, crumbs, problems: list[Problem]) -> "Job":
+    urls = ctx.urls
+    image_url = None
+    if article.image:
+        image_url, problem = ctx.markdown.links.resolve(article.image, article.source_rel)
+        if problem:
+            problems.append(Problem(article.where.path, 0, f"封面图片：{problem}"))
+    view = ArticleView(
+        title=article.title, url=url, date=Moment.of(article.date, with_time=True),
+        updated=Moment.of(article.updated) if article.updated else None, summary=summary, html=html,
+        tags=tuple(tag_link(t) for t in article.tags), category=cat_link(article.category),
+        source=article.source, source_url=article.source_url, authors=article.authors,
+        editor=article.editor, image_url=image_url, image_alt=article.image_alt,
+        reading_minutes=stats.reading_minutes, char_count=stats.char_count,
+        newer=Link(newer.title, newer.url) if newer else None,
+        older=Link(older.title, older.url) if older else None,
+    )
+    rel = f"news/{article.slug}/"
+    meta = ctx.meta(
+        article.title, rel, "news", summary, breadcrumbs=crumbs, og_type="article",
+        og_image=urls.origin + image_url if image_url and image_url.startswith("/") else image_url, notice=notice,
+    )
+    lastmod = (article.updated or article.date).date().isoformat()
+    return ctx.job(rel, "article.html", meta, article=view, lastmod=lastmod)
 
 
 def _notice(article: Article, ctx: "Ctx") -> str | None:

@@ -269,7 +269,8 @@ def validate(content: LoadedContent, config: SiteConfig, memo: dict | None = Non
     trusted: set[str] = set()
     seen: dict = {}
     # site.yaml is read again on every build: equal is as good as the same.
-    previous = memo.get("docs", {}) if memo is not None and memo.get("config") == config else {}
+    same_config = memo is not None and memo.get("config") == config
+    previous = memo.get("docs", {}) if same_config else {}
     for doc in content.docs:
         known = previous.get(doc.rel)
         if known is not None and known[0] is doc:
@@ -292,7 +293,14 @@ def validate(content: LoadedContent, config: SiteConfig, memo: dict | None = Non
             pages.append(record)
     if memo is not None:
         memo.update(config=config, docs=seen)
-    stations, station_problems = validate_stations(content.station_files, config)
+    files = content.station_files
+    known = memo.get("stations") if same_config else None
+    if known is not None and len(known[0]) == len(files) and all(a is b for a, b in zip(known[0], files)):
+        stations, station_problems = known[1]
+    else:
+        stations, station_problems = validate_stations(files, config)
+    if memo is not None:
+        memo["stations"] = (files, (stations, station_problems))
     problems += station_problems
 
     _duplicates(articles, "新闻", problems)

@@ -55,7 +55,8 @@ def serve(project: Project, host: str, port: int) -> int:
         # collector need not walk it again on every later collection.
         gc.freeze()
         warned = f"，{len(snapshot.warnings)} 个警告（运行 fengchao check 查看）" if snapshot.warnings else ""
-        print(f"已更新：{snapshot.pages} 个页面，重新生成 {len(snapshot.rendered)} 个，用时 {ms:.0f} 毫秒{warned}", flush=True)
+        redone = "" if len(snapshot.rendered) == snapshot.pages else f"，重新生成了其中 {len(snapshot.rendered)} 个"
+        print(f"已更新：{snapshot.pages} 个页面{redone}，用时 {ms:.0f} 毫秒{warned}", flush=True)
 
     rebuild()
     if not state.files():

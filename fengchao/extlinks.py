@@ -8,10 +8,6 @@ pool — and a dead link is a warning (an error only with --strict).
 """
 from __future__ import annotations
 
-import socket
-import urllib.error
-import urllib.request
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
@@ -55,6 +51,12 @@ def collect(pages: dict[str, PageLinks], base_path: str, origin: str) -> dict[st
 
 def probe(url: str, timeout: float) -> str | None:
     """None if the URL answers with a success (after redirects), else why not."""
+    # Imported here: urllib.request pulls in http, ssl and email (~50 ms),
+    # which every `build` would pay for a check only `check --external` makes.
+    import socket
+    import urllib.error
+    import urllib.request
+
     for method in ("HEAD", "GET"):
         request = urllib.request.Request(url, method=method, headers={"User-Agent": USER_AGENT})
         try:
@@ -84,6 +86,8 @@ def check_external(pages: dict[str, PageLinks], *, base_path: str, origin: str, 
     chosen = urls[: max(0, policy.max_links)]
     problems: list[Problem] = []
     if chosen:
+        from concurrent.futures import ThreadPoolExecutor
+
         with ThreadPoolExecutor(max_workers=max(1, min(policy.concurrency, len(chosen)))) as pool:
             results = list(pool.map(lambda u: probe(u, policy.timeout), chosen))
         for url, message in zip(chosen, results, strict=True):

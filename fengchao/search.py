@@ -24,12 +24,11 @@ segmented at all. docs/search.md has the measurements.
 """
 from __future__ import annotations
 
-import asyncio
-import concurrent.futures
 import gzip
 import hashlib
 import json
 import re
+import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -99,7 +98,7 @@ def _index_copy(folder: Path, scratch: Path) -> int:
     return count
 
 
-async def _index(scratch: Path, bundle: Path, language: str) -> None:
+def _index(scratch: Path, bundle: Path, language: str) -> None:
     """Run Pagefind's own command on the copy and wait for it to exit.
 
     Not its Python API: that API's close() gives the backend 5 s and then
@@ -108,14 +107,13 @@ async def _index(scratch: Path, bundle: Path, language: str) -> None:
     everything."""
     import pagefind  # noqa: F401 - ImportError says Pagefind is not installed
 
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "pagefind", "--site", str(scratch), "--output-path", str(bundle),
-        "--force-language", index_language(language), "--quiet",
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    proc = subprocess.run(
+        [sys.executable, "-m", "pagefind", "--site", str(scratch), "--output-path", str(bundle),
+         "--force-language", index_language(language), "--quiet"],
+        capture_output=True, stdin=subprocess.DEVNULL, check=False,
     )
-    out, err = await proc.communicate()
     if proc.returncode != 0:
-        detail = (err or out).decode("utf-8", "replace").strip().splitlines()[-3:]
+        detail = (proc.stderr or proc.stdout).decode("utf-8", "replace").strip().splitlines()[-3:]
         raise RuntimeError(f"pagefind exited with {proc.returncode}: {' '.join(detail)}")
 
 
@@ -129,18 +127,14 @@ def index_site(folder: Path, language: str) -> IndexReport:
     with tempfile.TemporaryDirectory(prefix="fengchao-search-") as scratch_dir:
         scratch = Path(scratch_dir)
         pages = _index_copy(folder, scratch)
-        # Pagefind's Python API is async; `serve` rebuilds from inside
-        # livereload's running event loop, where asyncio.run() is not allowed,
-        # so the indexer always gets a loop of its own on a worker thread.
-        with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-            try:
-                pool.submit(asyncio.run, _index(scratch, bundle, language)).result()
-            except ImportError as exc:
-                raise BuildFailed([Problem("pyproject.toml", 0, f"没有安装 Pagefind（{exc}）：请运行 python -m pip install -e .")]) from exc
-            except FileNotFoundError as exc:
-                raise BuildFailed([Problem("pyproject.toml", 0, f"找不到 Pagefind 程序（{exc}）：请重新安装 pagefind[extended]")]) from exc
-            except Exception as exc:  # noqa: BLE001 - any indexer failure fails the build with its message
-                raise BuildFailed([Problem(BUNDLE_DIR, 0, f"搜索索引生成失败：{type(exc).__name__}: {exc}")]) from exc
+        try:
+            _index(scratch, bundle, language)
+        except ImportError as exc:
+            raise BuildFailed([Problem("pyproject.toml", 0, f"没有安装 Pagefind（{exc}）：请运行 python -m pip install -e .")]) from exc
+        except FileNotFoundError as exc:
+            raise BuildFailed([Problem("pyproject.toml", 0, f"找不到 Pagefind 程序（{exc}）：请重新安装 pagefind[extended]")]) from exc
+        except Exception as exc:  # noqa: BLE001 - any indexer failure fails the build with its message
+            raise BuildFailed([Problem(BUNDLE_DIR, 0, f"搜索索引生成失败：{type(exc).__name__}: {exc}")]) from exc
     if not (bundle / "pagefind.js").is_file():
         raise BuildFailed([Problem(BUNDLE_DIR, 0, "搜索索引生成失败：Pagefind 没有写出 pagefind.js")])
     try:

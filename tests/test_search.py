@@ -154,7 +154,7 @@ def test_failed_index_fails_the_build_and_keeps_the_old_site(make_site, build, m
     assert build(site).code == 0
     before = site.snapshot()
 
-    async def broken(*args, **kwargs):
+    def broken(*args, **kwargs):
         raise RuntimeError("pagefind crashed")
 
     monkeypatch.setattr(search, "_index", broken)

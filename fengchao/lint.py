@@ -16,6 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from .cache import Memo, digest
 from .errors import Problem
 from .lint_config import CheckConfig, load_check_config
 from .mojibake import find_garbles
@@ -237,8 +238,11 @@ def refs(line: str) -> list[Ref]:
     return sorted(found, key=lambda r: r.col)
 
 
-def link_hits(line: str, doc: Doc, cfg: CheckConfig, outputs: frozenset) -> list[tuple[str, int, str]]:
-    hits = []
+def link_hits(line: str, doc: Doc, cfg: CheckConfig) -> list[tuple]:
+    """(rule, col, message) per finding, and ("exists?", col, image, target,
+    rel) per internal link: whether `rel` is published is the site's to say
+    (resolve), so these stay unresolved in the per-document cache."""
+    hits: list[tuple] = []
     for ref in refs(line):
         if ref.image and not (ref.alt or "").strip():
             hits.append(("image-alt", ref.col, "图片没有替代文字：写成 ![图片内容的说明](…)，看不见图片的读者（读屏软件）才知道这里是什么"))
@@ -259,12 +263,23 @@ def link_hits(line: str, doc: Doc, cfg: CheckConfig, outputs: frozenset) -> list
         else:
             rel = posixpath.normpath(posixpath.join(posixpath.dirname(doc.source_rel), path))
             rel = "" if rel == "." else rel + ("/" if path.endswith("/") else "")
-        if not _exists(rel, outputs):
-            if ref.image:
-                hits.append(("missing-image", ref.col, f"图片 {target!r} 不存在：请检查文件名，图片应放在 content/ 下对应的位置"))
-            else:
-                hits.append(("broken-link", ref.col, f"链接 {target!r} 指向的页面不存在（或是草稿、尚未发布）"))
+        hits.append((_UNRESOLVED, ref.col, ref.image, target, rel))
     return hits
+
+
+_UNRESOLVED = "exists?"
+
+
+def resolve(hit: tuple, outputs: frozenset) -> tuple[str, int, str] | None:
+    """A link_hits entry against the site's outputs: (rule, col, message) or None."""
+    if hit[0] != _UNRESOLVED:
+        return hit
+    _, col, image, target, rel = hit
+    if _exists(rel, outputs):
+        return None
+    if image:
+        return "missing-image", col, f"图片 {target!r} 不存在：请检查文件名，图片应放在 content/ 下对应的位置"
+    return "broken-link", col, f"链接 {target!r} 指向的页面不存在（或是草稿、尚未发布）"
 
 
 def _exists(rel: str, outputs: frozenset) -> bool:
@@ -302,17 +317,34 @@ def _key_line(path: Path, key: str) -> int:
 
 # --- runner ----------------------------------------------------------------
 
-def lint_docs(docs: list[Doc], cfg: CheckConfig, outputs: frozenset) -> list[Problem]:
+def doc_hits(doc: Doc, cfg: CheckConfig) -> tuple:
+    """Every finding of one document as (body line index, link_hits entry),
+    in report order; a function of the body, its folder, whether it is
+    published and `cfg` only (what lint_docs keys its cache by)."""
+    rules = [(rule, check) for rule, check in LINE_RULES.items() if cfg.level(rule) != "off"]
+    found = []
+    for index, line in body_lines(doc.body):
+        found += [(index, (rule, col, msg)) for rule, check in rules for col, msg in check(line, cfg)]
+        found += [(index, hit) for hit in link_hits(line, doc, cfg)]
+    return tuple(found)
+
+
+def lint_docs(docs: list[Doc], cfg: CheckConfig, outputs: frozenset, memo: Memo | None = None) -> list[Problem]:
     problems = []
     severity = {"error": "error", "warn": "warning"}
-    rules = [(rule, check) for rule, check in LINE_RULES.items() if cfg.level(rule) != "off"]
+    settings = repr(cfg)
     for doc in docs:
-        for index, line in body_lines(doc.body):
-            found = [(rule, col, msg) for rule, check in rules for col, msg in check(line, cfg)]
-            found += link_hits(line, doc, cfg, outputs)
-            for rule, col, message in found:
-                if cfg.level(rule) != "off":
-                    problems.append(Problem(doc.path, doc.body_line + index, message, severity[cfg.level(rule)], col + 1, rule))
+        key = digest("lint-doc", settings, doc.body, doc.source_rel, str(doc.published)) if memo is not None else None
+        hits = memo.previous.get(key) if key else None
+        if hits is None:
+            hits = doc_hits(doc, cfg)
+        if key:
+            memo.used[key] = hits
+        for index, hit in hits:
+            found = resolve(hit, outputs)
+            if found and cfg.level(found[0]) != "off":
+                rule, col, message = found
+                problems.append(Problem(doc.path, doc.body_line + index, message, severity[cfg.level(rule)], col + 1, rule))
     return problems
 
 
@@ -329,28 +361,43 @@ def _field_values(records):
         yield st.where, (st.name, st.address, st.operator, st.notes, *(ph.alt for ph in st.photos))
 
 
-def lint_fields(records, root: Path, cfg: CheckConfig) -> list[Problem]:
-    """The text rules over front matter and station fields. The file is read
-    (to find line and column) only for a value that has a finding."""
+def field_hits(values, cfg: CheckConfig) -> tuple:
+    """(text, [(rule, col, message)]) for each line of a record's field values that has findings."""
     rules = [(rule, check) for rule, check in LINE_RULES.items() if cfg.level(rule) != "off"]
+    found = []
+    for value in values:
+        for text in (value or "").split("\n"):
+            hits = [(rule, col, msg) for rule, check in rules for col, msg in check(text, cfg)] if text.strip() else []
+            if hits:
+                found.append((text, hits))
+    return tuple(found)
+
+
+def lint_fields(records, root: Path, cfg: CheckConfig, memo: Memo | None = None) -> list[Problem]:
+    """The text rules over front matter and station fields. The file is read
+    (to find line and column) only for a value that has a finding, every
+    time: the cache keeps the findings by the values, not their place."""
     severity = {"error": "error", "warn": "warning"}
+    settings = repr(cfg)
     files: dict[str, list[str]] = {}
     problems = []
     for where, values in _field_values(records):
-        for value in values:
-            for text in (value or "").split("\n"):
-                hits = [(rule, col, msg) for rule, check in rules for col, msg in check(text, cfg)] if text.strip() else []
-                if not hits:
-                    continue
-                if where.path not in files:
-                    try:
-                        files[where.path] = (root / where.path).read_text(encoding="utf-8").split("\n")
-                    except OSError:
-                        files[where.path] = []
-                line, offset = _locate(files[where.path], text, where.line)
-                for rule, col, message in hits:
-                    column = offset + col + 1 if offset is not None else 0
-                    problems.append(Problem(where.path, line, message, severity[cfg.level(rule)], column, rule))
+        key = digest("lint-fields", settings, repr(values)) if memo is not None else None
+        found = memo.previous.get(key) if key else None
+        if found is None:
+            found = field_hits(values, cfg)
+        if key:
+            memo.used[key] = found
+        for text, hits in found:
+            if where.path not in files:
+                try:
+                    files[where.path] = (root / where.path).read_text(encoding="utf-8").split("\n")
+                except OSError:
+                    files[where.path] = []
+            line, offset = _locate(files[where.path], text, where.line)
+            for rule, col, message in hits:
+                column = offset + col + 1 if offset is not None else 0
+                problems.append(Problem(where.path, line, message, severity[cfg.level(rule)], column, rule))
     return problems
 
 
@@ -364,15 +411,20 @@ def _locate(lines: list[str], text: str, after: int) -> tuple[int, int | None]:
     return after, None
 
 
-def lint_site(root: Path, config, records, model, now: datetime) -> list[Problem]:
-    """Every finding of the content checker for one prepared site."""
+def lint_site(root: Path, config, records, model, now: datetime, memo: Memo | None = None) -> list[Problem]:
+    """Every finding of the content checker for one prepared site.
+
+    With `memo` (the build cache's), a document's or record's findings are
+    reused when its text and the `check:` settings are the same; its links
+    to other pages are checked against this site every time, and staleness
+    against today, so the cache never hides a finding."""
     cfg, problems = load_check_config(root, urlsplit(config.base_url).hostname or "")
     outputs = frozenset(j.path for j in model.jobs) | frozenset(r.path for r in model.raw) | frozenset(c.path for c in model.copies)
     docs = [Doc(a.where.path, a.body, a.body_line, a.source_rel, f"news/{a.slug}/index.html" in outputs) for a in records.articles]
     docs += [Doc(g.where.path, g.body, g.body_line, g.source_rel, f"guides/{g.slug}/index.html" in outputs) for g in records.guides]
     docs += [Doc(p.where.path, p.body, p.body_line, p.source_rel, f"{p.slug}/index.html" in outputs) for p in records.pages]
-    problems += lint_docs(docs, cfg, outputs)
-    problems += lint_fields(records, root, cfg)
+    problems += lint_docs(docs, cfg, outputs, memo)
+    problems += lint_fields(records, root, cfg, memo)
     level = cfg.level("stale-guide")
     if level != "off":
         for path, line, message in stale_guides(records.guides, root, cfg, now.date()):

@@ -14,6 +14,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+from .cache import CacheMemory
 from .errors import BuildFailed, Problem, UsageError
 from .pipeline import Project, build
 from .report import SourceLines, describe
@@ -79,6 +80,7 @@ def serve(project: Project, host: str, port: int) -> int:
     preview = replace(project, out=preview_dir(project))
     base_url = f"http://{host}:{port}/"
     state = PreviewState()  # the last rebuild's errors, shown over every page
+    memory = CacheMemory()  # the build cache's stores, kept between rebuilds
 
     def rebuild() -> None:
         started = time.perf_counter()
@@ -86,7 +88,7 @@ def serve(project: Project, host: str, port: int) -> int:
             # No search index in the preview: Pagefind re-indexes every page
             # (seconds on a large site) and the editor is checking content;
             # the search page then shows its no-search links.
-            report = build(preview, base_url=base_url, drafts=True, search=False)
+            report = build(preview, base_url=base_url, drafts=True, search=False, memory=memory)
         except BuildFailed as exc:
             sources = SourceLines(project.root)  # quote each offending line, as build does
             for problem in exc.problems:

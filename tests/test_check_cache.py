@@ -64,6 +64,18 @@ def make_project(root: Path) -> Project:
     return Project(root, content, root / "site")
 
 
+def with_warnings(root: Path) -> Project:
+    """make_project's site plus findings that are warnings by default, so
+    that a change of the `check:` rules changes the report of a cached document."""
+    project = make_project(root)
+    toggle(news(root, 6), "\n见[外站](https://evil.example.com/y)。\n")
+    toggle(news(root, 7), "\n值班电话13812345678。\n")
+    toggle(root / "content/stations/s.yaml", "  notes: 值班电话13912345678\n")
+    set_check(root, 2)  # the content checker's link rules on
+    return project
+
+
+
 def toggle(path: Path, line: str) -> None:
     """Add `line` at the end of the file, or take it out if it is there."""
     if not path.exists():
@@ -79,9 +91,9 @@ def news(root: Path, n: int) -> Path:
 # The `check:` sections an edit puts into site.yaml (rule levels, allowlists, keyword lists, staleness).
 CHECK_SETTINGS = [
     "",
-    "check:\n  rules: {mobile-number: error, external-link: off}\n",
-    "check:\n  rules: {broken-link: warn, missing-image: error, spam-keyword: warn}\n",
-    "check:\n  allow_words: [百家乐]\n  allow_domains: [evil.example.com]\n",
+    "check:\n  rules: {mobile-number: error, external-link: off, broken-link: warn}\n",
+    "check:\n  rules: {broken-link: warn, missing-image: error, spam-keyword: warn, mobile-number: off}\n",
+    "check:\n  allow_words: [百家乐]\n  allow_domains: [evil.example.com]\n  rules: {broken-link: error}\n",
     "check:\n  rules: {mojibake: off, stale-guide: error}\n  stale_days: 10\n",
     "check:\n  spam_words: [骑手在驿站]\n",
 ]
@@ -91,6 +103,13 @@ def set_check(root: Path, n: int) -> None:
     path = root / "site.yaml"
     text = re.sub(r"\ncheck:\n(?:  .*\n)*", "\n", path.read_text(encoding="utf-8"))
     path.write_text(text + "\n" + CHECK_SETTINGS[n % len(CHECK_SETTINGS)], encoding="utf-8")
+
+
+def toggle_draft(path: Path) -> None:
+    if path.exists():
+        text = path.read_text(encoding="utf-8")
+        draft = "\ndraft: true\n---\n"
+        path.write_text(text.replace(draft, "\n---\n", 1) if draft in text else text.replace("\n---\n", draft, 1), encoding="utf-8")
 
 
 def rename_heading(root: Path, n: int) -> None:
@@ -120,7 +139,9 @@ EDITS = {
     "body text": lambda root, n: toggle(news(root, n), f"\n补充第{n}段。\n"),
     "heading renamed": rename_heading,
     "page deleted or restored": delete_or_restore,
-    "site.yaml check rules": set_check,
+    "draft or published": lambda root, n: toggle_draft(news(root, n)),
+    # Each `check:` variant its own edit, so that rule changes are drawn often.
+    **{f"site.yaml check {i}": (lambda i: lambda root, n: set_check(root, i))(i) for i in range(len(CHECK_SETTINGS))},
 }
 
 
@@ -145,12 +166,12 @@ def pinned_time(monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(steps=st.lists(st.tuples(st.lists(st.tuples(st.sampled_from(sorted(EDITS)), st.integers(0, 15)), min_size=1, max_size=3),
                                 st.booleans()), min_size=1, max_size=3))
 def test_cached_checks_report_what_a_clean_build_reports(pinned_time, steps):
     with tempfile.TemporaryDirectory() as tmp:
-        project = make_project(Path(tmp) / "project")
+        project = with_warnings(Path(tmp) / "project")
         clean = Project(project.root, project.content, Path(tmp) / "clean")
         memory = CacheMemory()
         outcome(project, memory=memory)
@@ -247,6 +268,15 @@ def test_the_content_checker_cache_follows_the_set_of_pages(make_site, pinned_ti
     assert lint == [("content/news/a-5.md", 12, "broken-link")] * 2
     (project.content / "news/a-6.md").write_text(article(6), encoding="utf-8")
     assert outcome(project) == ("ok", [])
+    # A draft's links are not checked (its page is not published); publishing it checks them.
+    toggle(news(project.root, 3), "\n见[旧页面](/news/gone/)。\n")
+    toggle_draft(news(project.root, 3))
+    status, problems = outcome(project)
+    # (a-2's links to the draft are reported, a-3's own broken link is not.)
+    assert [(p.path, p.rule) for p in problems if p.rule] == [("content/news/a-2.md", "broken-link")] * 2
+    toggle_draft(news(project.root, 3))
+    status, problems = outcome(project)
+    assert [(p.path, p.line, p.rule) for p in problems if p.rule] == [("content/news/a-3.md", 14, "broken-link")]
 
 
 def test_checks_are_cached_on_disk_and_not_with_no_cache(make_site, pinned_time, monkeypatch, tmp_path):

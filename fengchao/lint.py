@@ -246,7 +246,7 @@ def doc_hits(doc: Doc, cfg: CheckConfig) -> tuple:
 def lint_docs(docs: list[Doc], cfg: CheckConfig, outputs: frozenset, memo: Memo | None = None) -> list[Problem]:
     problems = []
     severity = {"error": "error", "warn": "warning"}
-    settings = repr(cfg)
+    settings = digest("lint-settings", repr(cfg))  # once: the rule lists are long
     for doc in docs:
         key = digest("lint-doc", settings, doc.body, doc.source_rel, str(doc.published)) if memo is not None else None
         hits = memo.previous.get(key) if key else None
@@ -292,7 +292,7 @@ def lint_fields(records, root: Path, cfg: CheckConfig, memo: Memo | None = None)
     (to find line and column) only for a value that has a finding, every
     time: the cache keeps the findings by the values, not their place."""
     severity = {"error": "error", "warn": "warning"}
-    settings = repr(cfg)
+    settings = digest("lint-settings", repr(cfg))  # once: the rule lists are long
     files: dict[str, list[str]] = {}
     problems = []
     for where, values in _field_values(records):

@@ -16,6 +16,18 @@ The stores, each one pickle file written whole (temp file + rename):
   key is unchanged and whose file is untouched is hard-linked into the new
   output instead of being rendered and written again. Also the fingerprint of
   every input, so a build with nothing changed does nothing at all.
+- `lint-<hash>.pickle`: the content checker's findings per document and per
+  record, by their text and the `check:` settings (lint.py); links to other
+  pages are kept unresolved and checked against the current site each build.
+- `links-<hash>.pickle`: each output page's links and ids by the page's
+  render key, and its broken links by (render key, digest of every link
+  target of the site) (linkcheck.py), so only re-rendered pages are parsed.
+  These two are written as soon as their check has run, even when it fails
+  the build: every entry is keyed by content, so it stays true.
+
+A long-running process (the preview server) passes one `CacheMemory` to every
+build: a store it last read or wrote, whose file is unchanged since, is taken
+from memory instead of being unpickled again.
 
 Keys include `SALT`: the fengchao version, a hash of its own source code and
 the versions of the libraries that shape the output (Jinja, Markdown, PyYAML,
@@ -90,29 +102,84 @@ class Memo:
     used: dict = field(default_factory=dict)
 
 
+class CacheMemory:
+    """Stores as this process last read or wrote them, by file identity.
+
+    Kept by the caller (the preview server) across builds; a file replaced,
+    touched or deleted since no longer matches, so the disk stays the truth."""
+
+    def __init__(self) -> None:
+        self._files: dict[Path, tuple[tuple, object]] = {}
+
+    def get(self, path: Path):
+        entry = self._files.get(path)
+        if entry is None:
+            return None
+        try:
+            current = _identity(os.stat(path))
+        except OSError:
+            return None
+        return entry[1] if entry[0] == current else None
+
+    def put(self, path: Path, identity: tuple, value) -> None:
+        """`identity`: of the file `value` was read from or written to (fstat
+        of that very file, so a concurrent replace cannot pair them wrongly)."""
+        self._files[path] = (identity, value)
+
+
+def _identity(st: os.stat_result) -> tuple:
+    return st.st_size, st.st_mtime_ns, st.st_ino
+
+
 class BuildCache:
-    def __init__(self, folder: Path, out: Path):
+    def __init__(self, folder: Path, out: Path, memory: CacheMemory | None = None):
         self.folder = folder
         self.out = out.resolve()
-        self._out_name = "out-" + hashlib.sha256(str(self.out).encode()).hexdigest()[:16] + ".pickle"
+        self.memory = memory
+        out_hash = hashlib.sha256(str(self.out).encode()).hexdigest()[:16]
+        self._out_name = "out-" + out_hash + ".pickle"
         self.markdown: dict = self._read("markdown.pickle", dict)
         self.yaml = Memo(self._read("yaml.pickle", dict))
         self.previous: OutputState = self._read(self._out_name, OutputState)
+        self._lint_name, self._links_name = f"lint-{out_hash}.pickle", f"links-{out_hash}.pickle"
+        self.lint = Memo(self._read(self._lint_name, dict))
+        links = self._read(self._links_name, dict)
+        self.scans, self.findings = (Memo(links[k] if isinstance(links.get(k), dict) else {}) for k in ("scans", "findings"))
 
     def _read(self, name: str, kind):
+        remembered = self.memory.get(self.folder / name) if self.memory else None
+        if isinstance(remembered, kind):
+            return remembered
         try:
             with open(self.folder / name, "rb") as f:
+                identity = _identity(os.fstat(f.fileno()))
                 value = pickle.load(f)
         except Exception:  # noqa: BLE001 - missing, truncated or from another version: start empty
             return kind()
-        return value if isinstance(value, kind) else kind()
+        if not isinstance(value, kind):
+            return kind()
+        if self.memory:
+            self.memory.put(self.folder / name, identity, value)
+        return value
 
     def _write(self, name: str, value) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
         tmp = self.folder / f".{name}.{os.getpid()}.tmp"
         with open(tmp, "wb") as f:
             pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, self.folder / name)
+            f.flush()
+            identity = _identity(os.fstat(f.fileno()))
+        os.replace(tmp, self.folder / name)  # keeps the inode and times
+        if self.memory:
+            self.memory.put(self.folder / name, identity, value)
+
+    def save_lint(self) -> None:
+        """The content checker's findings of this build (lint.py)."""
+        self._write(self._lint_name, self.lint.used)
+
+    def save_links(self) -> None:
+        """The link check's page scans and findings of this build (linkcheck.py)."""
+        self._write(self._links_name, {"scans": self.scans.used, "findings": self.findings.used})
 
     def reusable(self, rel: str, key: str) -> Path | None:
         """The previous output file for `rel`, if made from `key` and untouched since."""

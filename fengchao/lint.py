@@ -3,21 +3,30 @@
 Each rule is one small function over one line of Markdown (code masked out)
 returning `(column, message)` pairs; the runner turns them into ordinary
 `Problem`s with a column and a rule id, at the level `site.yaml`'s `check:`
-section gives the rule (lint_config.py). `build` and `check` both run it
-after assemble, because the link rules need to know every published URL.
+section gives the rule (lint_config.py); the link and image rules are in
+lint_links.py. `build` and `check` both run it after assemble, because the
+link rules need to know every published URL.
+
+In a build, findings are cached per document and per record (the build
+cache's `lint` memo) by everything they depend on: the text, the document's
+folder and whether it is published, and the whole `check:` configuration.
+Internal links are cached unresolved and resolved against this build's
+outputs; staleness (against today) and the place of a field's finding in
+its file are worked out afresh every time.
 """
 from __future__ import annotations
 
-import posixpath
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
+from .cache import Memo, digest
 from .errors import Problem
 from .lint_config import CheckConfig, load_check_config
+from .lint_links import link_hits, resolve
 from .mojibake import find_garbles
 
 Hits = list[tuple[int, str]]  # (0-based column, message)
@@ -193,86 +202,6 @@ LINE_RULES = {
     "mobile-number": mobile_number,
 }
 
-# --- links and images ------------------------------------------------------
-
-_MD_LINK = re.compile(r"(!?)\[([^\]]*)\]\(\s*<?([^)\s>]*)>?(?:\s+[\"'][^\"']*[\"'])?\s*\)")
-_REF_DEF = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)")
-_HTML_REF = re.compile(r"<(a|img)\b([^>]*)>", re.I)
-_ATTR = re.compile(r"""\b(href|src|alt)\s*=\s*(["'])(.*?)\2""", re.I)
-_BARE_URL = re.compile(r"https?://[^\s<>\"'()（）\]，。；]+")
-_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
-
-
-@dataclass(frozen=True)
-class Ref:
-    col: int
-    target: str
-    image: bool
-    alt: str | None  # None: not an image
-
-
-def refs(line: str) -> list[Ref]:
-    if "](" not in line and "]:" not in line and "<" not in line and "//" not in line:
-        return []  # most lines: no link, no image, no URL
-    found: list[Ref] = []
-    spans: list[tuple[int, int]] = []
-    for m in _MD_LINK.finditer(line):
-        image = m.group(1) == "!"
-        found.append(Ref(m.start(), m.group(3), image, m.group(2) if image else None))
-        spans.append(m.span())
-    m = _REF_DEF.match(line)
-    if m:
-        found.append(Ref(m.start(1), m.group(1), False, None))
-        spans.append(m.span())
-    for m in _HTML_REF.finditer(line):
-        attrs = {a.group(1).lower(): a.group(3) for a in _ATTR.finditer(m.group(2))}
-        image = m.group(1).lower() == "img"
-        target = attrs.get("src" if image else "href")
-        if target is not None:
-            found.append(Ref(m.start(), target, image, attrs.get("alt", "") if image else None))
-        spans.append(m.span())
-    for m in _BARE_URL.finditer(line):
-        if not any(a <= m.start() < b for a, b in spans):
-            found.append(Ref(m.start(), m.group(0), False, None))
-    return sorted(found, key=lambda r: r.col)
-
-
-def link_hits(line: str, doc: Doc, cfg: CheckConfig, outputs: frozenset) -> list[tuple[str, int, str]]:
-    hits = []
-    for ref in refs(line):
-        if ref.image and not (ref.alt or "").strip():
-            hits.append(("image-alt", ref.col, "图片没有替代文字：写成 ![图片内容的说明](…)，看不见图片的读者（读屏软件）才知道这里是什么"))
-        target = ref.target.strip()
-        parts = urlsplit(target)
-        if parts.scheme in ("http", "https") or target.startswith("//"):
-            host = (parts.hostname or "").lower()
-            if not any(host == d or host.endswith("." + d) for d in cfg.allow_domains):
-                hits.append(("external-link", ref.col, f"外部链接指向 {host}，不在允许的网站名单中；确认可靠后把它加入 site.yaml 的 check.allow_domains"))
-            continue
-        if not doc.published or not target or target.startswith("#") or _SCHEME.match(target):
-            continue
-        path = unquote(parts.path)
-        if path.startswith("/"):
-            rel = path.lstrip("/")
-        elif path.endswith(".md") or posixpath.splitext(path)[1]:
-            continue  # content-file links: markup.py already reports these
-        else:
-            rel = posixpath.normpath(posixpath.join(posixpath.dirname(doc.source_rel), path))
-            rel = "" if rel == "." else rel + ("/" if path.endswith("/") else "")
-        if not _exists(rel, outputs):
-            if ref.image:
-                hits.append(("missing-image", ref.col, f"图片 {target!r} 不存在：请检查文件名，图片应放在 content/ 下对应的位置"))
-            else:
-                hits.append(("broken-link", ref.col, f"链接 {target!r} 指向的页面不存在（或是草稿、尚未发布）"))
-    return hits
-
-
-def _exists(rel: str, outputs: frozenset) -> bool:
-    if rel in ("", "/"):
-        return "index.html" in outputs
-    return rel in outputs or rel.rstrip("/") + "/index.html" in outputs
-
-
 # --- staleness -------------------------------------------------------------
 
 def stale_guides(guides, root: Path, cfg: CheckConfig, today: date) -> list[tuple[str, int, str]]:
@@ -302,17 +231,34 @@ def _key_line(path: Path, key: str) -> int:
 
 # --- runner ----------------------------------------------------------------
 
-def lint_docs(docs: list[Doc], cfg: CheckConfig, outputs: frozenset) -> list[Problem]:
+def doc_hits(doc: Doc, cfg: CheckConfig) -> tuple:
+    """Every finding of one document as (body line index, link_hits entry),
+    in report order; a function of the body, its folder, whether it is
+    published and `cfg` only (what lint_docs keys its cache by)."""
+    rules = [(rule, check) for rule, check in LINE_RULES.items() if cfg.level(rule) != "off"]
+    found = []
+    for index, line in body_lines(doc.body):
+        found += [(index, (rule, col, msg)) for rule, check in rules for col, msg in check(line, cfg)]
+        found += [(index, hit) for hit in link_hits(line, doc, cfg)]
+    return tuple(found)
+
+
+def lint_docs(docs: list[Doc], cfg: CheckConfig, outputs: frozenset, memo: Memo | None = None) -> list[Problem]:
     problems = []
     severity = {"error": "error", "warn": "warning"}
-    rules = [(rule, check) for rule, check in LINE_RULES.items() if cfg.level(rule) != "off"]
+    settings = digest("lint-settings", repr(cfg))  # once: the rule lists are long
     for doc in docs:
-        for index, line in body_lines(doc.body):
-            found = [(rule, col, msg) for rule, check in rules for col, msg in check(line, cfg)]
-            found += link_hits(line, doc, cfg, outputs)
-            for rule, col, message in found:
-                if cfg.level(rule) != "off":
-                    problems.append(Problem(doc.path, doc.body_line + index, message, severity[cfg.level(rule)], col + 1, rule))
+        key = digest("lint-doc", settings, doc.body, doc.source_rel, str(doc.published)) if memo is not None else None
+        hits = memo.previous.get(key) if key else None
+        if hits is None:
+            hits = doc_hits(doc, cfg)
+        if key:
+            memo.used[key] = hits
+        for index, hit in hits:
+            found = resolve(hit, outputs)
+            if found and cfg.level(found[0]) != "off":
+                rule, col, message = found
+                problems.append(Problem(doc.path, doc.body_line + index, message, severity[cfg.level(rule)], col + 1, rule))
     return problems
 
 
@@ -329,28 +275,43 @@ def _field_values(records):
         yield st.where, (st.name, st.address, st.operator, st.notes, *(ph.alt for ph in st.photos))
 
 
-def lint_fields(records, root: Path, cfg: CheckConfig) -> list[Problem]:
-    """The text rules over front matter and station fields. The file is read
-    (to find line and column) only for a value that has a finding."""
+def field_hits(values, cfg: CheckConfig) -> tuple:
+    """(text, [(rule, col, message)]) for each line of a record's field values that has findings."""
     rules = [(rule, check) for rule, check in LINE_RULES.items() if cfg.level(rule) != "off"]
+    found = []
+    for value in values:
+        for text in (value or "").split("\n"):
+            hits = [(rule, col, msg) for rule, check in rules for col, msg in check(text, cfg)] if text.strip() else []
+            if hits:
+                found.append((text, hits))
+    return tuple(found)
+
+
+def lint_fields(records, root: Path, cfg: CheckConfig, memo: Memo | None = None) -> list[Problem]:
+    """The text rules over front matter and station fields. The file is read
+    (to find line and column) only for a value that has a finding, every
+    time: the cache keeps the findings by the values, not their place."""
     severity = {"error": "error", "warn": "warning"}
+    settings = digest("lint-settings", repr(cfg))  # once: the rule lists are long
     files: dict[str, list[str]] = {}
     problems = []
     for where, values in _field_values(records):
-        for value in values:
-            for text in (value or "").split("\n"):
-                hits = [(rule, col, msg) for rule, check in rules for col, msg in check(text, cfg)] if text.strip() else []
-                if not hits:
-                    continue
-                if where.path not in files:
-                    try:
-                        files[where.path] = (root / where.path).read_text(encoding="utf-8").split("\n")
-                    except OSError:
-                        files[where.path] = []
-                line, offset = _locate(files[where.path], text, where.line)
-                for rule, col, message in hits:
-                    column = offset + col + 1 if offset is not None else 0
-                    problems.append(Problem(where.path, line, message, severity[cfg.level(rule)], column, rule))
+        key = digest("lint-fields", settings, repr(values)) if memo is not None else None
+        found = memo.previous.get(key) if key else None
+        if found is None:
+            found = field_hits(values, cfg)
+        if key:
+            memo.used[key] = found
+        for text, hits in found:
+            if where.path not in files:
+                try:
+                    files[where.path] = (root / where.path).read_text(encoding="utf-8").split("\n")
+                except OSError:
+                    files[where.path] = []
+            line, offset = _locate(files[where.path], text, where.line)
+            for rule, col, message in hits:
+                column = offset + col + 1 if offset is not None else 0
+                problems.append(Problem(where.path, line, message, severity[cfg.level(rule)], column, rule))
     return problems
 
 
@@ -364,15 +325,20 @@ def _locate(lines: list[str], text: str, after: int) -> tuple[int, int | None]:
     return after, None
 
 
-def lint_site(root: Path, config, records, model, now: datetime) -> list[Problem]:
-    """Every finding of the content checker for one prepared site."""
+def lint_site(root: Path, config, records, model, now: datetime, memo: Memo | None = None) -> list[Problem]:
+    """Every finding of the content checker for one prepared site.
+
+    With `memo` (the build cache's), a document's or record's findings are
+    reused when its text and the `check:` settings are the same; its links
+    to other pages are checked against this site every time, and staleness
+    against today, so the cache never hides a finding."""
     cfg, problems = load_check_config(root, urlsplit(config.base_url).hostname or "")
     outputs = frozenset(j.path for j in model.jobs) | frozenset(r.path for r in model.raw) | frozenset(c.path for c in model.copies)
     docs = [Doc(a.where.path, a.body, a.body_line, a.source_rel, f"news/{a.slug}/index.html" in outputs) for a in records.articles]
     docs += [Doc(g.where.path, g.body, g.body_line, g.source_rel, f"guides/{g.slug}/index.html" in outputs) for g in records.guides]
     docs += [Doc(p.where.path, p.body, p.body_line, p.source_rel, f"{p.slug}/index.html" in outputs) for p in records.pages]
-    problems += lint_docs(docs, cfg, outputs)
-    problems += lint_fields(records, root, cfg)
+    problems += lint_docs(docs, cfg, outputs, memo)
+    problems += lint_fields(records, root, cfg, memo)
     level = cfg.level("stale-guide")
     if level != "off":
         for path, line, message in stale_guides(records.guides, root, cfg, now.date()):

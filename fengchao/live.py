@@ -31,7 +31,7 @@ from pathlib import Path
 from .cache import Memo
 from .errors import BuildFailed, Problem, display_path
 from .incremental import render_pages, template_keys
-from .linkcheck import check_model
+from .linkcheck import check_scanned, scan_output
 from .parallel import default_jobs
 from .pipeline import Project, prepare
 from .prerender import MarkdownCache
@@ -64,15 +64,21 @@ class LiveSite:
     _pages: dict = field(default_factory=dict, repr=False)
     _renderer: Renderer | None = field(default=None, repr=False)  # kept while no template changes
     _tkeys: dict = field(default_factory=dict, repr=False)
-    _parsed: dict = field(default_factory=dict, repr=False)  # template source → templates it references  # rel → (template key, context, bytes)
+    _parsed: dict = field(default_factory=dict, repr=False)  # template source → templates it references
+    _lint: dict = field(default_factory=dict, repr=False)  # the content checker's findings per document
+    _scans: dict = field(default_factory=dict, repr=False)  # the link check's per-page scans, by key
+    _findings: dict = field(default_factory=dict, repr=False)
+    _made: int = 0  # pages rendered so far: each rendering's link-check key  # rel → (template key, context, bytes)
 
     def build(self) -> Snapshot:
         """Raise BuildFailed with every problem, as `pipeline.build` does."""
+        lint = Memo(self._lint)
         prepared = prepare(
             self.project, base_url=self.base_url, drafts=self.drafts, jobs=self.jobs,
             markdown_cache=self._markdown, yaml_cache=self._yaml, load_files=self._files,
-            memo=self._memo,
+            memo=self._memo, lint_cache=lint,
         )
+        self._lint = lint.used
         # This build's entries are the next one's "previous"; entries no
         # longer used (a deleted article's) are dropped, so memory stays flat.
         self._markdown = MarkdownCache(self._markdown.used)
@@ -107,11 +113,17 @@ class LiveSite:
         if failed:
             raise BuildFailed(prepared.warnings + failed)
         for job in stale:
-            pages[job.path] = (tkeys[job.template], job.context, made[job.path])
+            # The link check's key for these bytes: new bytes, a new key.
+            self._made += 1
+            pages[job.path] = (tkeys[job.template], job.context, made[job.path], f"live-{self._made}")
 
-        html = [(rel, entry[2]) for rel, entry in pages.items()]
+        keys = {rel: entry[3] for rel, entry in pages.items()}
+        scans, findings = Memo(self._scans), Memo(self._findings)
+        scanned = scan_output([(rel, entry[2]) for rel, entry in pages.items()], (), keys, scans)
         out_label = display_path(self.project.out, self.project.root)
-        link_problems = check_model(html, model, prepared.records, prepared.config, out_label, root=self.project.root)[1]
+        link_problems = check_scanned(scanned, set(pages), model, prepared.records, prepared.config, out_label,
+                                      self.project.root, keys, findings)
+        self._scans, self._findings = scans.used, findings.used
         problems = prepared.warnings + link_problems
         if any(p.severity == "error" for p in link_problems):
             raise BuildFailed(problems)

@@ -13,10 +13,10 @@ from pathlib import Path
 
 from .assemble import BuildOptions, CopyFile, SiteModel, assemble
 from .assets import MINIFIED, fingerprinted
-from .cache import BuildCache, OutputState, cache_dir, input_fingerprint, record_output
+from .cache import BuildCache, CacheMemory, Memo, OutputState, cache_dir, input_fingerprint, record_output
 from .config import SiteConfig, load_config
 from .errors import BuildFailed, Problem, display_path
-from .linkcheck import check_model
+from .linkcheck import check_scanned, scan_output
 from .lint import lint_site
 from .incremental import render_pages, reuse_copies, reuse_raw
 from .load import load_content
@@ -89,13 +89,14 @@ class Prepared:
 
 def prepare(
     project: Project, *, base_url: str | None = None, drafts: bool = False, strict: bool = False,
-    jobs: int = 1, markdown_cache: MarkdownCache | None = None, yaml_cache=None, load_files: dict | None = None,
-    memo: dict | None = None,
+    jobs: int = 1, markdown_cache: MarkdownCache | None = None, yaml_cache=None, cache: BuildCache | None = None,
+    load_files: dict | None = None, memo: dict | None = None, lint_cache: Memo | None = None,
 ) -> Prepared:
     """Load, validate and assemble; raise BuildFailed with every problem found.
 
-    `load_files` and `memo` are a long-running process's memory of the last
-    build (live.py); the command line build passes neither."""
+    `load_files`, `memo` and `lint_cache` are a long-running process's
+    memory of the last build (live.py); the command line build passes
+    `cache` instead."""
     timings: dict[str, float] = {}
     start = time.perf_counter()
     config, problems = load_config(project.root / "site.yaml", project.root)
@@ -124,7 +125,9 @@ def prepare(
     start = time.perf_counter()
     # The content checker (lint.py) runs on the assembled site: its link
     # rules need every published URL. Reported with all earlier warnings.
-    problems += lint_site(project.root, config, records, model, options.now)
+    problems += lint_site(project.root, config, records, model, options.now, cache.lint if cache else lint_cache)
+    if cache:
+        cache.save_lint()  # before failing: an editor's next save rechecks only what changed
     warnings = _fail_on_errors(warnings + problems, strict)
     timings["lint"] = time.perf_counter() - start
     return Prepared(config, records, model, warnings, timings)
@@ -132,12 +135,14 @@ def prepare(
 
 def build(
     project: Project, *, base_url: str | None = None, drafts: bool = False, strict: bool = False,
-    jobs: int | None = None, use_cache: bool = True, search: bool = True,
+    jobs: int | None = None, use_cache: bool = True, search: bool = True, memory: CacheMemory | None = None,
 ) -> BuildReport:
+    """`memory`: kept by a long-running caller (the preview server) across
+    builds, so cache stores it wrote are not read back from disk."""
     check_output_dir(project.out, project.root, project.content)
     workers = jobs or default_jobs()
     start = time.perf_counter()
-    cache = BuildCache(cache_dir(project.root), project.out) if use_cache else None
+    cache = BuildCache(cache_dir(project.root), project.out, memory) if use_cache else None
     if cache:
         fingerprint = _fingerprint(project, base_url, drafts, strict, search)
         with build_lock(project.out):  # another build may be swapping the output in
@@ -148,7 +153,7 @@ def build(
     markdown_cache = MarkdownCache(cache.markdown) if cache else None
     prepared = prepare(
         project, base_url=base_url, drafts=drafts, strict=strict, jobs=workers, markdown_cache=markdown_cache,
-        yaml_cache=cache.yaml if cache else None,
+        yaml_cache=cache.yaml if cache else None, cache=cache,
     )
     model, timings = prepared.model, dict(prepared.timings)
     timings["cache"] = time.perf_counter() - start - sum(timings.values())
@@ -163,9 +168,14 @@ def build(
     # broken one fails the build (and the deploy) with its source line.
     start = time.perf_counter()
     # Pages reused from the last output are checked too: a link in them may
-    # point at a page this build removed.
-    html = pages.files + [(rel, source.read_bytes()) for rel, source in pages.reused]
-    link_problems = check_model(html, model, prepared.records, prepared.config, display_path(project.out, project.root), root=project.root)[1]
+    # point at a page this build removed. Their scans (and, while no target
+    # changed, their findings) come from the cache by render key.
+    scans = scan_output(pages.files, pages.reused, pages.keys, cache.scans if cache else None)
+    paths = {rel for rel, _ in pages.files} | {rel for rel, _ in pages.reused}
+    link_problems = check_scanned(scans, paths, model, prepared.records, prepared.config, display_path(project.out, project.root),
+                                  project.root, pages.keys, cache.findings if cache else None)
+    if cache:
+        cache.save_links()
     _fail_on_errors(prepared.warnings + link_problems, strict)
     timings["links"] = time.perf_counter() - start
 

@@ -117,17 +117,19 @@ def scan_pages(files) -> dict[str, PageLinks]:
     return {rel: scan_html(data, intern) for rel, data in files if rel.endswith(".html")}
 
 
-def scan_output(rendered, reused, keys: dict, memo: Memo | None) -> dict[str, PageLinks]:
+def scan_output(rendered, reused, keys: dict, memo: Memo | None, scanned: dict | None = None) -> dict[str, PageLinks]:
     """Like scan_pages over `rendered` [(rel, bytes)] and `reused` [(rel,
     file of the last output)], parsing only pages whose render key (`keys`)
-    has no scan in `memo`: the key fixes the bytes, so the scan is the same."""
+    has no scan in `memo`: the key fixes the bytes, so the scan is the same.
+    `scanned`: pages the render workers already parsed (rel → PageLinks)."""
     intern: dict = {}
     pages: dict[str, PageLinks] = {}
+    scanned = scanned or {}
     for rel, data in list(rendered) + list(reused):
         if not rel.endswith(".html"):
             continue
         key = keys.get(rel)
-        scan = memo.previous.get(key) if memo is not None and key else None
+        scan = scanned.get(rel) or (memo.previous.get(key) if memo is not None and key else None)
         if scan is None:
             scan = scan_html(data if isinstance(data, bytes) else data.read_bytes(), intern)
         if memo is not None and key:

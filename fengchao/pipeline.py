@@ -170,7 +170,7 @@ def build(
     # Pages reused from the last output are checked too: a link in them may
     # point at a page this build removed. Their scans (and, while no target
     # changed, their findings) come from the cache by render key.
-    scans = scan_output(pages.files, pages.reused, pages.keys, cache.scans if cache else None)
+    scans = scan_output(pages.files, pages.reused, pages.keys, cache.scans if cache else None, pages.scans)
     paths = {rel for rel, _ in pages.files} | {rel for rel, _ in pages.reused}
     link_problems = check_scanned(scans, paths, model, prepared.records, prepared.config, display_path(project.out, project.root),
                                   project.root, pages.keys, cache.findings if cache else None)

@@ -240,6 +240,19 @@ def test_parallel_build_reports_content_errors_with_lines(make_site, build, monk
     assert "content/news/broken.md:8: " in result.err and "nowhere.md" in result.err
 
 
+def test_parallel_build_checks_the_links_of_pages_rendered_in_workers(make_site, build, monkeypatch):
+    """The render workers parse each page for the link check; a broken link
+    on a page rendered there is still found, with its source line."""
+    monkeypatch.setattr(parallel, "MIN_PER_WORKER", 1)
+    site = make_site({f"news/a-{i}.md": article(i, ["庆小驿"]) for i in range(6)})
+    (site.content / "stations").mkdir()
+    (site.content / "stations" / "s.yaml").write_text("".join(station(i) for i in range(4)), encoding="utf-8")
+    site.write("news/a-3.md", article(3, ["庆小驿"], extra="\n去[没有的驿站](/stations/no-such/)看看。\n"))
+    result = build(site, "--jobs", "2", "--no-cache")
+    assert result.code == 1
+    assert "content/news/a-3.md:19: 链接 '/stations/no-such/' 指向的 /hub/stations/no-such/ 在生成的网站中不存在（会显示 404）" in result.err
+
+
 @pytest.mark.parametrize("value", ["0", "-1", "two"])
 def test_jobs_must_be_a_positive_number(make_site, build, value):
     site = make_site()

@@ -94,7 +94,8 @@ def make_tools(work: Path, content: Path, names: list[str], jobs: int | None) ->
             command += ["--jobs", str(jobs)]
         env = {"PYTHONPATH": str(REPO), "SOURCE_DATE_EPOCH": str(int(time.time()))}
         article = next(root.glob(f"content/news/*/{edit_slug}.md"))
-        tools.append(Tool(name, root, root / "site", (root / ".cache",), command, article, env))
+        # .site.prev, the previous output kept for the next build, is a cache too.
+        tools.append(Tool(name, root, root / "site", (root / ".cache", root / ".site.prev"), command, article, env))
     if "hugo" in names:
         root = write_hugo(content, work / "hugo")
         command = [hugo_binary(), "--quiet", "--source", str(root)]

@@ -1,13 +1,15 @@
-"""Deleting the previous output without making the build wait for it.
+"""Deleting a folder of ours without making the build wait for it.
 
-After the swap, the old output folder is no longer visible to anyone; deleting
-its thousands of files is pure cost (on a busy CI disk it took longer than
-rendering an edited page). A large folder is therefore renamed
+The swapped-out output is normally kept for the next build (recycle.py); what
+is thrown away is a `.site.prev` that cannot be recycled and the like, and
+deleting thousands of files is pure cost (on a busy CI disk it took longer
+than rendering an edited page). A large folder is therefore renamed
 `.site.trash-PID` and deleted by a detached process (double fork: no zombie,
-nothing for the build to wait on, stdout/stderr let go). `write.recover`
-neither restores nor waits for trash; the next deleter also removes trash left
-by one that was killed. Small folders, and systems without fork, are deleted
-in place.
+nothing for the build to wait on). That process first lets go of every
+descriptor it inherited, the build lock's above all (see `discard`).
+`write.recover` neither restores nor waits for trash; the next deleter also
+removes trash left by one that was killed. Small folders, and systems
+without fork, are deleted in place.
 """
 from __future__ import annotations
 

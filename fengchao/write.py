@@ -40,7 +40,9 @@ def check_output_dir(out: Path, project: Path, content: Path) -> None:
 
 
 def recover(out: Path) -> None:
-    """Undo what a build killed mid-swap left behind."""
+    """Undo what a killed build left behind: put a swapped-out output back if
+    there is no output; keep one leftover folder of ours as `.site.prev` for
+    the next build to recycle, and delete the others."""
     parent, name = out.parent, out.name
     if not parent.is_dir():
         return
@@ -51,11 +53,11 @@ def recover(out: Path) -> None:
     for leftover in [*olds, *parent.glob(f".{name}.tmp-*")]:
         # Only our own names (`.site.old-PID`, `.site.tmp-PID`); a kill while
         # removing an old copy may already have removed its marker file.
-        if re.fullmatch(rf"\.{re.escape(name)}\.(old|tmp)-\d+", leftover.name) and leftover.is_dir():
-            # Whatever state a killed build left it in, a folder of ours is
-            # a good start for the next one (recycle.py).
-            if not keep_previous(out, leftover, MARKER):
-                shutil.rmtree(leftover, ignore_errors=True)
+        # Whatever state a killed build left it in, a folder of ours is a
+        # good start for the next one (recycle.py).
+        ours = re.fullmatch(rf"\.{re.escape(name)}\.(old|tmp)-\d+", leftover.name) and leftover.is_dir()
+        if ours and not keep_previous(out, leftover, MARKER):
+            shutil.rmtree(leftover, ignore_errors=True)
 
 
 _RENAME_EXCHANGE = 2

@@ -115,8 +115,14 @@ def _write_locked(out: Path, files: list[tuple[str, bytes]], copies: list[tuple[
     try:
         if recycled:
             wanted = {MARKER, *(rel for rel, _ in files), *(rel for rel, _ in copies), *(rel for rel, _ in links)}
-            tree = prune(tmp, wanted)
-        else:
+            try:
+                tree = prune(tmp, wanted)
+            except OSError:
+                # Something in it cannot be removed (permissions, a busy
+                # mount): keeping it would fail every build; start afresh.
+                discard(tmp, 1 << 30)
+                recycled = False
+        if not recycled:
             tmp.mkdir()
             tree = Tree({""}, set())
         root = str(tmp)

@@ -10,6 +10,8 @@ build that waits for the previous one's clean-up.
 """
 from __future__ import annotations
 
+import contextlib
+import os
 import shutil
 import signal
 import subprocess
@@ -35,6 +37,18 @@ def snapshot(folder: Path) -> dict[str, tuple[int, bytes]]:
 
 def prev_of(out: Path) -> Path:
     return out.parent / f".{out.name}.prev"
+
+
+@contextlib.contextmanager
+def pinned(folder: Path):
+    """The folder's inode number, held open meanwhile: a folder deleted and
+    a new one made could otherwise get the same number."""
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY) if folder.exists() else None
+    try:
+        yield os.fstat(fd).st_ino if fd is not None else None
+    finally:
+        if fd is not None:
+            os.close(fd)
 
 
 @pytest.fixture
@@ -67,8 +81,9 @@ def test_recycled_output_equals_a_clean_build_and_the_live_site_is_never_written
     for n, (name, step) in enumerate(STEPS.items()):
         step(project)
         search = [] if name in ("search on", "page edited with search") else ["--no-search"]
-        live, prev_inode = snapshot(out), prev_of(out).stat().st_ino
-        assert build(project, out, *search) == 0, name
+        live = snapshot(out)
+        with pinned(prev_of(out)) as prev_inode:
+            assert build(project, out, *search) == 0, name
         # The folder now being served is the previous generation, brought up to date…
         assert out.stat().st_ino == prev_inode, f"{name}: the previous generation was not recycled"
         # …and the folder swapped out is the old live site exactly: same
@@ -90,8 +105,8 @@ def test_write_site_recycles_whatever_shape_the_previous_generation_has(tmp_path
         {"a/index.html": b"3", "b": b"a file again"},
     ]
     for n, generation in enumerate(generations):
-        prev_inode = prev_of(out).stat().st_ino if prev_of(out).exists() else None
-        write_site(out, sorted(generation.items()), [])
+        with pinned(prev_of(out)) as prev_inode:
+            write_site(out, sorted(generation.items()), [])
         assert files(out) == {**generation, MARKER: (out / MARKER).read_bytes()}, n
         if prev_inode is not None:
             assert out.stat().st_ino == prev_inode, f"generation {n} was not built in the previous one"
@@ -115,10 +130,26 @@ def test_a_previous_generation_that_is_not_ours_is_not_recycled(tmp_path):
     # build starts from an empty folder (its stray file does not reach the site).
     (prev_of(out) / MARKER).unlink()
     (prev_of(out) / "stray.html").write_bytes(b"stray")
-    prev_inode = prev_of(out).stat().st_ino
-    write_site(out, [("index.html", b"3")], [])
-    assert out.stat().st_ino != prev_inode
+    with pinned(prev_of(out)) as prev_inode:
+        write_site(out, [("index.html", b"3")], [])
+        assert out.stat().st_ino != prev_inode
     assert sorted(files(out)) == [MARKER, "index.html"]
+
+
+def test_a_previous_generation_that_cannot_be_pruned_is_replaced_by_a_new_folder(tmp_path, monkeypatch):
+    import fengchao.write as write
+
+    out = tmp_path / "site"
+    write_site(out, [("a/index.html", b"1")], [])
+    write_site(out, [("a/index.html", b"2")], [])
+    def refuses(folder, wanted):
+        raise PermissionError(13, "Permission denied", str(folder / "a"))
+
+    monkeypatch.setattr(write, "prune", refuses)
+    with pinned(prev_of(out)) as prev_inode:
+        write_site(out, [("a/index.html", b"3"), ("b/index.html", b"new")], [])
+        assert out.stat().st_ino != prev_inode
+    assert files(out) == {"a/index.html": b"3", "b/index.html": b"new", MARKER: (out / MARKER).read_bytes()}
 
 
 # A kill in the middle of recycling -----------------------------------------------------------

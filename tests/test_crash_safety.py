@@ -50,7 +50,10 @@ def run_build(content: Path, out: Path, **env) -> subprocess.CompletedProcess:
 
 
 def leftovers(out: Path) -> list[str]:
-    return sorted(p.name for p in out.parent.iterdir() if p.name.startswith(f".{out.name}.") and p.is_dir())
+    """Our folders beside the output, but for the previous generation, which
+    is kept for the next build to recycle (fengchao/recycle.py)."""
+    return sorted(p.name for p in out.parent.iterdir()
+                  if p.name.startswith(f".{out.name}.") and p.is_dir() and p.name != f".{out.name}.prev")
 
 
 @pytest.fixture(scope="module")

@@ -21,7 +21,7 @@ from pathlib import Path
 BACKGROUND_FROM = 1000  # files; below this, deleting in place is quicker than forking
 
 
-def _alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -79,5 +79,5 @@ def _delete(trash: Path, out_name: str) -> None:
     shutil.rmtree(trash, ignore_errors=True)
     for other in trash.parent.glob(f".{out_name}.trash-*"):
         pid = other.name.rsplit("-", 1)[-1]
-        if pid.isdigit() and not _alive(int(pid)):
+        if pid.isdigit() and not process_alive(int(pid)):
             shutil.rmtree(other, ignore_errors=True)

@@ -26,7 +26,7 @@ from .render import Renderer
 
 @dataclass(frozen=True)
 class Rendered:
-    files: list  # (rel, bytes) to write
+    files: list  # (rel, bytes) to write, or (rel, Path) of a page already written to the spool folder
     reused: list  # (rel, previous output file) to link
     keys: dict  # rel → key, for every page
     problems: list
@@ -94,13 +94,15 @@ def _render(renderer: Renderer, job, minified: bool) -> tuple[bytes | None, Prob
     return data, problem
 
 
-def _page_worker(templates: Path, root: Path, jobs: tuple, tkeys: dict, previous: dict, minified: bool, scan: bool):
+def _page_worker(templates: Path, root: Path, jobs: tuple, tkeys: dict, previous: dict, minified: bool, scan: bool,
+                 spool: Path | None = None):
     renderer = Renderer(templates, root)
     intern: dict = {}
 
     def run(start: int, end: int) -> list:
         out = []
-        for job in jobs[start:end]:
+        for index in range(start, end):
+            job = jobs[index]
             key = digest(tkeys[job.template], job.path, job.template, str(minified), pickle.dumps(job.context, protocol=5))
             if previous.get(job.path) == key:
                 out.append((key, None, None, None))  # the parent checks the old file is still there
@@ -109,18 +111,29 @@ def _page_worker(templates: Path, root: Path, jobs: tuple, tkeys: dict, previous
             # The link check's parse of the page, here where the bytes are:
             # spread over the cores instead of ~1 s in the parent (cold build).
             links = scan_html(data, intern) if scan and data is not None and job.path.endswith(".html") else None
+            if spool is not None and data is not None:
+                # The page goes to disk here, not back to the parent: at
+                # 10,000 articles the parent held ~150 MB of pages until the
+                # write stage. Flat names: no folder per page to make twice.
+                target = spool / str(index)
+                with open(target, "xb") as handle:
+                    handle.write(data)
+                data = target
             out.append((key, data, problem, links))
         return out
 
     return run
 
 
-def render_pages(jobs: tuple, templates: Path, root: Path, workers: int, cache: BuildCache | None, minified: bool = False) -> Rendered:
+def render_pages(jobs: tuple, templates: Path, root: Path, workers: int, cache: BuildCache | None, minified: bool = False,
+                 spool: Path | None = None) -> Rendered:
+    """With `spool` (an empty folder), pages rendered in the workers are
+    written there and come back as paths in `files` instead of bytes."""
     renderer = Renderer(templates, root)
     tkeys = template_keys(renderer, {job.template for job in jobs})
     previous = {rel: entry[0] for rel, entry in cache.previous.files.items()} if cache else {}
     scan = workers > 1  # in one process, the link check scans as it always did
-    results = map_ranges(_page_worker, (templates, root, jobs, tkeys, previous, minified, scan), len(jobs), workers)
+    results = map_ranges(_page_worker, (templates, root, jobs, tkeys, previous, minified, scan, spool), len(jobs), workers)
     files, reused, keys, problems, seen, scans = [], [], {}, [], set(), {}
     for job, (key, data, problem, links) in zip(jobs, results):
         keys[job.path] = key

@@ -6,6 +6,7 @@ anything if any stage reported an error, so the old output stays untouched.
 from __future__ import annotations
 
 import os
+import shutil
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -158,9 +159,34 @@ def build(
     model, timings = prepared.model, dict(prepared.timings)
     timings["cache"] = time.perf_counter() - start - sum(timings.values())
 
+    spool = spool_dir(project.out) if workers > 1 else None
+    try:
+        return _render_and_write(project, prepared, cache, markdown_cache, fingerprint if cache else "",
+                                 timings, workers, drafts, strict, search, spool)
+    finally:
+        if spool is not None:
+            shutil.rmtree(spool, ignore_errors=True)
+
+
+def spool_dir(out: Path) -> Path:
+    """Where render workers put pages: beside the output (the same file
+    system, so the write stage hard-links them), named for this process."""
+    out = out.resolve()
+    spool = out.parent / f".{out.name}.spool-{os.getpid()}"
+    try:
+        spool.mkdir(parents=True)
+    except FileExistsError:  # an earlier build of this process, or of a dead one with our pid
+        shutil.rmtree(spool)
+        spool.mkdir()
+    return spool
+
+
+def _render_and_write(project: Project, prepared: Prepared, cache, markdown_cache, fingerprint: str, timings: dict,
+                      workers: int, drafts: bool, strict: bool, search: bool, spool: Path | None) -> BuildReport:
+    model = prepared.model
     start = time.perf_counter()
     minify = not drafts  # production builds; the preview (drafts) stays readable
-    pages = render_pages(model.jobs, project.templates, project.root, workers, cache, minify)
+    pages = render_pages(model.jobs, project.templates, project.root, workers, cache, minify, spool)
     _fail_on_errors(pages.problems, strict)
     timings["render"] = time.perf_counter() - start
 
@@ -184,7 +210,10 @@ def build(
     minified = _minified_assets(model.copies, minify)
     raw, raw_links = reuse_raw([(r.path, r.data) for r in model.raw] + minified, cache, keys)
     copies, copy_links = reuse_copies([(c.path, c.source) for c in model.copies if not (minify and c.path.endswith(MINIFIED))], cache, keys)
-    written = write_site(project.out, pages.files + raw, copies, pages.reused + raw_links + copy_links, _indexer(prepared.config) if search else None)
+    in_memory = [(rel, data) for rel, data in pages.files if isinstance(data, bytes)]
+    spooled = [(rel, data) for rel, data in pages.files if not isinstance(data, bytes)]
+    written = write_site(project.out, in_memory + raw, copies, pages.reused + spooled + raw_links + copy_links, _indexer(prepared.config) if search else None)
+    written += sum(path.stat().st_size for _, path in spooled)
     timings["write"] = time.perf_counter() - start
     reused = len(pages.reused) + len(raw_links) + len(copy_links)
     report = BuildReport(len(model.jobs), len(keys), written, prepared.warnings + link_problems, timings, reused)

@@ -309,3 +309,21 @@ def test_checks_are_cached_on_disk_and_not_with_no_cache(make_site, pinned_time,
     assert outcome(project, use_cache=False) == ("ok", [])
     assert not cache.exists()
     assert len(checked) == ARTICLES + 1 and len(scanned) > 20
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("/ab.中?#%2F\\ \t-_:")), max_size=16).map(lambda s: "/" + s),
+       st.sampled_from(["/", "/hub/", "/hub/news/x/", "/hub/404.html"]))
+def test_a_plain_path_is_classified_as_urljoin_would(href, page):
+    """classify's shortcut for site-absolute paths gives what urljoin gives
+    (the link check's verdicts must not depend on which way was taken)."""
+    from urllib.parse import unquote, urljoin, urlsplit
+
+    from fengchao.linkcheck import Target, classify
+
+    stripped = href.strip()
+    parts = urlsplit(stripped)
+    if parts.scheme or parts.netloc:
+        return  # "//host/…": not a path; classify's other branches
+    joined = urlsplit(urljoin("http://site" + page, stripped))
+    assert classify(href, page, "https://example.org") == Target("internal", unquote(joined.path) or "/", unquote(joined.fragment))

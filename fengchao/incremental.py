@@ -115,14 +115,17 @@ def _page_worker(templates: Path, root: Path, jobs: tuple, tkeys: dict, previous
                 # The page goes to disk here, not back to the parent: at
                 # 10,000 articles the parent held ~150 MB of pages until the
                 # write stage. Flat names: no folder per page to make twice.
-                target = spool / str(index)
-                with open(target, "xb") as handle:
-                    handle.write(data)
-                data = target
+                data = _spool(spool / str(index), data)
             out.append((key, data, problem, links))
         return out
 
     return run
+
+
+def _spool(target: Path, data: bytes) -> Path:
+    with open(target, "xb") as handle:
+        handle.write(data)
+    return target
 
 
 def render_pages(jobs: tuple, templates: Path, root: Path, workers: int, cache: BuildCache | None, minified: bool = False,

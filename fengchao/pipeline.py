@@ -159,13 +159,12 @@ def build(
     model, timings = prepared.model, dict(prepared.timings)
     timings["cache"] = time.perf_counter() - start - sum(timings.values())
 
-    spool = spool_dir(project.out) if workers > 1 else None
+    spool = spool_dir(project.out)
     try:
         return _render_and_write(project, prepared, cache, markdown_cache, fingerprint if cache else "",
                                  timings, workers, drafts, strict, search, spool)
     finally:
-        if spool is not None:
-            shutil.rmtree(spool, ignore_errors=True)
+        shutil.rmtree(spool, ignore_errors=True)
 
 
 def spool_dir(out: Path) -> Path:
@@ -182,7 +181,7 @@ def spool_dir(out: Path) -> Path:
 
 
 def _render_and_write(project: Project, prepared: Prepared, cache, markdown_cache, fingerprint: str, timings: dict,
-                      workers: int, drafts: bool, strict: bool, search: bool, spool: Path | None) -> BuildReport:
+                      workers: int, drafts: bool, strict: bool, search: bool, spool: Path) -> BuildReport:
     model = prepared.model
     start = time.perf_counter()
     minify = not drafts  # production builds; the preview (drafts) stays readable

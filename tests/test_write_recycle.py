@@ -156,9 +156,9 @@ def test_a_previous_generation_that_cannot_be_pruned_is_replaced_by_a_new_folder
 
 DRIVER = """
 import os, signal, sys
-from fengchao import pipeline, recycle, write
+from fengchao import incremental, pipeline, recycle, write
 point, after = sys.argv[1], int(sys.argv[2])
-module, name = {"pruning": (recycle.shutil, "rmtree"), "writing": (write, "_create"),
+module, name = {"pruning": (recycle.shutil, "rmtree"), "writing": (incremental, "_spool"),
                 "linking": (write, "_link"), "indexing": (pipeline, "index_site")}[point]
 real, calls = getattr(module, name), []
 def killing(*args, **kwargs):
@@ -183,8 +183,9 @@ def test_a_kill_while_recycling_leaves_the_live_site_and_the_next_build_is_right
     (project / "content/news/a-13.md").unlink()
     append(project / "content/news/a-3.md", "\n第三代。\n")
     live = snapshot(out)
-    # One process for "writing": with a pool, pages come from the workers'
-    # spool and are linked (the "linking" case), not written here.
+    # Pages are written into a spool beside the output (by the render
+    # workers; with --jobs 1 by the build itself, which the kill then hits)
+    # and linked into the recycled folder (the "linking" case).
     jobs = ["--jobs", "1"] if point == "writing" else []
     proc = subprocess.run([sys.executable, "-c", DRIVER, point, str(after), "--root", str(project), "build", "--out", str(out), *jobs],
                           cwd=REPO, capture_output=True, text=True, timeout=300, check=False)
@@ -192,8 +193,11 @@ def test_a_kill_while_recycling_leaves_the_live_site_and_the_next_build_is_right
     # The render workers' spool of pages (.site.spool-PID) is left too; the
     # next build removes it (its process is dead), as the last line checks.
     beside = sorted(p.name for p in project.iterdir() if p.name.startswith(".site.") and ".spool-" not in p.name)
-    assert beside[0] == ".site.lock" and beside[1].startswith(".site.tmp-") and len(beside) == 2, \
-        f"not killed while recycling: {beside}"
+    if point == "writing":  # killed while rendering into the spool: recycling had not begun
+        assert beside == [".site.lock", ".site.prev"] and any(".spool-" in p.name for p in project.iterdir()), beside
+    else:
+        assert beside[0] == ".site.lock" and beside[1].startswith(".site.tmp-") and len(beside) == 2, \
+            f"not killed while recycling: {beside}"
     assert snapshot(out) == live, "the kill changed the live site"
     assert build(project, out) == 0
     clean = tmp_path / "clean"

@@ -243,17 +243,24 @@ def doc_hits(doc: Doc, cfg: CheckConfig) -> tuple:
     return tuple(found)
 
 
+def _cached(memo: Memo | None, make, *key_parts: str):
+    """make(), or the last build's result under the same key; kept for the next build."""
+    if memo is None:
+        return make()
+    key = digest(*key_parts)
+    value = memo.previous.get(key)
+    if value is None:
+        value = make()
+    memo.used[key] = value
+    return value
+
+
 def lint_docs(docs: list[Doc], cfg: CheckConfig, outputs: frozenset, memo: Memo | None = None) -> list[Problem]:
     problems = []
     severity = {"error": "error", "warn": "warning"}
     settings = digest("lint-settings", repr(cfg))  # once: the rule lists are long
     for doc in docs:
-        key = digest("lint-doc", settings, doc.body, doc.source_rel, str(doc.published)) if memo is not None else None
-        hits = memo.previous.get(key) if key else None
-        if hits is None:
-            hits = doc_hits(doc, cfg)
-        if key:
-            memo.used[key] = hits
+        hits = _cached(memo, lambda: doc_hits(doc, cfg), "lint-doc", settings, doc.body, doc.source_rel, str(doc.published))
         for index, hit in hits:
             found = resolve(hit, outputs)
             if found and cfg.level(found[0]) != "off":
@@ -296,12 +303,7 @@ def lint_fields(records, root: Path, cfg: CheckConfig, memo: Memo | None = None)
     files: dict[str, list[str]] = {}
     problems = []
     for where, values in _field_values(records):
-        key = digest("lint-fields", settings, repr(values)) if memo is not None else None
-        found = memo.previous.get(key) if key else None
-        if found is None:
-            found = field_hits(values, cfg)
-        if key:
-            memo.used[key] = found
+        found = _cached(memo, lambda: field_hits(values, cfg), "lint-fields", settings, repr(values))
         for text, hits in found:
             if where.path not in files:
                 try:

@@ -7,7 +7,7 @@ import yaml
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from fengchao.load import LineMap, _fast_parse, _Loader, parse_yaml
+from fengchao.yaml_lines import LineMap, _fast_parse, _Loader, parse_yaml
 from fengchao.stations import nearest, nearest_all
 
 _text = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), max_size=12)

@@ -21,7 +21,7 @@ from pathlib import Path
 BACKGROUND_FROM = 1000  # files; below this, deleting in place is quicker than forking
 
 
-def process_alive(pid: int) -> bool:
+def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -77,7 +77,13 @@ def _max_fd() -> int:
 def _delete(trash: Path, out_name: str) -> None:
     """In the detached process: this trash, and any a killed deleter left."""
     shutil.rmtree(trash, ignore_errors=True)
-    for other in trash.parent.glob(f".{out_name}.trash-*"):
-        pid = other.name.rsplit("-", 1)[-1]
-        if pid.isdigit() and not process_alive(int(pid)):
-            shutil.rmtree(other, ignore_errors=True)
+    remove_orphans(trash.parent, out_name, "trash")
+
+
+def remove_orphans(parent: Path, out_name: str, kind: str) -> None:
+    """Delete our `.{out_name}.{kind}-PID` folders whose process has died
+    (a live one's, this process's included, is still in use)."""
+    for folder in parent.glob(f".{out_name}.{kind}-*"):
+        pid = folder.name.rsplit("-", 1)[-1]
+        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)) and folder.is_dir() and not folder.is_symlink():
+            shutil.rmtree(folder, ignore_errors=True)

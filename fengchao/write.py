@@ -17,7 +17,7 @@ import shutil
 from pathlib import Path, PurePosixPath
 from typing import Callable
 
-from .discard import process_alive, discard
+from .discard import discard, remove_orphans
 from .errors import UsageError
 from .lock import build_lock
 from .recycle import Tree, keep_previous, prune, take_previous, wanted_dirs
@@ -60,10 +60,7 @@ def recover(out: Path) -> None:
             shutil.rmtree(leftover, ignore_errors=True)
     # A killed build's spool of rendered pages (pipeline.spool_dir); a live
     # build's own spool (it renders before taking the lock) is left alone.
-    for spool in parent.glob(f".{name}.spool-*"):
-        pid = spool.name.rsplit("-", 1)[-1]
-        if pid.isdigit() and int(pid) != os.getpid() and not process_alive(int(pid)) and spool.is_dir() and not spool.is_symlink():
-            shutil.rmtree(spool, ignore_errors=True)
+    remove_orphans(parent, name, "spool")
 
 
 _RENAME_EXCHANGE = 2

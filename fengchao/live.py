@@ -61,14 +61,14 @@ class LiveSite:
     _yaml: Memo = field(default_factory=Memo, repr=False)
     _markdown: MarkdownCache = field(default_factory=MarkdownCache, repr=False)
     _memo: dict = field(default_factory=dict, repr=False)  # validate's per-document and assemble's per-domain results
-    _pages: dict = field(default_factory=dict, repr=False)
+    _pages: dict = field(default_factory=dict, repr=False)  # rel → (template key, context, bytes, link-check key)
     _renderer: Renderer | None = field(default=None, repr=False)  # kept while no template changes
     _tkeys: dict = field(default_factory=dict, repr=False)
     _parsed: dict = field(default_factory=dict, repr=False)  # template source → templates it references
     _lint: dict = field(default_factory=dict, repr=False)  # the content checker's findings per document
     _scans: dict = field(default_factory=dict, repr=False)  # the link check's per-page scans, by key
     _findings: dict = field(default_factory=dict, repr=False)
-    _made: int = 0  # pages rendered so far: each rendering's link-check key  # rel → (template key, context, bytes)
+    _made: int = 0  # pages rendered so far: each rendering's link-check key
 
     def build(self) -> Snapshot:
         """Raise BuildFailed with every problem, as `pipeline.build` does."""

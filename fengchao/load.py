@@ -126,6 +126,7 @@ def load_content(content_dir: Path, root: Path, yaml_cache=None, files: dict | N
     shown_dirs: dict[Path, str] = {}
     visited: set[str] = set()
     started_ns = time.time_ns()
+    lists = {"doc": docs, "stations": station_files, "static": static}  # where a remembered result goes
 
     for full in _walk(content_dir, problems, root):
         if files is not None:
@@ -142,7 +143,7 @@ def load_content(content_dir: Path, root: Path, yaml_cache=None, files: dict | N
                     _, kind, value, found = known
                     problems += found
                     if value is not None:
-                        {"doc": docs, "stations": station_files, "static": static}[kind].append(value)
+                        lists[kind].append(value)
                     continue
         path = Path(full)
         rel = path.relative_to(content_dir).as_posix()
@@ -169,7 +170,7 @@ def load_content(content_dir: Path, root: Path, yaml_cache=None, files: dict | N
         if files is not None:
             visited.add(full)
             signature = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
-            mark = (len(docs), len(station_files), len(static), len(problems))
+            mark = ({kind: len(items) for kind, items in lists.items()}, len(problems))
         top, _, rest = rel.partition("/")
         if path.suffix.lower() == ".md" and not (top in SECTIONS and rest and (top == "news" or "/" not in rest)):
             # Publishing Markdown source as a raw file is never what was meant.
@@ -202,7 +203,7 @@ def load_content(content_dir: Path, root: Path, yaml_cache=None, files: dict | N
         # tick coarsely (a few ms), so a second save of the same size could
         # carry the same stat as the version read now (git's "racy clean").
         if files is not None and st.st_mtime_ns < started_ns - RACY_NS:
-            files[full] = (signature, *_added(mark, docs, station_files, static), tuple(problems[mark[3]:]))
+            files[full] = (signature, *_added(mark[0], lists), tuple(problems[mark[1]:]))
     if files is not None:
         # Forget deleted files: `files` must not grow without bound in a long session.
         for gone in set(files) - visited:
@@ -210,10 +211,10 @@ def load_content(content_dir: Path, root: Path, yaml_cache=None, files: dict | N
     return LoadedContent(tuple(docs), tuple(station_files), tuple(static)), problems
 
 
-def _added(mark: tuple, docs: list, station_files: list, static: list) -> tuple[str, object]:
+def _added(before: dict, lists: dict) -> tuple[str, object]:
     """Which list one file's loading appended to, and what (None: only problems)."""
-    for kind, items, before in (("doc", docs, mark[0]), ("stations", station_files, mark[1]), ("static", static, mark[2])):
-        if len(items) > before:
+    for kind, items in lists.items():
+        if len(items) > before[kind]:
             return kind, items[-1]
     return "doc", None
 

@@ -38,8 +38,8 @@ class MapView:
     leaflet_css: str
 
 
-def district_slugs(districts: tuple[str, ...]) -> dict[str, str]:
-    return {d: pinyin_slug(d) for d in districts}
+def district_slugs(districts: tuple[str, ...], slug=pinyin_slug) -> dict[str, str]:
+    return {d: slug(d) for d in districts}
 
 
 def station_card(ctx: "Ctx", station: Station) -> StationCard:
@@ -48,7 +48,7 @@ def station_card(ctx: "Ctx", station: Station) -> StationCard:
         id=station.id, name=station.name, url=ctx.urls.page(f"stations/{station.id}/"),
         district=station.district, address=station.address, hours=station.hours,
         amenities=tuple(Amenity(a, labels[a]) for a in station.amenities), sample=station.sample,
-        district_slug=pinyin_slug(station.district),
+        district_slug=ctx.slug(station.district),
     )
 
 
@@ -68,7 +68,7 @@ def assemble_directory(ctx: "Ctx", stations: tuple[Station, ...], guides: tuple[
     amenity_counts = tuple(
         (Amenity(key, label), sum(1 for s in stations if key in s.amenities)) for key, label in config.amenities
     )
-    slugs = district_slugs(config.districts)
+    slugs = district_slugs(config.districts, ctx.slug)
     district_pages = tuple(
         (Link(d, urls.page(f"stations/district/{slugs[d]}/")), len(group)) for d, group in groups
     )
@@ -138,7 +138,7 @@ def assemble_directory(ctx: "Ctx", stations: tuple[Station, ...], guides: tuple[
         )
         rel = f"stations/{station.id}/"
         description = f"{station.name}：{station.district}{station.address}。设施：{'、'.join(a.label for a in view.card.amenities)}。"
-        crumbs_here = crumbs + (Link(station.district, urls.page(f"stations/district/{pinyin_slug(station.district)}/")),)
+        crumbs_here = crumbs + (Link(station.district, urls.page(f"stations/district/{ctx.slug(station.district)}/")),)
         jobs.append(ctx.job(
             rel, "station.html", ctx.meta(station.name, rel, "stations", description, breadcrumbs=crumbs_here),
             station=view, scripts=(urls.page("assets/wechat.js"),),
@@ -146,7 +146,7 @@ def assemble_directory(ctx: "Ctx", stations: tuple[Station, ...], guides: tuple[
 
     url_of = {s.id: urls.page(f"stations/{s.id}/") for s in stations}
     raw: list["RawFile"] = [
-        RawFile("stations/stations.json", stations_json(stations, url_of, config).encode()),
+        RawFile("stations/stations.json", stations_json(stations, url_of, config, ctx.slug).encode()),
         RawFile("stations/stations.geojson", stations_geojson(stations, url_of, config).encode()),
         RawFile("stations/stations.csv", stations_csv(stations, ctx.urls, config).encode("utf-8")),
     ]

@@ -36,12 +36,12 @@ class NewsPart:
     feed_entries: tuple[FeedEntry, ...]
 
 
-def term_slugs(names) -> dict[str, str]:
+def term_slugs(names, make=pinyin_slug) -> dict[str, str]:
     """Pinyin slugs, unique: 快递小哥 → kuai-di-xiao-ge; a clash gets -2, -3."""
     slugs: dict[str, str] = {}
     used: set[str] = set()
     for name in sorted(set(names)):
-        base = pinyin_slug(name)
+        base = make(name)
         slug, n = base, 2
         while slug in used:
             slug, n = f"{base}-{n}", n + 1
@@ -94,8 +94,8 @@ def assemble_news(ctx: "Ctx", articles: tuple[Article, ...], problems: list[Prob
     body and its neighbours are the same and nothing site-wide changed. The
     preview then compares those pages by identity instead of field by field."""
     urls, config = ctx.urls, ctx.config
-    tag_slugs = term_slugs(t for a in articles for t in a.tags)
-    cat_slugs = term_slugs(a.category for a in articles if a.category)
+    tag_slugs = term_slugs((t for a in articles for t in a.tags), ctx.slug)
+    cat_slugs = term_slugs((a.category for a in articles if a.category), ctx.slug)
     tag_link = lambda t: Link(t, urls.page(f"tags/{tag_slugs[t]}/"))  # noqa: E731
     cat_link = lambda c: Link(c, urls.page(f"categories/{cat_slugs[c]}/")) if c else None  # noqa: E731
     site_wide = (urls, ctx.site, config, tag_slugs, cat_slugs, ctx.markdown.links)

@@ -5,6 +5,8 @@ anything if any stage reported an error, so the old output stays untouched.
 """
 from __future__ import annotations
 
+import functools
+import gc
 import os
 import shutil
 import time
@@ -25,6 +27,7 @@ from .model import Records
 from .parallel import default_jobs
 from .prerender import MarkdownCache
 from .search import index_site
+from .text import SlugBook
 from .validate import validate
 from .lock import build_lock
 from .write import check_output_dir, write_site
@@ -92,6 +95,7 @@ def prepare(
     project: Project, *, base_url: str | None = None, drafts: bool = False, strict: bool = False,
     jobs: int = 1, markdown_cache: MarkdownCache | None = None, yaml_cache=None, cache: BuildCache | None = None,
     load_files: dict | None = None, memo: dict | None = None, lint_cache: Memo | None = None,
+    slugs: SlugBook | None = None,
 ) -> Prepared:
     """Load, validate and assemble; raise BuildFailed with every problem found.
 
@@ -121,6 +125,7 @@ def prepare(
     options = BuildOptions(now=build_time(config.tz), include_drafts=drafts)
     model, problems = assemble(records, config, options, asset_files(project.assets), jobs=jobs, markdown_cache=markdown_cache,
         memo=None if memo is None else memo.setdefault("assemble", {}),
+        slugs=slugs, stored=cache.assembled if cache else None,
     )
     timings["assemble"] = time.perf_counter() - start
     start = time.perf_counter()
@@ -134,6 +139,27 @@ def prepare(
     return Prepared(config, records, model, warnings, timings)
 
 
+def _fewer_collections(function):
+    """Run `function` with the cyclic garbage collector's young generation
+    20× larger. A build allocates hundreds of thousands of objects that live
+    until it ends (records, views, cached stores); at the default threshold
+    the collector scanned them again and again: ~0.1 s of a one-article edit
+    rebuild and ~0.5 s of a cold build of 2,000 articles. Garbage cycles are
+    still collected, less often."""
+
+    @functools.wraps(function)
+    def run(*args, **kwargs):
+        previous = gc.get_threshold()
+        gc.set_threshold(previous[0] * 20, *previous[1:])
+        try:
+            return function(*args, **kwargs)
+        finally:
+            gc.set_threshold(*previous)
+
+    return run
+
+
+@_fewer_collections
 def build(
     project: Project, *, base_url: str | None = None, drafts: bool = False, strict: bool = False,
     jobs: int | None = None, use_cache: bool = True, search: bool = True, memory: CacheMemory | None = None,
@@ -152,10 +178,13 @@ def build(
             unchanged.timings["cache"] = time.perf_counter() - start
             return unchanged
     markdown_cache = MarkdownCache(cache.markdown) if cache else None
+    slugs = SlugBook(cache.slugs) if cache else None
     prepared = prepare(
         project, base_url=base_url, drafts=drafts, strict=strict, jobs=workers, markdown_cache=markdown_cache,
-        yaml_cache=cache.yaml if cache else None, cache=cache,
+        yaml_cache=cache.yaml if cache else None, cache=cache, slugs=slugs,
     )
+    if cache:
+        cache.save_slugs(slugs.used)
     model, timings = prepared.model, dict(prepared.timings)
     timings["cache"] = time.perf_counter() - start - sum(timings.values())
 
@@ -218,10 +247,12 @@ def _render_and_write(project: Project, prepared: Prepared, cache, markdown_cach
     report = BuildReport(len(model.jobs), len(keys), written, prepared.warnings + link_problems, timings, reused)
     if cache:
         until = _valid_until(prepared.records, build_time(prepared.config.tz))
+        linked = [rel for rel, _ in pages.reused + raw_links + copy_links]
+        known = {rel: cache.previous.files[rel] for rel in linked}
         # The search index (written by the finish step) is part of the output
         # too: listed, so that an untouched output still counts as intact.
         index_files = {p.relative_to(project.out).as_posix(): "search-index" for p in (project.out / "pagefind").rglob("*") if p.is_file()}
-        state = OutputState(fingerprint, until, (report.pages, report.files, report.warnings), record_output(project.out, {**keys, **index_files}))
+        state = OutputState(fingerprint, until, (report.pages, report.files, report.warnings), record_output(project.out, {**keys, **index_files}, known))
         cache.save(markdown_cache.used, state)
     return report
 

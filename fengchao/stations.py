@@ -235,14 +235,14 @@ def nearest_all(
     return result
 
 
-def stations_json(stations: tuple[Station, ...], urls: dict[str, str], config: SiteConfig) -> str:
+def stations_json(stations: tuple[Station, ...], urls: dict[str, str], config: SiteConfig, slug=pinyin_slug) -> str:
     """The finder's data: compact, WGS-84 so a phone's position compares directly."""
     records = []
     for s in stations:
         lat, lng = wgs84(s)
         records.append(
             {
-                "id": s.id, "name": s.name, "district": s.district, "district_slug": pinyin_slug(s.district), "address": s.address,
+                "id": s.id, "name": s.name, "district": s.district, "district_slug": slug(s.district), "address": s.address,
                 "lat": round(lat, 6), "lng": round(lng, 6), "amenities": list(s.amenities),
                 "hours": s.hours, "url": urls[s.id], "sample": s.sample,
             }

@@ -8,7 +8,10 @@ opening time or a deleted article still online, which matters more than speed.
 from __future__ import annotations
 
 import os
+import pickle
 import shutil
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -284,3 +287,56 @@ def test_old_output_is_kept_for_the_next_build_and_never_restored(make_site, bui
     assert beside == [".site.lock", ".site.prev"]
     assert "保留上一代输出" not in (site.root / ".site.prev/news/a-2/index.html").read_text(encoding="utf-8")
     assert len(files(site.out)) > 40
+
+
+def _imports(root: Path, *extra: str) -> str:
+    """Build in a fresh interpreter; return the modules it imported."""
+    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "PYTHONPATH": str(REPO), "FENGCHAO_CACHE_DIR": str(root / "cache")}
+    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "fengchao", "--root", str(root), "build", "--no-search", *extra],
+                          capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stderr
+
+
+def test_an_edit_with_no_new_tag_does_not_load_the_pinyin_dictionary(tmp_path):
+    # Loading pypinyin's dictionaries is ~0.2 s: a fifth of a one-article
+    # edit rebuild of a 2,000-article site, spent on slugs made before.
+    root = make_project(tmp_path / "p")
+    assert "pypinyin" in _imports(root)  # the first build makes every slug
+    append(root / "content/news/a-3.md", "\n新增一段。\n")
+    assert "pypinyin" not in _imports(root)
+    # A new tag needs a new slug: made, and the tag page is published under it.
+    replace(root / "content/news/a-3.md", "tags: [", "tags: [夜间配送, ")
+    assert "pypinyin" in _imports(root)
+    assert (root / "site/tags/ye-jian-pei-song/index.html").is_file()
+    # A stale store (another pypinyin or fengchao) is never read.
+    store = root / "cache/slugs.pickle"
+    store.write_bytes(pickle.dumps({"another salt": {"夜间配送": "wrong"}}))
+    shutil.rmtree(root / "site")
+    _imports(root)
+    assert (root / "site/tags/ye-jian-pei-song/index.html").is_file()
+    assert not (root / "site/tags/wrong").exists()
+
+
+def test_the_stored_station_directory_follows_its_inputs(tmp_path):
+    root = make_project(tmp_path / "p")
+    out = root / "site"
+    assert build(root, out) == 0
+    # An article edit keeps the stored directory: its pages are linked, not written.
+    before = inodes(out)
+    append(root / "content/news/a-3.md", "\n新增一段。\n")
+    assert build(root, out) == 0
+    after = inodes(out)
+    assert after["stations/s-1/index.html"] == before["stations/s-1/index.html"]
+    assert after["stations/stations.json"] == before["stations/stations.json"]
+    # A renamed station, a guide that now lists it, and a new article
+    # slug another page could link to each make it anew: same bytes as a
+    # build without the cache.
+    replace(root / "content/stations/s.yaml", "庆小驿第1站", "庆小驿一号站")
+    replace(root / "content/guides/zhuxue.md", "stations: [s-0]", "stations: [s-0, s-1]")
+    (root / "content/news/a-14.md").write_text(article(14, ["快递小哥"]), encoding="utf-8")
+    assert build(root, out) == 0
+    assert build(root, tmp_path / "clean", "--no-cache") == 0
+    assert files(out) == files(tmp_path / "clean")
+    assert "庆小驿一号站" in (out / "stations/s-1/index.html").read_text(encoding="utf-8")
+    assert "怎么申请助学" in (out / "stations/s-1/index.html").read_text(encoding="utf-8")

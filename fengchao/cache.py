@@ -20,7 +20,8 @@ The stores, each one pickle file written whole (temp file + rename):
   with no new tag or district does not import pypinyin (~0.2 s).
 - `assembled.pickle`: the station directory's jobs and files, by a digest of
   everything it is made from (assemble.py), ~0.2 s saved when an edit does
-  not touch stations, guides or the site's settings.
+  not touch stations, guides or the site's settings; and minified scripts
+  and styles by their source bytes.
 - `lint-<hash>.pickle`: the content checker's findings per document and per
   record, by their text and the `check:` settings (lint.py); links to other
   pages are kept unresolved and checked against the current site each build.

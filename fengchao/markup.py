@@ -148,7 +148,22 @@ class MarkdownRenderer:
         self._body = ""
         self._shown = ""
         self._body_line = 1
-        self._md = markdown.Markdown(
+        # Made on first use: when every body comes from the cache or a
+        # worker, building one is waste (the first in a process also imports
+        # the extensions: ~25 ms).
+        self._converter: markdown.Markdown | None = None
+        # Bodies converted ahead of time (in worker processes, or from the
+        # build cache), by (body, source_rel, shown, body_line).
+        self._done: dict[tuple, tuple[Rendered, list[Problem]]] = {}
+        # Every link target the last conversion looked up: a cached result is
+        # reused only while each still resolves the same way.
+        self.lookups: list[tuple[str, str, str | None]] = []
+
+    @property
+    def _md(self) -> markdown.Markdown:
+        if self._converter is not None:
+            return self._converter
+        self._converter = converter = markdown.Markdown(
             extensions=[
                 "extra",
                 "sane_lists",
@@ -159,13 +174,8 @@ class MarkdownRenderer:
             extension_configs={"extra": {"tables": {"use_align_attribute": True}}},
             output_format="html",
         )
-        self._md.treeprocessors.register(_Links(self._md, self), "fengchao_links", 1)
-        # Bodies converted ahead of time (in worker processes, or from the
-        # build cache), by (body, source_rel, shown, body_line).
-        self._done: dict[tuple, tuple[Rendered, list[Problem]]] = {}
-        # Every link target the last conversion looked up: a cached result is
-        # reused only while each still resolves the same way.
-        self.lookups: list[tuple[str, str, str | None]] = []
+        converter.treeprocessors.register(_Links(converter, self), "fengchao_links", 1)
+        return converter
 
     def resolve(self, target: str) -> tuple[str, str | None]:
         href, problem = self.links.resolve(target, self.source_rel)

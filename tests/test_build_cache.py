@@ -103,7 +103,9 @@ EDITS = {
     "base template": lambda root, n: replace(root / "templates/base.html", "</body>", f"<!-- b{n} --></body>"),
     "site.yaml title": lambda root, n: replace(root / "site.yaml", "title: 城市小蜜蜂 · 蜂巢", f"title: 城市小蜜蜂 · 蜂巢{n}"),
     "site.yaml per_page": lambda root, n: replace(root / "site.yaml", "per_page: 10", f"per_page: {3 + n % 4}"),
-    "css": lambda root, n: append(root / "assets/site.css", f"\n/* {n} */\n"),
+    # A real rule, not a comment: minifying drops comments, and a stale
+    # minified copy must show in the bytes.
+    "css": lambda root, n: append(root / "assets/site.css", f"\n.edit-{n} {{ margin: {n}px }}\n"),
 }
 
 

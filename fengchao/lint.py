@@ -26,8 +26,8 @@ from urllib.parse import urlsplit
 from .cache import Memo, digest
 from .errors import Problem
 from .lint_config import CheckConfig, load_check_config
-from .lint_links import link_hits, resolve
-from .mojibake import find_garbles
+from .lint_links import link_hits, may_hold_refs, resolve
+from .mojibake import find_garbles, may_hold_garbles
 
 Hits = list[tuple[int, str]]  # (0-based column, message)
 
@@ -202,6 +202,20 @@ LINE_RULES = {
     "mobile-number": mobile_number,
 }
 
+_STYLE_OR_HIDDEN = re.compile(r"style|hidden", re.I)
+
+# Per rule, a test of the whole masked body that is true whenever the rule
+# could flag one of its lines (no pattern here matches across a line break,
+# or a line's match is also the text's).
+_MAY_HIT = {
+    "mojibake": lambda text, cfg: may_hold_garbles(text),
+    "spam-keyword": lambda text, cfg: _spam_pattern(cfg.spam_strong + cfg.spam_weak).search(text) is not None,
+    "hidden-content": lambda text, cfg: _STYLE_OR_HIDDEN.search(text) is not None,
+    "stray-markup": lambda text, cfg: _STRAY.search(text) is not None,
+    "personal-id": lambda text, cfg: _DIGITS.search(text) is not None,
+    "mobile-number": lambda text, cfg: _DIGITS.search(text) is not None,
+}
+
 # --- staleness -------------------------------------------------------------
 
 def stale_guides(guides, root: Path, cfg: CheckConfig, today: date) -> list[tuple[str, int, str]]:
@@ -235,11 +249,19 @@ def doc_hits(doc: Doc, cfg: CheckConfig) -> tuple:
     """Every finding of one document as (body line index, link_hits entry),
     in report order; a function of the body, its folder, whether it is
     published and `cfg` only (what lint_docs keys its cache by)."""
-    rules = [(rule, check) for rule, check in LINE_RULES.items() if cfg.level(rule) != "off"]
+    lines = list(body_lines(doc.body))
+    # Each rule first looks at the whole (masked) body at once: most rules
+    # find nothing in most documents, and one scan of the text costs less
+    # than a Python call per line (a cold check of 2,000 articles: ~0.45 s
+    # before). A rule's test here never misses a line it would flag.
+    text = "\n".join(line for _, line in lines)
+    rules = [(rule, check) for rule, check in LINE_RULES.items() if cfg.level(rule) != "off" and _MAY_HIT[rule](text, cfg)]
+    links = may_hold_refs(text)
     found = []
-    for index, line in body_lines(doc.body):
+    for index, line in lines:
         found += [(index, (rule, col, msg)) for rule, check in rules for col, msg in check(line, cfg)]
-        found += [(index, hit) for hit in link_hits(line, doc, cfg)]
+        if links:
+            found += [(index, hit) for hit in link_hits(line, doc, cfg)]
     return tuple(found)
 
 

@@ -32,8 +32,13 @@ class Ref:
     alt: str | None  # None: not an image
 
 
+def may_hold_refs(text: str) -> bool:
+    """False when no line of `text` has a link, an image or a URL."""
+    return "](" in text or "]:" in text or "<" in text or "//" in text
+
+
 def refs(line: str) -> list[Ref]:
-    if "](" not in line and "]:" not in line and "<" not in line and "//" not in line:
+    if not may_hold_refs(line):
         return []  # most lines: no link, no image, no URL
     found: list[Ref] = []
     spans: list[tuple[int, int]] = []

@@ -108,6 +108,12 @@ def _patterns() -> tuple[re.Pattern, re.Pattern]:
     return re.compile(suspect), re.compile(rare_class)
 
 
+def may_hold_garbles(text: str) -> bool:
+    """False when no line of `text` can hold a garble: the one scan a clean
+    document costs (every signal needs a character this pattern finds)."""
+    return _patterns()[0].search(text) is not None
+
+
 def _signals(line: str) -> list[tuple[int, int, str]]:
     spans: list[tuple[int, int, str]] = []
     suspect, rare_han = _patterns()

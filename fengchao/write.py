@@ -85,7 +85,8 @@ def _exchange(a: Path, b: Path) -> bool:
 
 
 def write_site(out: Path, files: list[tuple[str, bytes]], copies: list[tuple[str, Path]],
-               links: list[tuple[str, Path]] = (), finish: Callable[[Path], int] | None = None) -> int:
+               links: list[tuple[str, Path]] = (), finish: Callable[[Path], int] | None = None,
+               spool: tuple[Path, list[str]] | None = None) -> int:
     """Write every output into a temporary folder and swap it in. Returns bytes written.
 
     `links` are unchanged files of the previous output (the build cache says
@@ -96,26 +97,41 @@ def write_site(out: Path, files: list[tuple[str, bytes]], copies: list[tuple[str
     bytes it added; if it raises, the build fails like any other write error
     and the old output stays.
 
+    `spool`: (folder, rels), pages already written in their final layout
+    (`folder/news/x/index.html`) in a folder beside the output, on the same
+    file system. With no previous generation to recycle, that folder
+    becomes the temporary folder: one rename instead of a `mkdir` and a
+    hard link per page (~3,500 folders for 2,000 articles, ~0.5 s on a
+    slow disk). Otherwise its pages are hard-linked in like `links`.
+
     Holds the output's build lock throughout, so a second build waits
     instead of removing this one's temporary folder.
     """
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     with build_lock(out):
-        return _write_locked(out, files, copies, links, finish)
+        return _write_locked(out, files, copies, links, finish, spool)
 
 
 def _write_locked(out: Path, files: list[tuple[str, bytes]], copies: list[tuple[str, Path]],
-                  links: list[tuple[str, Path]], finish: Callable[[Path], int] | None) -> int:
+                  links: list[tuple[str, Path]], finish: Callable[[Path], int] | None,
+                  spool: tuple[Path, list[str]] | None) -> int:
     recover(out)
     tmp = out.parent / f".{out.name}.tmp-{os.getpid()}"
     old = out.parent / f".{out.name}.old-{os.getpid()}"
     files = [(_rel(rel), data) for rel, data in files]
     copies = [(_rel(rel), source) for rel, source in copies]
     links = [(_rel(rel), source) for rel, source in links]
+    spooled = [_rel(rel) for rel in spool[1]] if spool else []
     recycled = take_previous(out, tmp, MARKER)
     total = 0
     try:
+        if not recycled and spooled and spool[0].is_dir() and not spool[0].is_symlink():
+            spool[0].rename(tmp)
+            tree = Tree(wanted_dirs(set(spooled)), set(spooled))
+        else:
+            links = links + [(rel, spool[0].joinpath(*rel.split("/"))) for rel in spooled]
+            spooled = []
         if recycled:
             wanted = {MARKER, *(rel for rel, _ in files), *(rel for rel, _ in copies), *(rel for rel, _ in links)}
             try:
@@ -125,7 +141,7 @@ def _write_locked(out: Path, files: list[tuple[str, bytes]], copies: list[tuple[
                 # mount): keeping it would fail every build; start afresh.
                 discard(tmp, 1 << 30)
                 recycled = False
-        if not recycled:
+        if not recycled and not spooled:
             tmp.mkdir()
             tree = Tree({""}, set())
         root = str(tmp)

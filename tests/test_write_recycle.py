@@ -240,3 +240,36 @@ def test_the_background_deleter_does_not_hold_the_build_lock(tmp_path, monkeypat
         time.sleep(0.02)
     assert not old.exists() and not deleting.exists()
     assert [p.name for p in tmp_path.iterdir() if ".trash-" in p.name] == []
+
+
+def _spool(folder: Path, pages: dict[str, str]) -> tuple[Path, list[str]]:
+    for rel, text in pages.items():
+        (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+        (folder / rel).write_text(text, encoding="utf-8")
+    return folder, list(pages)
+
+
+def test_a_spool_of_pages_becomes_the_output_or_is_linked_into_the_recycled_one(tmp_path):
+    out = tmp_path / "site"
+    # First build: nothing to recycle, so the spool folder itself is swapped
+    # in: its pages keep their inodes (no second write, no link per page).
+    spool = _spool(tmp_path / ".site.spool-1", {"index.html": "首页", "news/a/index.html": "甲"})
+    inode = (spool[0] / "news/a/index.html").stat().st_ino
+    write_site(out, [("data.json", b"{}")], [], [], None, spool)
+    assert not spool[0].exists()
+    assert (out / "news/a/index.html").stat().st_ino == inode
+    assert {rel: data for rel, (_, data) in snapshot(out).items()} == {
+        MARKER: (out / MARKER).read_bytes(), "data.json": b"{}", "index.html": "首页".encode(), "news/a/index.html": "甲".encode()}
+    # Two more builds: the second recycles the first's folder, whose news/a
+    # must go; the spooled page is linked in, and the unchanged one kept.
+    for text in ("乙", "丙"):
+        spool = _spool(tmp_path / ".site.spool-1", {"news/b/index.html": text})
+        write_site(out, [], [], [("index.html", out / "index.html")], None, spool)
+        shutil.rmtree(spool[0], ignore_errors=True)
+        assert sorted(rel for rel in snapshot(out) if rel != MARKER) == ["index.html", "news/b/index.html"]
+        assert (out / "news/b/index.html").read_text(encoding="utf-8") == text
+    assert prev_of(out).is_dir()  # the last build did recycle
+    # A spool with a path out of the folder is refused like any other output path.
+    with pytest.raises(ValueError):
+        write_site(out, [], [], [], None, (tmp_path / "nowhere", ["../escape.html"]))
+    assert (out / "news/b/index.html").read_text(encoding="utf-8") == "丙"

@@ -22,8 +22,7 @@ from markdown.treeprocessors import Treeprocessor
 
 from .errors import Problem
 from .sanitize import clean, dropped
-from .text import heading_anchor
-from .text import count_chars, heading_anchor, plain_text, reading_minutes
+from .text import heading_anchor, plain_text, text_stats
 
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 
@@ -233,7 +232,7 @@ class MarkdownRenderer:
                 self._warn_dropped(removed)
         headings = tuple(_flatten(getattr(self._md, "toc_tokens", [])))
         plain = plain_text(html)
-        return Rendered(html, headings, plain, count_chars(plain), reading_minutes(plain)), self._problems
+        return Rendered(html, headings, plain, *text_stats(plain)), self._problems
 
 
 def _flatten(tokens):

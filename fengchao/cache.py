@@ -237,8 +237,11 @@ class BuildCache:
 
     def save(self, markdown: dict, state: OutputState) -> None:
         self._write("markdown.pickle", markdown)
-        self._write("yaml.pickle", self.yaml.used)
-        self._write("assembled.pickle", self.assembled.used)
+        for name, memo in (("yaml.pickle", self.yaml), ("assembled.pickle", self.assembled)):
+            # Unchanged (an article edit keeps every station file and the
+            # directory): the file already holds it. Mostly identity checks.
+            if memo.used != memo.previous or not (self.folder / name).is_file():
+                self._write(name, memo.used)
         self._write(self._out_name, state)
 
 

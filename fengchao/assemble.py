@@ -19,6 +19,7 @@ from .errors import Problem
 from .headers import HEADERS_FILE, headers_file, tile_hosts
 from .markup import LinkMap, MarkdownRenderer
 from .model import Records
+from .parallel import Pool
 from .prerender import MarkdownCache, prerender
 from .views import Figure, Link, PageMeta, SiteView
 
@@ -133,7 +134,7 @@ def site_view(config: SiteConfig, urls: Urls, assets: dict[str, str], pages=()) 
 
 def assemble(
     records: Records, config: SiteConfig, options: BuildOptions, asset_files: tuple[CopyFile, ...],
-    *, jobs: int = 1, markdown_cache: MarkdownCache | None = None, memo: dict | None = None,
+    *, jobs: int | Pool = 1, markdown_cache: MarkdownCache | None = None, memo: dict | None = None,
 ) -> tuple[SiteModel, list[Problem]]:
     """`memo`, kept by a long-running process (live.py), holds the last
     result of a domain whose inputs compare equal this time (the station

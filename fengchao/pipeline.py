@@ -22,7 +22,7 @@ from .lint import lint_site
 from .incremental import render_pages, reuse_copies, reuse_raw
 from .load import load_content
 from .model import Records
-from .parallel import default_jobs
+from .parallel import Pool, default_jobs
 from .prerender import MarkdownCache
 from .search import index_site
 from .validate import validate
@@ -90,7 +90,7 @@ class Prepared:
 
 def prepare(
     project: Project, *, base_url: str | None = None, drafts: bool = False, strict: bool = False,
-    jobs: int = 1, markdown_cache: MarkdownCache | None = None, yaml_cache=None, cache: BuildCache | None = None,
+    jobs: int | Pool = 1, markdown_cache: MarkdownCache | None = None, yaml_cache=None, cache: BuildCache | None = None,
     load_files: dict | None = None, memo: dict | None = None, lint_cache: Memo | None = None,
 ) -> Prepared:
     """Load, validate and assemble; raise BuildFailed with every problem found.
@@ -152,19 +152,23 @@ def build(
             unchanged.timings["cache"] = time.perf_counter() - start
             return unchanged
     markdown_cache = MarkdownCache(cache.markdown) if cache else None
-    prepared = prepare(
-        project, base_url=base_url, drafts=drafts, strict=strict, jobs=workers, markdown_cache=markdown_cache,
-        yaml_cache=cache.yaml if cache else None, cache=cache,
-    )
-    model, timings = prepared.model, dict(prepared.timings)
-    timings["cache"] = time.perf_counter() - start - sum(timings.values())
+    # One pool for the Markdown and the pages, forked now, before the site is
+    # loaded: workers that start small stay small (parallel.py).
+    with Pool(workers) as pool:
+        pool.start()
+        prepared = prepare(
+            project, base_url=base_url, drafts=drafts, strict=strict, jobs=pool, markdown_cache=markdown_cache,
+            yaml_cache=cache.yaml if cache else None, cache=cache,
+        )
+        model, timings = prepared.model, dict(prepared.timings)
+        timings["cache"] = time.perf_counter() - start - sum(timings.values())
 
-    spool = spool_dir(project.out)
-    try:
-        return _render_and_write(project, prepared, cache, markdown_cache, fingerprint if cache else "",
-                                 timings, workers, drafts, strict, search, spool)
-    finally:
-        shutil.rmtree(spool, ignore_errors=True)
+        spool = spool_dir(project.out)
+        try:
+            return _render_and_write(project, prepared, cache, markdown_cache, fingerprint if cache else "",
+                                     timings, pool, drafts, strict, search, spool)
+        finally:
+            shutil.rmtree(spool, ignore_errors=True)
 
 
 def spool_dir(out: Path) -> Path:
@@ -181,11 +185,12 @@ def spool_dir(out: Path) -> Path:
 
 
 def _render_and_write(project: Project, prepared: Prepared, cache, markdown_cache, fingerprint: str, timings: dict,
-                      workers: int, drafts: bool, strict: bool, search: bool, spool: Path) -> BuildReport:
+                      pool: Pool, drafts: bool, strict: bool, search: bool, spool: Path) -> BuildReport:
     model = prepared.model
     start = time.perf_counter()
     minify = not drafts  # production builds; the preview (drafts) stays readable
-    pages = render_pages(model.jobs, project.templates, project.root, workers, cache, minify, spool)
+    pages = render_pages(model.jobs, project.templates, project.root, pool, cache, minify, spool)
+    pool.close()  # the rest of the build runs here; idle workers would only hold memory
     _fail_on_errors(pages.problems, strict)
     timings["render"] = time.perf_counter() - start
 

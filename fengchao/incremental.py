@@ -24,6 +24,12 @@ from .parallel import Pool, pool_for
 from .render import Renderer
 
 
+# A chunk's pickled contexts stay in this process until a worker has
+# rendered it: small chunks keep them a few MB (a page's context is ~6 KB
+# pickled; every setup sent with them is a few hundred bytes).
+PAGES_PER_CHUNK = 64
+
+
 @dataclass(frozen=True)
 class Rendered:
     files: list  # (rel, bytes) to write, or (rel, Path) of a page already written to the spool folder
@@ -142,32 +148,40 @@ def render_pages(jobs: tuple, templates: Path, root: Path, workers: int | Pool, 
         # Keys are made here, in this process, from the objects themselves,
         # so a key is the same whichever process renders the page, with any
         # --jobs. A page is pickled only as the pool takes it: the pickles of
-        # a 10,000-article site, all at once, are ~100 MB.
-        for index, job in enumerate(jobs):
+        # a 10,000-article site, all at once, are ~100 MB. Last job first:
+        # assemble makes the list pages (the archive's context is ~6 MB
+        # pickled at 10,000 articles) after the articles, and a worker
+        # rendering one of those while this process holds every scan already
+        # returned made the build's peak (~25 MB more than in this order).
+        for index in reversed(range(len(jobs))):
+            job = jobs[index]
             pickled = pickle.dumps(job.context, protocol=5)
             keys[job.path] = key = digest(tkeys[job.template], job.path, job.template, str(minified), pickled)
             old = cache.reusable(job.path, key) if cache else None
             if old is not None:
-                reused.append((job.path, old))
+                reused.append((index, job.path, old))
             else:
                 yield index, job.path, job.template, job.context, pickled
 
-    files, problems, seen, scans = [], [], set(), {}
     with pool_for(workers) as pool:
         # With more than one process, pages are parsed for the link check
         # where they are rendered; in one, the link check parses them as it always did.
         setup = (templates, root, minified, pool.jobs > 1, spool)
-        for index, data, problem, links in pool.map(_page_worker, setup, stale(), len(jobs), _ship):
-            path = jobs[index].path
-            if links is not None:
-                scans[path] = links
-            if problem:
-                # One broken template breaks many pages; say it once.
-                if problem not in seen:
-                    problems.append(problem)
-                    seen.add(problem)
-                continue
-            files.append((path, data))
+        done = list(pool.map(_page_worker, setup, stale(), len(jobs), _ship, PAGES_PER_CHUNK))
+    files, problems, seen, scans = [], [], set(), {}
+    for index, data, problem, links in reversed(done):  # in job order, as everything after expects
+        path = jobs[index].path
+        if links is not None:
+            scans[path] = links
+        if problem:
+            # One broken template breaks many pages; say it once.
+            if problem not in seen:
+                problems.append(problem)
+                seen.add(problem)
+            continue
+        files.append((path, data))
+    keys = {job.path: keys[job.path] for job in jobs}
+    reused = [(path, old) for _, path, old in reversed(reused)]
     return Rendered(files, reused, keys, problems, scans)
 
 

@@ -122,15 +122,16 @@ class Pool:
         self.close()
 
     def map(self, factory: Callable[..., Callable[[list], list]], args: tuple, items: Iterable, count: int,
-            ship: Callable = lambda item: item) -> Iterator:
+            ship: Callable = lambda item: item, largest: int = MAX_CHUNK) -> Iterator:
         """`factory(*args)(items)`, item by item, in order.
 
-        `count` is how many items there are at most (to size the chunks).
+        `count` is how many items there are at most (to size the chunks, of
+        at most `largest` items).
         Until MIN_PER_WORKER × jobs items have come, they are held here; if
         no more come they run in this process, as they all do with one job.
         Items sent to a worker are first passed through `ship` (to what is
         quick to send and to unpickle)."""
-        size = min(MAX_CHUNK, max(1, -(-count // (self.jobs * CHUNKS_PER_WORKER))))
+        size = min(largest, max(1, -(-count // (self.jobs * CHUNKS_PER_WORKER))))
         items = iter(items)
         first = list(itertools.islice(items, MIN_PER_WORKER * self.jobs)) if self.jobs > 1 else []
         if self.jobs == 1 or len(first) < MIN_PER_WORKER * self.jobs:

@@ -31,6 +31,7 @@ import os
 import pickle
 import signal
 import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from typing import Callable, Iterable, Iterator
 
@@ -70,7 +71,7 @@ def _watch(parent: int) -> None:
     # A parent killed outright (SIGKILL, OOM) cannot shut its pool down, and
     # its workers would wait for work forever: leave when it is gone.
     while os.getppid() == parent:
-        threading.Event().wait(0.5)
+        time.sleep(0.5)
     os._exit(1)
 
 
@@ -127,14 +128,15 @@ class Pool:
 
         `count` is how many items there are at most (to size the chunks, of
         at most `largest` items).
-        Until MIN_PER_WORKER × jobs items have come, they are held here; if
-        no more come they run in this process, as they all do with one job.
-        Items sent to a worker are first passed through `ship` (to what is
-        quick to send and to unpickle)."""
+        Until enough items for two workers (2 × MIN_PER_WORKER) have come,
+        they are held here; if no more come they run in this process, as
+        they all do with one job. Items sent to a worker are first passed
+        through `ship` (to what is quick to send and to unpickle)."""
         size = min(largest, max(1, -(-count // (self.jobs * CHUNKS_PER_WORKER))))
         items = iter(items)
-        first = list(itertools.islice(items, MIN_PER_WORKER * self.jobs)) if self.jobs > 1 else []
-        if self.jobs == 1 or len(first) < MIN_PER_WORKER * self.jobs:
+        enough = 2 * MIN_PER_WORKER
+        first = list(itertools.islice(items, enough)) if self.jobs > 1 else []
+        if len(first) < enough:
             run = factory(*args)
             for batch in _batches(itertools.chain(first, items), size):
                 yield from run(batch)

@@ -22,6 +22,7 @@ from .headers import HEADERS_FILE, headers_file, tile_hosts
 from .cache import Memo, digest
 from .markup import LinkMap, MarkdownRenderer
 from .model import Records
+from .parallel import Pool
 from .text import SlugBook, pinyin_slug
 from .prerender import MarkdownCache, prerender
 from .views import Figure, Link, PageMeta, SiteView
@@ -138,7 +139,7 @@ def site_view(config: SiteConfig, urls: Urls, assets: dict[str, str], pages=()) 
 
 def assemble(
     records: Records, config: SiteConfig, options: BuildOptions, asset_files: tuple[CopyFile, ...],
-    *, jobs: int = 1, markdown_cache: MarkdownCache | None = None, memo: dict | None = None,
+    *, jobs: int | Pool = 1, markdown_cache: MarkdownCache | None = None, memo: dict | None = None,
     slugs: SlugBook | None = None, stored: Memo | None = None,
 ) -> tuple[SiteModel, list[Problem]]:
     """`memo`, kept by a long-running process (live.py), holds the last

@@ -10,6 +10,7 @@ is untouched since, is hard-linked from the old output instead of rendered.
 from __future__ import annotations
 
 import hashlib
+import os
 import pickle
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,8 +21,14 @@ from . import minify
 from .cache import BuildCache, digest
 from .errors import Problem
 from .linkcheck import scan_html
-from .parallel import map_ranges
+from .parallel import Pool, pool_for
 from .render import Renderer
+
+
+# A chunk's pickled contexts stay in this process until a worker has
+# rendered it: small chunks keep them a few MB (a page's context is ~6 KB
+# pickled; every setup sent with them is a few hundred bytes).
+PAGES_PER_CHUNK = 64
 
 
 @dataclass(frozen=True)
@@ -87,74 +94,104 @@ def template_keys(renderer: Renderer, names: set[str], parsed: dict | None = Non
     return keys
 
 
-def _render(renderer: Renderer, job, minified: bool) -> tuple[bytes | None, Problem | None]:
-    data, problem = renderer.render(job.template, job.context)
-    if data is not None and minified and job.path.endswith(".html"):
+def _render(renderer: Renderer, path: str, template: str, context: dict, minified: bool) -> tuple[bytes | None, Problem | None]:
+    data, problem = renderer.render(template, context)
+    if data is not None and minified and path.endswith(".html"):
         data = minify.page(data)
     return data, problem
 
 
-def _page_worker(templates: Path, root: Path, jobs: tuple, tkeys: dict, previous: dict, minified: bool, scan: bool,
-                 spool: Path | None = None):
+def _page_worker(templates: Path, root: Path, minified: bool, scan: bool, spool: Path | None):
     renderer = Renderer(templates, root)
     intern: dict = {}
 
-    def run(start: int, end: int) -> list:
+    def run(items: list) -> list:
         out = []
-        for index in range(start, end):
-            job = jobs[index]
-            key = digest(tkeys[job.template], job.path, job.template, str(minified), pickle.dumps(job.context, protocol=5))
-            if previous.get(job.path) == key:
-                out.append((key, None, None, None))  # the parent checks the old file is still there
-                continue
-            data, problem = _render(renderer, job, minified)
+        for index, path, template, context, pickled in items:
+            data, problem = _render(renderer, path, template, pickle.loads(pickled) if context is None else context, minified)
             # The link check's parse of the page, here where the bytes are:
             # spread over the cores instead of ~1 s in the parent (cold build).
-            links = scan_html(data, intern) if scan and data is not None and job.path.endswith(".html") else None
+            links = scan_html(data, intern) if scan and data is not None and path.endswith(".html") else None
             if spool is not None and data is not None:
                 # The page goes to disk here, not back to the parent: at
                 # 10,000 articles the parent held ~150 MB of pages until the
-                # write stage. Flat names: no folder per page to make twice.
-                data = _spool(spool / str(index), data)
-            out.append((key, data, problem, links))
+                # write stage.
+                data = _spool(spool, path, data)
+            out.append((index, data, problem, links))
         return out
 
     return run
 
 
-def _spool(target: Path, data: bytes) -> Path:
+def _ship(item: tuple) -> tuple:
+    """A page as sent to a worker: its context as the bytes its key was made
+    from (unpickled there), not the objects (pickled again, with the rest)."""
+    index, path, template, _, pickled = item
+    return index, path, template, None, pickled
+
+
+def _spool(spool: Path, rel: str, data: bytes) -> Path | bytes:
+    """The page at its place in the output's layout (`news/x/index.html`):
+    on a build with no previous output to recycle, the spool itself becomes
+    the new output folder, its folders made here on every core instead of
+    one by one in the write stage (write.py)."""
+    parts = rel.split("/")
+    if rel.startswith("/") or ".." in parts or "" in parts:
+        return data  # never outside the spool: the write stage refuses the path
+    target = spool.joinpath(*parts)
+    os.makedirs(target.parent, exist_ok=True)
     with open(target, "xb") as handle:
         handle.write(data)
     return target
 
 
-def render_pages(jobs: tuple, templates: Path, root: Path, workers: int, cache: BuildCache | None, minified: bool = False,
-                 spool: Path | None = None) -> Rendered:
-    """With `spool` (an empty folder), pages rendered in the workers are
-    written there and come back as paths in `files` instead of bytes."""
+def render_pages(jobs: tuple, templates: Path, root: Path, workers: int | Pool, cache: BuildCache | None,
+                 minified: bool = False, spool: Path | None = None) -> Rendered:
+    """With `spool` (an empty folder), rendered pages are written there and
+    come back as paths in `files` instead of bytes."""
     renderer = Renderer(templates, root)
     tkeys = template_keys(renderer, {job.template for job in jobs})
-    previous = {rel: entry[0] for rel, entry in cache.previous.files.items()} if cache else {}
-    scan = workers > 1  # in one process, the link check scans as it always did
-    results = map_ranges(_page_worker, (templates, root, jobs, tkeys, previous, minified, scan, spool), len(jobs), workers)
-    files, reused, keys, problems, seen, scans = [], [], {}, [], set(), {}
-    for job, (key, data, problem, links) in zip(jobs, results):
-        keys[job.path] = key
-        if links is not None:
-            scans[job.path] = links
-        if data is None and problem is None:
+    keys: dict[str, str] = {}
+    reused: list = []
+
+    def stale():
+        # Keys are made here, in this process, from the objects themselves,
+        # so a key is the same whichever process renders the page, with any
+        # --jobs. A page is pickled only as the pool takes it: the pickles of
+        # a 10,000-article site, all at once, are ~100 MB. Last job first:
+        # assemble makes the list pages (the archive's context is ~6 MB
+        # pickled at 10,000 articles) after the articles, and a worker
+        # rendering one of those while this process holds every scan already
+        # returned made the build's peak (~25 MB more than in this order).
+        for index in reversed(range(len(jobs))):
+            job = jobs[index]
+            pickled = pickle.dumps(job.context, protocol=5)
+            keys[job.path] = key = digest(tkeys[job.template], job.path, job.template, str(minified), pickled)
             old = cache.reusable(job.path, key) if cache else None
             if old is not None:
-                reused.append((job.path, old))
-                continue
-            data, problem = _render(renderer, job, minified)
+                reused.append((index, job.path, old))
+            else:
+                yield index, job.path, job.template, job.context, pickled
+
+    with pool_for(workers) as pool:
+        # With more than one process, pages are parsed for the link check
+        # where they are rendered; in one, the link check parses them as it always did.
+        setup = (templates, root, minified, pool.jobs > 1, spool)
+        done = list(pool.map(_page_worker, setup, stale(), len(jobs), _ship, PAGES_PER_CHUNK))
+    files, problems, seen, scans = [], [], set(), {}
+    for index, data, problem, links in reversed(done):  # in job order, as everything after expects
+        path = jobs[index].path
+        if links is not None:
+            scans[path] = links
         if problem:
             # One broken template breaks many pages; say it once.
             if problem not in seen:
                 problems.append(problem)
                 seen.add(problem)
             continue
-        files.append((job.path, data))
+        files.append((path, data))
+    keys = {job.path: keys[job.path] for job in jobs}
+    reused = [(path, old) for _, path, old in reversed(reused)]
     return Rendered(files, reused, keys, problems, scans)
 
 

@@ -24,7 +24,7 @@ from .lint import lint_site
 from .incremental import render_pages, reuse_copies, reuse_raw
 from .load import load_content
 from .model import Records
-from .parallel import default_jobs
+from .parallel import Pool, default_jobs
 from .prerender import MarkdownCache
 from .search import index_site
 from .text import SlugBook
@@ -93,7 +93,7 @@ class Prepared:
 
 def prepare(
     project: Project, *, base_url: str | None = None, drafts: bool = False, strict: bool = False,
-    jobs: int = 1, markdown_cache: MarkdownCache | None = None, yaml_cache=None, cache: BuildCache | None = None,
+    jobs: int | Pool = 1, markdown_cache: MarkdownCache | None = None, yaml_cache=None, cache: BuildCache | None = None,
     load_files: dict | None = None, memo: dict | None = None, lint_cache: Memo | None = None,
     slugs: SlugBook | None = None,
 ) -> Prepared:
@@ -179,26 +179,31 @@ def build(
             return unchanged
     markdown_cache = MarkdownCache(cache.markdown) if cache else None
     slugs = SlugBook(cache.slugs) if cache else None
-    prepared = prepare(
-        project, base_url=base_url, drafts=drafts, strict=strict, jobs=workers, markdown_cache=markdown_cache,
-        yaml_cache=cache.yaml if cache else None, cache=cache, slugs=slugs,
-    )
-    if cache:
-        cache.save_slugs(slugs.used)
-    model, timings = prepared.model, dict(prepared.timings)
-    timings["cache"] = time.perf_counter() - start - sum(timings.values())
+    # One pool for the Markdown and the pages, forked now, before the site is
+    # loaded: workers that start small stay small (parallel.py).
+    with Pool(workers) as pool:
+        pool.start()
+        prepared = prepare(
+            project, base_url=base_url, drafts=drafts, strict=strict, jobs=pool, markdown_cache=markdown_cache,
+            yaml_cache=cache.yaml if cache else None, cache=cache, slugs=slugs,
+        )
+        if cache:
+            cache.save_slugs(slugs.used)
+        model, timings = prepared.model, dict(prepared.timings)
+        timings["cache"] = time.perf_counter() - start - sum(timings.values())
 
-    spool = spool_dir(project.out)
-    try:
-        return _render_and_write(project, prepared, cache, markdown_cache, fingerprint if cache else "",
-                                 timings, workers, drafts, strict, search, spool)
-    finally:
-        shutil.rmtree(spool, ignore_errors=True)
+        spool = spool_dir(project.out)
+        try:
+            return _render_and_write(project, prepared, cache, markdown_cache, fingerprint if cache else "",
+                                     timings, pool, drafts, strict, search, spool)
+        finally:
+            shutil.rmtree(spool, ignore_errors=True)
 
 
 def spool_dir(out: Path) -> Path:
     """Where render workers put pages: beside the output (the same file
-    system, so the write stage hard-links them), named for this process."""
+    system, so the write stage renames or hard-links them), named for this
+    process."""
     out = out.resolve()
     spool = out.parent / f".{out.name}.spool-{os.getpid()}"
     try:
@@ -210,11 +215,12 @@ def spool_dir(out: Path) -> Path:
 
 
 def _render_and_write(project: Project, prepared: Prepared, cache, markdown_cache, fingerprint: str, timings: dict,
-                      workers: int, drafts: bool, strict: bool, search: bool, spool: Path) -> BuildReport:
+                      pool: Pool, drafts: bool, strict: bool, search: bool, spool: Path) -> BuildReport:
     model = prepared.model
     start = time.perf_counter()
     minify = not drafts  # production builds; the preview (drafts) stays readable
-    pages = render_pages(model.jobs, project.templates, project.root, workers, cache, minify, spool)
+    pages = render_pages(model.jobs, project.templates, project.root, pool, cache, minify, spool)
+    pool.close()  # the rest of the build runs here; idle workers would only hold memory
     _fail_on_errors(pages.problems, strict)
     timings["render"] = time.perf_counter() - start
 
@@ -240,8 +246,10 @@ def _render_and_write(project: Project, prepared: Prepared, cache, markdown_cach
     copies, copy_links = reuse_copies([(c.path, c.source) for c in model.copies if not (minify and c.path.endswith(MINIFIED))], cache, keys)
     in_memory = [(rel, data) for rel, data in pages.files if isinstance(data, bytes)]
     spooled = [(rel, data) for rel, data in pages.files if not isinstance(data, bytes)]
-    written = write_site(project.out, in_memory + raw, copies, pages.reused + spooled + raw_links + copy_links, _indexer(prepared.config) if search else None)
-    written += sum(path.stat().st_size for _, path in spooled)
+    spooled_bytes = sum(path.stat().st_size for _, path in spooled)
+    written = write_site(project.out, in_memory + raw, copies, pages.reused + raw_links + copy_links, _indexer(prepared.config) if search else None,
+                         (spool, [rel for rel, _ in spooled]))
+    written += spooled_bytes
     timings["write"] = time.perf_counter() - start
     reused = len(pages.reused) + len(raw_links) + len(copy_links)
     report = BuildReport(len(model.jobs), len(keys), written, prepared.warnings + link_problems, timings, reused)

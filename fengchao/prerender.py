@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from .cache import digest
 from .markup import LinkMap, MarkdownRenderer
-from .parallel import map_ranges
+from .parallel import Pool, pool_for
 
 
 @dataclass
@@ -24,12 +24,12 @@ class MarkdownCache:
     used: dict = field(default_factory=dict)
 
 
-def _md_worker(links: LinkMap, trusted: frozenset, items: list):
+def _md_worker(links: LinkMap, trusted: frozenset):
     md = MarkdownRenderer(links, trusted)
 
-    def run(start: int, end: int) -> list:
+    def run(items: list) -> list:
         out = []
-        for item in items[start:end]:
+        for item in items:
             rendered, problems = md.render(*item)
             out.append((rendered, problems, tuple(md.lookups)))
         return out
@@ -37,7 +37,7 @@ def _md_worker(links: LinkMap, trusted: frozenset, items: list):
     return run
 
 
-def prerender(md: MarkdownRenderer, items: list[tuple[str, str, str, int]], workers: int, cache: MarkdownCache | None,
+def prerender(md: MarkdownRenderer, items: list[tuple[str, str, str, int]], workers: int | Pool, cache: MarkdownCache | None,
               warm: dict | None = None) -> None:
     """Convert every (body, source_rel, shown, body_line) into `md`'s memo.
 
@@ -66,11 +66,12 @@ def prerender(md: MarkdownRenderer, items: list[tuple[str, str, str, int]], work
             seen[item] = (key, entry)
         else:
             missing.append((key, item))
-    results = map_ranges(_md_worker, (md.links, md.trusted, [item for _, item in missing]), len(missing), workers)
-    for (key, item), entry in zip(missing, results):
-        md.remember(item, entry[0], entry[1])
-        seen[item] = (key, entry)
-        if cache is not None:
-            cache.used[key] = entry
+    with pool_for(workers) as pool:
+        results = pool.map(_md_worker, (md.links, md.trusted), (item for _, item in missing), len(missing))
+        for (key, item), entry in zip(missing, results, strict=True):
+            md.remember(item, entry[0], entry[1])
+            seen[item] = (key, entry)
+            if cache is not None:
+                cache.used[key] = entry
     if warm is not None:
         warm.update(links=(md.links, md.trusted), items=seen)

@@ -131,7 +131,7 @@ def prepare(
     start = time.perf_counter()
     # The content checker (lint.py) runs on the assembled site: its link
     # rules need every published URL. Reported with all earlier warnings.
-    problems += lint_site(project.root, config, records, model, options.now, cache.lint if cache else lint_cache)
+    problems += lint_site(project.root, config, records, model, options.now, cache.lint if cache else lint_cache, jobs)
     if cache:
         cache.save_lint()  # before failing: an editor's next save rechecks only what changed
     warnings = _fail_on_errors(warnings + problems, strict)

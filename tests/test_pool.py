@@ -88,7 +88,8 @@ def test_a_pooled_build_equals_a_one_process_build_with_spawned_workers(project,
     assert run(project, "--jobs", "1", "--no-cache", "--out", str(tmp_path / "one")) == 0
     assert not sent
     assert run(project, "--jobs", "2", "--no-cache", "--out", str(tmp_path / "spawned")) == 0
-    assert {entry[0] for entry in sent if entry} == {"_md_worker", "_page_worker"}
+    # Markdown, the content checker's documents and the pages all went to the workers.
+    assert {entry[0] for entry in sent if entry} == {"_md_worker", "_docs_worker", "_page_worker"}
     one = files(tmp_path / "one")
     assert len(one) > 50 and files(tmp_path / "spawned") == one
 
@@ -171,3 +172,16 @@ def test_workers_leave_when_the_build_is_killed(project):
     for pid in left:  # don't leave them to the next test
         os.kill(pid, signal.SIGKILL)
     assert not left, "workers outlived their build"
+
+
+def test_the_content_checker_finds_the_same_in_the_workers(project, sent, capsys, tmp_path):
+    """Findings made in a worker come back with their document's path, line and column."""
+    append(project / "content/news/a-3.md", "\n请联系 13912345678 报名。\n")
+    assert run(project, "--jobs", "1", "--no-cache", "--out", str(tmp_path / "one")) == 0
+    alone = capsys.readouterr().err
+    assert not sent
+    assert run(project, "--jobs", "2", "--no-cache", "--out", str(tmp_path / "two")) == 0
+    pooled = capsys.readouterr().err
+    assert any(entry and entry[0] == "_docs_worker" for entry in sent)
+    assert "content/news/a-3.md:" in pooled and "mobile-number" in pooled and "139****5678" in pooled
+    assert pooled == alone

@@ -156,10 +156,10 @@ def test_a_previous_generation_that_cannot_be_pruned_is_replaced_by_a_new_folder
 
 DRIVER = """
 import os, signal, sys
-from fengchao import incremental, pipeline, recycle, write
+from fengchao import incremental, recycle, search, write
 point, after = sys.argv[1], int(sys.argv[2])
 module, name = {"pruning": (recycle.shutil, "rmtree"), "writing": (incremental, "_spool"),
-                "linking": (write, "_link"), "indexing": (pipeline, "index_site")}[point]
+                "linking": (write, "_link"), "indexing": (search, "index_site")}[point]
 real, calls = getattr(module, name), []
 def killing(*args, **kwargs):
     calls.append(1)

@@ -22,6 +22,9 @@ The stores, each one pickle file written whole (temp file + rename):
   everything it is made from (assemble.py), ~0.2 s saved when an edit does
   not touch stations, guides or the site's settings; and minified scripts
   and styles by their source bytes.
+- `pages/` and `pages.pickle`: every page of the last output by its render
+  key (hard links), for a build that has the cache but not the output, such
+  as a CI job in a fresh checkout (pagestore.py).
 - `lint-<hash>.pickle`: the content checker's findings per document and per
   record, by their text and the `check:` settings (lint.py); links to other
   pages are kept unresolved and checked against the current site each build.
@@ -50,6 +53,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
+from .pagestore import PageStore
 
 FORMAT = 1
 
@@ -173,6 +177,10 @@ class BuildCache:
         return Memo(self._read("assembled.pickle", dict))
 
     @functools.cached_property
+    def pages(self) -> PageStore:
+        return PageStore(self.folder / "pages", self._read("pages.pickle", dict))
+
+    @functools.cached_property
     def _links(self) -> tuple[Memo, Memo]:
         links = self._read(self._links_name, dict)
         return tuple(Memo(links[k] if isinstance(links.get(k), dict) else {}) for k in ("scans", "findings"))
@@ -221,16 +229,23 @@ class BuildCache:
         self._write(self._links_name, {"scans": self.scans.used, "findings": self.findings.used})
 
     def reusable(self, rel: str, key: str) -> Path | None:
-        """The previous output file for `rel`, if made from `key` and untouched since."""
+        """The previous output file for `rel`, if made from `key` and untouched
+        since; else a page stored under `key` (pagestore.py)."""
         entry = self.previous.files.get(rel)
         if not entry or entry[0] != key:
-            return None
+            return self.pages.get(key)
         path = self.out.joinpath(*rel.split("/"))
         try:
             st = path.stat()
         except OSError:
-            return None
-        return path if (st.st_size, st.st_mtime_ns, st.st_ino) == entry[1:] else None
+            return self.pages.get(key)
+        return path if (st.st_size, st.st_mtime_ns, st.st_ino) == entry[1:] else self.pages.get(key)
+
+    def save_pages(self, pages: dict[str, str]) -> None:
+        """Keep the new output's pages (rel → render key) in the store."""
+        self.pages.keep(self.out, pages)
+        if self.pages.kept != self.pages.index or not (self.folder / "pages.pickle").is_file():
+            self._write("pages.pickle", self.pages.kept)
 
     def output_intact(self) -> bool:
         """Does the output folder hold exactly the files the last build wrote, untouched?"""

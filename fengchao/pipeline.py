@@ -271,13 +271,16 @@ def _render_and_write(project: Project, prepared: Prepared, cache, markdown_cach
     report = BuildReport(len(model.jobs), len(keys), written, prepared.warnings + link_problems, timings, reused)
     if cache:
         until = _valid_until(prepared.records, build_time(prepared.config.tz))
-        linked = [rel for rel, _ in pages.reused + raw_links + copy_links]
+        # Files linked from the live output keep the entries `reusable` just
+        # checked; one linked from the page store is stat-ed anew.
+        linked = [rel for rel, source in pages.reused + raw_links + copy_links if source == cache.out.joinpath(*rel.split("/"))]
         known = {rel: cache.previous.files[rel] for rel in linked}
         # The search index (written by the finish step) is part of the output
         # too: listed, so that an untouched output still counts as intact.
         index_files = {p.relative_to(project.out).as_posix(): "search-index" for p in (project.out / "pagefind").rglob("*") if p.is_file()}
         state = OutputState(fingerprint, until, (report.pages, report.files, report.warnings), record_output(project.out, {**keys, **index_files}, known))
         cache.save(markdown_cache.used, state)
+        cache.save_pages(pages.keys)
     return report
 
 

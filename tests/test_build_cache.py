@@ -103,6 +103,8 @@ EDITS = {
     "base template": lambda root, n: replace(root / "templates/base.html", "</body>", f"<!-- b{n} --></body>"),
     "site.yaml title": lambda root, n: replace(root / "site.yaml", "title: 城市小蜜蜂 · 蜂巢", f"title: 城市小蜜蜂 · 蜂巢{n}"),
     "site.yaml per_page": lambda root, n: replace(root / "site.yaml", "per_page: 10", f"per_page: {3 + n % 4}"),
+    # A CI job's fresh checkout: the cache restored, the output gone (pages come from the page store).
+    "output deleted": lambda root, n: [shutil.rmtree(root / name, ignore_errors=True) for name in ("site", ".site.prev")],
     # A real rule, not a comment: minifying drops comments, and a stale
     # minified copy must show in the bytes.
     "css": lambda root, n: append(root / "assets/site.css", f"\n.edit-{n} {{ margin: {n}px }}\n"),
@@ -209,12 +211,16 @@ def test_cache_location_no_cache_and_corrupt_cache(make_site, build, pinned_time
     assert build(site).code == 0
     default = site.root / ".cache" / "fengchao"
     assert (default / "markdown.pickle").is_file()
-    # Garbage in every cache file: the build still works, from scratch.
-    for path in default.iterdir():
-        path.write_bytes(b"\x80garbage")
+    # Garbage in every cache file: the build still works, from scratch. (The
+    # stored pages are hard links to the output's: those change too.)
+    for path in default.rglob("*"):
+        if path.is_file():
+            path.write_bytes(b"\x80garbage")
     append(site.content / "news/a-1.md", "\n改。\n")
     assert build(site).code == 0
     assert "改。" in (site.out / "news/a-1/index.html").read_text(encoding="utf-8")
+    assert build(site, "--no-cache", "--out", str(tmp_path / "clean")).code == 0
+    assert files(site.out) == files(tmp_path / "clean")
     # Deleting it is safe too; FENGCHAO_CACHE_DIR moves it.
     shutil.rmtree(default)
     other = tmp_path / "elsewhere"
@@ -342,3 +348,33 @@ def test_the_stored_station_directory_follows_its_inputs(tmp_path):
     assert files(out) == files(tmp_path / "clean")
     assert "庆小驿一号站" in (out / "stations/s-1/index.html").read_text(encoding="utf-8")
     assert "怎么申请助学" in (out / "stations/s-1/index.html").read_text(encoding="utf-8")
+
+
+def test_a_build_with_the_cache_but_not_the_output_links_the_stored_pages(tmp_path, capsys):
+    # A CI job restores the cache into a fresh checkout: the pages come from
+    # the cache's page store instead of being rendered again.
+    root = make_project(tmp_path / "p")
+    out = root / "site"
+    assert build(root, out) == 0
+    capsys.readouterr()
+    shutil.rmtree(out)
+    shutil.rmtree(root / ".site.prev", ignore_errors=True)
+    store = Path(os.environ["FENGCHAO_CACHE_DIR"]) / "pages"
+    stored = {p.stat().st_ino for p in store.iterdir()}
+    assert build(root, out) == 0
+    pages = [p for p in out.rglob("*.html")]
+    assert len(pages) > 30 and all(p.stat().st_ino in stored for p in pages)
+    assert "未变" in capsys.readouterr().out
+    assert build(root, tmp_path / "clean", "--no-cache") == 0
+    assert files(out) == files(tmp_path / "clean")
+    # A stored page whose bytes changed (written through a hard link; same
+    # size) is not used: the page is rendered again.
+    page = out / "news/a-3/index.html"
+    text = page.read_bytes()
+    with open(page, "r+b") as handle:  # in place, so the stored file changes too
+        handle.write(b"X" * 20)
+    shutil.rmtree(out)
+    shutil.rmtree(root / ".site.prev", ignore_errors=True)
+    assert build(root, out) == 0
+    assert (out / "news/a-3/index.html").read_bytes() == text
+    assert files(out) == files(tmp_path / "clean")

@@ -17,7 +17,9 @@ Scenarios: `cold` (no output, no cache), `noop` (rebuild, nothing changed),
 `edit` (rebuild after appending a paragraph to one article), `edit-again`
 (the same once more: an editor's session is many edits, and from the second
 on fengchao writes into the output generation the previous build swapped
-out, see docs/performance.md).
+out, see docs/performance.md), `ci` (the caches kept, the output deleted: a CI
+job in a fresh checkout that restores its cache folders; Hugo keeps its
+`resources/`, Pelican its content cache).
 """
 from __future__ import annotations
 
@@ -39,7 +41,7 @@ from .corpus import write_corpus
 from .others import hugo_article, pelican_article, write_hugo, write_pelican
 
 REPO = Path(__file__).resolve().parent.parent
-SCENARIOS = ("cold", "noop", "edit", "edit-again")
+SCENARIOS = ("cold", "noop", "edit", "edit-again", "ci")
 
 
 def hugo_binary() -> str:
@@ -68,6 +70,12 @@ class Tool:
     command: list[str]
     article: Path  # the article the `edit` scenario changes
     env: dict = field(default_factory=dict)
+    generations: tuple[Path, ...] = ()  # kept beside the output, not in a CI cache (fengchao's .site.prev)
+
+    def lose_output(self) -> None:
+        """What a CI job in a fresh checkout has: the caches restored, no output."""
+        for folder in (self.output, *self.generations):
+            shutil.rmtree(folder, ignore_errors=True)
 
     def reset(self) -> None:
         for folder in (self.output, *self.caches):
@@ -98,7 +106,7 @@ def make_tools(work: Path, content: Path, names: list[str], jobs: int | None) ->
         env = {"PYTHONPATH": str(REPO), "SOURCE_DATE_EPOCH": str(int(time.time()))}
         article = next(root.glob(f"content/news/*/{edit_slug}.md"))
         # .site.prev, the previous output kept for the next build, is a cache too.
-        tools.append(Tool(name, root, root / "site", (root / ".cache", root / ".site.prev"), command, article, env))
+        tools.append(Tool(name, root, root / "site", (root / ".cache", root / ".site.prev"), command, article, env, (root / ".site.prev",)))
     if "hugo" in names:
         root = write_hugo(content, work / "hugo")
         command = [hugo_binary(), "--quiet", "--source", str(root)]
@@ -195,6 +203,8 @@ def main(argv: list[str] | None = None) -> int:
                         run_measured(tool.command, tool.root, tool.env)  # noop/edit need a previous build
                     if scenario in ("edit", "edit-again"):
                         edit(tool.article, r, again=scenario == "edit-again")
+                    if scenario == "ci":
+                        tool.lose_output()
                     results.setdefault((scenario, tool.name), []).append(run_measured(tool.command, tool.root, tool.env))
             line = "  ".join(f"{s}/{t}={results[(s, t)][-1][0]:.2f}s" for s in scenarios for t in (x.name for x in tools))
             print(f"round {r + 1}/{args.rounds}: {line}", flush=True)

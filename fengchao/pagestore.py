@@ -12,6 +12,7 @@ hard link could have been written through.
 """
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 from pathlib import Path
@@ -54,7 +55,12 @@ class PageStore:
                 if os.path.lexists(target):
                     os.unlink(target)
                 os.link(source, target)
-            except OSError:  # another file system, say: the store only saves time
+            except OSError as error:
+                # The store only saves time. On another file system (the
+                # cache moved by FENGCHAO_CACHE_DIR) no page can be linked:
+                # stop trying instead of reading every page for nothing.
+                if error.errno in (errno.EXDEV, errno.EPERM, errno.EMLINK):
+                    break
                 continue
             self.kept[key] = (len(data), _digest(data))
         for name in os.listdir(self.folder):

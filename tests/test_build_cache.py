@@ -378,3 +378,27 @@ def test_a_build_with_the_cache_but_not_the_output_links_the_stored_pages(tmp_pa
     assert build(root, out) == 0
     assert (out / "news/a-3/index.html").read_bytes() == text
     assert files(out) == files(tmp_path / "clean")
+
+
+def test_the_page_store_gives_up_at_once_on_another_file_system(tmp_path, monkeypatch):
+    # FENGCHAO_CACHE_DIR on another disk: no page can be hard-linked there.
+    # The store tries once per build, not once per page (each try reads the page).
+    import errno
+
+    from fengchao import pagestore
+
+    out = tmp_path / "site"
+    for i in range(5):
+        (out / f"p{i}").mkdir(parents=True)
+        (out / f"p{i}" / "index.html").write_text(f"页{i}", encoding="utf-8")
+    tries = []
+
+    def cross_device(source, target):
+        tries.append(target)
+        raise OSError(errno.EXDEV, "Invalid cross-device link")
+
+    monkeypatch.setattr(pagestore.os, "link", cross_device)
+    store = pagestore.PageStore(tmp_path / "cache" / "pages", {})
+    store.keep(out, {f"p{i}/index.html": f"key{i}" for i in range(5)})
+    assert len(tries) == 1 and store.kept == {} and not any((tmp_path / "cache" / "pages").iterdir())
+    assert store.get("key0") is None

@@ -229,15 +229,14 @@ def _stored(store: Memo, inputs: tuple, problems: list[Problem], make):
     """make(problems), or the result the last build stored for the same
     inputs (by content): the directory takes ~0.2 s for 624 stations, and a
     command-line edit of one article does not change it."""
-    key = digest(b"directory", pickle.dumps(inputs, protocol=5))
-    known = store.previous.get(key)
-    if known is None:
+    def made() -> tuple:
         found: list[Problem] = []
         # Through pickle as the next build will read it: a page's render key
         # pickles its context, and those bytes depend on which objects are
         # shared (one-letter strings, for one), which a round trip changes.
-        known = pickle.loads(pickle.dumps((make(found), tuple(found)), protocol=pickle.HIGHEST_PROTOCOL))
-    store.used[key] = known
+        return pickle.loads(pickle.dumps((make(found), tuple(found)), protocol=pickle.HIGHEST_PROTOCOL))
+
+    known = store.reuse(digest(b"directory", pickle.dumps(inputs, protocol=5)), made)
     problems += known[1]
     return known[0]
 

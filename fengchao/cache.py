@@ -112,6 +112,14 @@ class Memo:
     previous: dict = field(default_factory=dict)
     used: dict = field(default_factory=dict)
 
+    def reuse(self, key: str, make):
+        """The last build's value under `key`, else make(); kept for the next build."""
+        value = self.previous.get(key)
+        if value is None:
+            value = make()
+        self.used[key] = value
+        return value
+
 
 class CacheMemory:
     """Stores as this process last read or wrote them, by file identity.
@@ -232,20 +240,20 @@ class BuildCache:
         """The previous output file for `rel`, if made from `key` and untouched
         since; else a page stored under `key` (pagestore.py)."""
         entry = self.previous.files.get(rel)
-        if not entry or entry[0] != key:
-            return self.pages.get(key)
-        path = self.out.joinpath(*rel.split("/"))
-        try:
-            st = path.stat()
-        except OSError:
-            return self.pages.get(key)
-        return path if (st.st_size, st.st_mtime_ns, st.st_ino) == entry[1:] else self.pages.get(key)
+        if entry and entry[0] == key:
+            path = self.out.joinpath(*rel.split("/"))
+            try:
+                st = path.stat()
+            except OSError:
+                st = None
+            if st is not None and (st.st_size, st.st_mtime_ns, st.st_ino) == entry[1:]:
+                return path
+        return self.pages.get(key)
 
     def save_pages(self, pages: dict[str, str]) -> None:
         """Keep the new output's pages (rel → render key) in the store."""
         self.pages.keep(self.out, pages)
-        if self.pages.kept != self.pages.index or not (self.folder / "pages.pickle").is_file():
-            self._write("pages.pickle", self.pages.kept)
+        self._write_changed("pages.pickle", self.pages.kept, self.pages.index)
 
     def output_intact(self) -> bool:
         """Does the output folder hold exactly the files the last build wrote, untouched?"""
@@ -283,12 +291,16 @@ class BuildCache:
 
     def save(self, markdown: dict, state: OutputState) -> None:
         self._write("markdown.pickle", markdown)
-        for name, memo in (("yaml.pickle", self.yaml), ("assembled.pickle", self.assembled)):
-            # Unchanged (an article edit keeps every station file and the
-            # directory): the file already holds it. Mostly identity checks.
-            if memo.used != memo.previous or not (self.folder / name).is_file():
-                self._write(name, memo.used)
+        # An article edit keeps every station file and the directory.
+        self._write_changed("yaml.pickle", self.yaml.used, self.yaml.previous)
+        self._write_changed("assembled.pickle", self.assembled.used, self.assembled.previous)
         self._write(self._out_name, state)
+
+    def _write_changed(self, name: str, value, previous) -> None:
+        """`_write`, unless the file already holds `value` (read from it as
+        `previous`; the comparison is mostly identity checks)."""
+        if value != previous or not (self.folder / name).is_file():
+            self._write(name, value)
 
 
 def record_output(out: Path, keys: dict[str, str], known: dict | None = None) -> dict:

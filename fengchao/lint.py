@@ -269,14 +269,7 @@ def doc_hits(doc: Doc, cfg: CheckConfig) -> tuple:
 
 def _cached(memo: Memo | None, make, *key_parts: str):
     """make(), or the last build's result under the same key; kept for the next build."""
-    if memo is None:
-        return make()
-    key = digest(*key_parts)
-    value = memo.previous.get(key)
-    if value is None:
-        value = make()
-    memo.used[key] = value
-    return value
+    return make() if memo is None else memo.reuse(digest(*key_parts), make)
 
 
 def _docs_worker(cfg: CheckConfig):
@@ -291,12 +284,12 @@ def lint_docs(docs: list[Doc], cfg: CheckConfig, outputs: frozenset, memo: Memo 
     severity = {"error": "error", "warn": "warning"}
     settings = digest("lint-settings", repr(cfg))  # once: the rule lists are long
     keys = [digest("lint-doc", settings, doc.body, doc.source_rel, str(doc.published)) for doc in docs] if memo is not None else []
-    found = [memo.previous.get(key) for key in keys] if memo is not None else [None] * len(docs)
-    missing = [i for i, hits in enumerate(found) if hits is None]
+    per_doc = [memo.previous.get(key) for key in keys] if memo is not None else [None] * len(docs)
+    missing = [i for i, hits in enumerate(per_doc) if hits is None]
     with pool_for(jobs) as pool:
         for i, hits in zip(missing, pool.map(_docs_worker, (cfg,), (docs[i] for i in missing), len(missing))):
-            found[i] = hits
-    for i, (doc, hits) in enumerate(zip(docs, found)):
+            per_doc[i] = hits
+    for i, (doc, hits) in enumerate(zip(docs, per_doc)):
         if memo is not None:
             memo.used[keys[i]] = hits
         for index, hit in hits:

@@ -44,10 +44,13 @@ class PageStore:
         """Store each page of the new output `out` (rel → render key) that
         is not stored yet, and forget every other stored page."""
         self.folder.mkdir(parents=True, exist_ok=True)
+        linkable = True
         for rel, key in keys.items():
             entry = self.index.get(key)
             if entry is not None:  # checked against its bytes whenever it is used
                 self.kept[key] = entry
+                continue
+            if not linkable:
                 continue
             source, target = out.joinpath(*rel.split("/")), self.folder / key
             try:
@@ -58,9 +61,9 @@ class PageStore:
             except OSError as error:
                 # The store only saves time. On another file system (the
                 # cache moved by FENGCHAO_CACHE_DIR) no page can be linked:
-                # stop trying instead of reading every page for nothing.
-                if error.errno in (errno.EXDEV, errno.EPERM, errno.EMLINK):
-                    break
+                # stop trying instead of reading every page for nothing
+                # (pages stored before are still kept).
+                linkable = error.errno not in (errno.EXDEV, errno.EPERM, errno.EMLINK)
                 continue
             self.kept[key] = (len(data), _digest(data))
         for name in os.listdir(self.folder):

@@ -12,7 +12,6 @@ from .model import Guide, Station
 from .charts import bar_chart
 from .station_page import json_ld, nav_links, report_url
 from .stations import by_district, nearest_all, stations_csv, stations_geojson, stations_json, wgs84
-from .text import pinyin_slug
 from .views import Amenity, Link, Moment, Nearby, StationCard, StationView
 
 if TYPE_CHECKING:
@@ -36,10 +35,6 @@ class MapView:
     max_zoom: int
     leaflet_js: str
     leaflet_css: str
-
-
-def district_slugs(districts: tuple[str, ...], slug=pinyin_slug) -> dict[str, str]:
-    return {d: slug(d) for d in districts}
 
 
 def station_card(ctx: "Ctx", station: Station) -> StationCard:
@@ -68,7 +63,7 @@ def assemble_directory(ctx: "Ctx", stations: tuple[Station, ...], guides: tuple[
     amenity_counts = tuple(
         (Amenity(key, label), sum(1 for s in stations if key in s.amenities)) for key, label in config.amenities
     )
-    slugs = district_slugs(config.districts, ctx.slug)
+    slugs = {d: ctx.slug(d) for d in config.districts}
     district_pages = tuple(
         (Link(d, urls.page(f"stations/district/{slugs[d]}/")), len(group)) for d, group in groups
     )

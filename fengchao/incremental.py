@@ -23,6 +23,7 @@ from .errors import Problem
 from .linkcheck import scan_html
 from .parallel import Pool, pool_for
 from .render import Renderer
+from .write import safe_rel
 
 
 # A chunk's pickled contexts stay in this process until a worker has
@@ -135,10 +136,11 @@ def _spool(spool: Path, rel: str, data: bytes) -> Path | bytes:
     on a build with no previous output to recycle, the spool itself becomes
     the new output folder, its folders made here on every core instead of
     one by one in the write stage (write.py)."""
-    parts = rel.split("/")
-    if rel.startswith("/") or ".." in parts or "" in parts:
+    try:
+        rel = safe_rel(rel)
+    except ValueError:
         return data  # never outside the spool: the write stage refuses the path
-    target = spool.joinpath(*parts)
+    target = spool.joinpath(*rel.split("/"))
     os.makedirs(target.parent, exist_ok=True)
     with open(target, "xb") as handle:
         handle.write(data)

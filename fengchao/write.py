@@ -119,10 +119,10 @@ def _write_locked(out: Path, files: list[tuple[str, bytes]], copies: list[tuple[
     recover(out)
     tmp = out.parent / f".{out.name}.tmp-{os.getpid()}"
     old = out.parent / f".{out.name}.old-{os.getpid()}"
-    files = [(_rel(rel), data) for rel, data in files]
-    copies = [(_rel(rel), source) for rel, source in copies]
-    links = [(_rel(rel), source) for rel, source in links]
-    spooled = [_rel(rel) for rel in spool[1]] if spool else []
+    files = [(safe_rel(rel), data) for rel, data in files]
+    copies = [(safe_rel(rel), source) for rel, source in copies]
+    links = [(safe_rel(rel), source) for rel, source in links]
+    spooled = [safe_rel(rel) for rel in spool[1]] if spool else []
     recycled = take_previous(out, tmp, MARKER)
     total = 0
     try:
@@ -178,7 +178,8 @@ def _write_locked(out: Path, files: list[tuple[str, bytes]], copies: list[tuple[
     return total
 
 
-def _rel(rel: str) -> str:
+def safe_rel(rel: str) -> str:
+    """`rel` normalised; ValueError if it could point outside the output folder."""
     pure = PurePosixPath(rel)
     if pure.is_absolute() or ".." in pure.parts or not pure.parts:
         raise ValueError(f"unsafe output path {rel!r}")

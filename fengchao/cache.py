@@ -154,6 +154,7 @@ class BuildCache:
     def __init__(self, folder: Path, out: Path, memory: CacheMemory | None = None):
         self.folder = folder
         self.out = out.resolve()
+        self._out_str = str(self.out)
         self.memory = memory
         out_hash = hashlib.sha256(str(self.out).encode()).hexdigest()[:16]
         self._out_name = "out-" + out_hash + ".pickle"
@@ -236,14 +237,20 @@ class BuildCache:
         """The link check's page scans and findings of this build (linkcheck.py)."""
         self._write(self._links_name, {"scans": self.scans.used, "findings": self.findings.used})
 
-    def reusable(self, rel: str, key: str) -> Path | None:
+    def live_file(self, rel: str) -> str:
+        """Where the live output holds `rel`."""
+        return f"{self._out_str}/{rel}"
+
+    def reusable(self, rel: str, key: str) -> str | None:
         """The previous output file for `rel`, if made from `key` and untouched
         since; else a page stored under `key` (pagestore.py)."""
         entry = self.previous.files.get(rel)
         if entry and entry[0] == key:
-            path = self.out.joinpath(*rel.split("/"))
+            # A string path and os.stat: this runs for every page of every
+            # build, and pathlib's joinpath and stat cost 3× as much.
+            path = self.live_file(rel)
             try:
-                st = path.stat()
+                st = os.stat(path)
             except OSError:
                 st = None
             if st is not None and (st.st_size, st.st_mtime_ns, st.st_ino) == entry[1:]:

@@ -71,9 +71,13 @@ _ATTR = re.compile(r"([^\s\"'>/=]+)(?:\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s\"'=
 
 def _attrs(text: str) -> dict[str, str]:
     out: dict[str, str] = {}
-    for m in _ATTR.finditer(text):
-        value = m.group(2) if m.group(2) is not None else m.group(3) if m.group(3) is not None else m.group(4) or ""
-        out.setdefault(m.group(1).lower(), html.unescape(value) if "&" in value else value)
+    # findall's tuples, not match objects: ~⅓ faster over a site's tags. An
+    # empty quoted value and a bare attribute both read as "".
+    for name, double, single, bare in _ATTR.findall(text):
+        value = double or single or bare
+        name = name.lower()
+        if name not in out:
+            out[name] = html.unescape(value) if "&" in value else value
     return out
 
 
@@ -83,32 +87,48 @@ def scan_html(data: bytes, intern=None) -> PageLinks:
     intern = {} if intern is None else intern
     text = data.decode("utf-8", errors="replace")
     ids: set[str] = set()
-    links: list[tuple[str, int]] = []
+    hrefs: list[str] = []
+    lines: list[int] = []
     line, pos = 1, 0
+    # A cold build scans every page (~500,000 tags for 2,000 articles): the
+    # loop leaves most tags (li, p, span …) after a group lookup and two
+    # substring tests.
     for m in _TOKEN.finditer(text):
-        tag = (m.group("tag") or m.group("raw") or "").lower()
-        raw_attrs = m.group("attrs") if m.group("tag") else m.group("rawattrs")
-        if not tag or not raw_attrs or "=" not in raw_attrs:
+        tag, raw_attrs = m.group(3, 4)  # tag, attrs
+        if tag is None:
+            tag, raw_attrs = m.group(1, 2)  # raw, rawattrs
+            if tag is None:  # a comment
+                continue
+        if not raw_attrs or "=" not in raw_attrs:
             continue
-        wanted = LINK_ATTRS.get(tag)
+        wanted = LINK_ATTRS.get(tag) or LINK_ATTRS.get(tag.lower())
         if not wanted and "id=" not in raw_attrs and "name=" not in raw_attrs:
             continue
         attrs = _attrs(raw_attrs)
         if attrs.get("id"):
             ids.add(attrs["id"])
-        if tag == "a" and attrs.get("name"):
-            ids.add(attrs["name"])
-        if not wanted or (tag == "link" and _HINT_RELS & set(attrs.get("rel", "").lower().split())):
+        if wanted is None:
             continue
-        line += text.count("\n", pos, m.start())
-        pos = m.start()
+        tag = tag.lower()
+        if tag == "a":
+            if attrs.get("name"):
+                ids.add(attrs["name"])
+        elif tag == "link" and _HINT_RELS & set(attrs.get("rel", "").lower().split()):
+            continue
+        start = m.start()
+        line += text.count("\n", pos, start)
+        pos = start
         for name in wanted:
-            if attrs.get(name) is not None:
-                href = intern.setdefault(attrs[name], attrs[name])
-                links.append((href, line))
+            value = attrs.get(name)
+            if value is not None:
+                hrefs.append(intern.setdefault(value, value))
+                lines.append(line)
         if tag in ("img", "source") and attrs.get("srcset"):
-            links += [(c.split()[0], line) for c in attrs["srcset"].split(",") if c.strip()]
-    return PageLinks(frozenset(ids), tuple(h for h, _ in links), tuple(n for _, n in links))
+            for candidate in attrs["srcset"].split(","):
+                if candidate.strip():
+                    hrefs.append(candidate.split()[0])
+                    lines.append(line)
+    return PageLinks(frozenset(ids), tuple(hrefs), tuple(lines))
 
 
 def scan_pages(files) -> dict[str, PageLinks]:
@@ -131,7 +151,7 @@ def scan_output(rendered, reused, keys: dict, memo: Memo | None, scanned: dict |
         key = keys.get(rel)
         scan = scanned.get(rel) or (memo.previous.get(key) if memo is not None and key else None)
         if scan is None:
-            scan = scan_html(data if isinstance(data, bytes) else data.read_bytes(), intern)
+            scan = scan_html(data if isinstance(data, bytes) else Path(data).read_bytes(), intern)
         if memo is not None and key:
             memo.used[key] = scan
         pages[rel] = scan

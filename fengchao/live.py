@@ -64,7 +64,7 @@ class LiveSite:
     _pages: dict = field(default_factory=dict, repr=False)  # rel → (template key, context, bytes, link-check key)
     _renderer: Renderer | None = field(default=None, repr=False)  # kept while no template changes
     _tkeys: dict = field(default_factory=dict, repr=False)
-    _parsed: dict = field(default_factory=dict, repr=False)  # template source → templates it references
+    _parsed: Memo = field(default_factory=Memo, repr=False)  # templates each template source references
     _lint: dict = field(default_factory=dict, repr=False)  # the content checker's findings per document
     _scans: dict = field(default_factory=dict, repr=False)  # the link check's per-page scans, by key
     _findings: dict = field(default_factory=dict, repr=False)
@@ -86,6 +86,7 @@ class LiveSite:
         model = prepared.model
         renderer = self._renderer or Renderer(self.project.templates, self.project.root)
         tkeys = template_keys(renderer, {job.template for job in model.jobs}, self._parsed)
+        self._parsed = Memo(self._parsed.used)
         if tkeys != self._tkeys:
             # A template changed: a fresh environment, not Jinja's own
             # mtime check (a second save within a clock tick looks unchanged).

@@ -28,14 +28,15 @@ class PageStore:
         self.index = index  # render key → (size, digest of the bytes)
         self.kept: dict = {}  # this build's index, to be saved
 
-    def get(self, key: str) -> Path | None:
+    def get(self, key: str) -> str | None:
         """The stored page made from `key`, if its bytes are still the ones stored."""
         entry = self.index.get(key)
         if entry is None:
             return None
-        path = self.folder / key
+        path = os.path.join(self.folder, key)
         try:
-            data = path.read_bytes()
+            with open(path, "rb") as f:
+                data = f.read()
         except OSError:
             return None
         return path if (len(data), _digest(data)) == tuple(entry) else None

@@ -273,7 +273,7 @@ def _render_and_write(project: Project, prepared: Prepared, cache, markdown_cach
         until = _valid_until(prepared.records, build_time(prepared.config.tz))
         # Files linked from the live output keep the entries `reusable` just
         # checked; one linked from the page store is stat-ed anew.
-        linked = [rel for rel, source in pages.reused + raw_links + copy_links if source == cache.out.joinpath(*rel.split("/"))]
+        linked = [rel for rel, source in pages.reused + raw_links + copy_links if source == cache.live_file(rel)]
         known = {rel: cache.previous.files[rel] for rel in linked}
         # The search index (written by the finish step) is part of the output
         # too: listed, so that an untouched output still counts as intact.

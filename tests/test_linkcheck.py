@@ -148,6 +148,22 @@ def test_the_scanner_ignores_comments_and_scripts_and_reads_any_quoting():
     assert page.ids == {"top-link", "开放"}
 
 
+def test_the_scanner_reads_any_case_empty_values_and_the_line_of_each_link():
+    page = scan_html(
+        b'<A HREF="/upper/" NAME="top">x</A>\n'
+        b'<p data-id="not-an-id" class=x>t</p><section id="s1"><a href="">empty</a>\n'
+        b'\n'
+        b'<a\nhref="/split/"\nid="split">y</a>\n'
+        b'<source srcset="/s.webp 1x, /s2.webp 2x"><img src="/i.png" srcset="/j.png 1x">\n'
+        b'<use xlink:href="#icon-map"></use><form action="/q/"><style id=css>a{}</style>'
+    )
+    assert page.links == (
+        ("/upper/", 1), ("", 2), ("/split/", 4),
+        ("/s.webp", 7), ("/s2.webp", 7), ("/i.png", 7), ("/j.png", 7), ("#icon-map", 8), ("/q/", 8),
+    )
+    assert page.ids == {"top", "s1", "split", "css"}
+
+
 def test_a_relative_link_on_the_404_page_is_an_error(make_site, build):
     # Pages hosts show 404.html at any missing address (/hub/a/b/c), where a
     # relative "assets/site.css" would point somewhere else each time.

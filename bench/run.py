@@ -20,6 +20,15 @@ on fengchao writes into the output generation the previous build swapped
 out, see docs/performance.md), `ci` (the caches kept, the output deleted: a CI
 job in a fresh checkout that restores its cache folders; Hugo keeps its
 `resources/`, Pelican its content cache).
+
+Where the corpus lives matters (`--keep DIR` puts it there). Every tool
+creates ~3,500 folders and ~3,500 files per cold build; on a file system
+where that is slow the figures are mostly kernel time. On the 2-core
+machine of docs/performance.md, /tmp is ext4 without a journal, which
+skips inodes deleted in the last minutes when it allocates new ones: right
+after a run deleted thousands of files, creating one cost up to ~0.5 ms and
+Hugo's cold build took 1.2-2.0 s instead of 0.7 s on /dev/shm. The table
+names the file system, so runs are compared like for like.
 """
 from __future__ import annotations
 
@@ -209,16 +218,28 @@ def main(argv: list[str] | None = None) -> int:
             line = "  ".join(f"{s}/{t}={results[(s, t)][-1][0]:.2f}s" for s in scenarios for t in (x.name for x in tools))
             print(f"round {r + 1}/{args.rounds}: {line}", flush=True)
         print()
-        print(table(results, scenarios, [t.name for t in tools], {t.name: t.files_out() for t in tools}, args))
+        print(table(results, scenarios, [t.name for t in tools], {t.name: t.files_out() for t in tools}, args, work))
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
     return 0
 
 
-def table(results, scenarios, names, files_out, args) -> str:
+def file_system(path: Path) -> str:
+    """The type of the file system `path` is on (Linux), else "?"."""
+    try:
+        with open("/proc/mounts", encoding="utf-8") as mounts:
+            entries = [line.split()[1:3] for line in mounts if len(line.split()) > 2]
+    except OSError:
+        return "?"
+    path = str(path.resolve())
+    inside = [(point, kind) for point, kind in entries if path == point or path.startswith(point.rstrip("/") + "/")]
+    return max(inside, key=lambda e: len(e[0]))[1] if inside else "?"
+
+
+def table(results, scenarios, names, files_out, args, work: Path) -> str:
     rows = [f"{args.articles} articles, {args.stations} stations, {args.guides} guides; {args.rounds} rounds; "
-            f"{os.cpu_count()} CPUs; medians",
+            f"{os.cpu_count()} CPUs; corpus on {file_system(work)} ({work}); medians",
             "files out: " + ", ".join(f"{n} {files_out[n]}" for n in names), "",
             "| scenario | tool | wall s | peak MB | time ÷ fengchao | memory ÷ fengchao |",
             "|---|---|---:|---:|---:|---:|"]

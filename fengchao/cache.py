@@ -49,6 +49,8 @@ import hashlib
 import os
 import stat
 import pickle
+import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -62,15 +64,43 @@ FORMAT = 1
 _LIBRARIES = ("jinja2", "markdown", "pyyaml", "pypinyin", "minify-html", "markupsafe")
 
 
-def _code_salt() -> str:
-    from importlib import metadata
+def _normal(project: str) -> str:
+    return re.sub(r"[-_.]+", "-", project).lower()
 
+
+def _library_versions() -> list[str]:
+    """`name=version` of each of _LIBRARIES, as importlib.metadata.version
+    says, but read from the `<name>-<version>.dist-info` folder names on
+    sys.path first: importing importlib.metadata and asking it six times
+    cost ~25 ms of every build, a sixth of a no-change build."""
+    wanted = {_normal(name) for name in _LIBRARIES}
+    found: dict[str, str] = {}
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except OSError:
+            continue
+        for name in names:
+            if name.endswith(".dist-info"):
+                project, _, version = name[: -len(".dist-info")].partition("-")
+                if _normal(project) in wanted and version:
+                    found.setdefault(_normal(project), version)
     versions = []
     for name in _LIBRARIES:
-        try:
-            versions.append(f"{name}={metadata.version(name)}")
-        except metadata.PackageNotFoundError:
-            versions.append(f"{name}=?")
+        version = found.get(_normal(name))
+        if version is None:  # an egg-info or other layout: ask the slow way
+            from importlib import metadata
+
+            try:
+                version = metadata.version(name)
+            except metadata.PackageNotFoundError:
+                version = "?"
+        versions.append(f"{name}={version}")
+    return versions
+
+
+def _code_salt() -> str:
+    versions = _library_versions()
     digest = hashlib.sha256(f"{FORMAT}|{__version__}|{'|'.join(versions)}".encode())
     package = Path(__file__).resolve().parent
     for path in sorted(package.glob("*.py")):

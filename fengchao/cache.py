@@ -355,7 +355,7 @@ def record_output(out: Path, keys: dict[str, str], known: dict | None = None) ->
         if entry is not None and entry[0] == key:
             files[rel] = entry
             continue
-        st = out.joinpath(*rel.split("/")).stat()
+        st = os.stat(f"{out}/{rel}")  # a string path, as in `live_file`: every new file of a build
         files[rel] = (key, st.st_size, st.st_mtime_ns, st.st_ino)
     return files
 

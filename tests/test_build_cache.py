@@ -402,3 +402,14 @@ def test_the_page_store_gives_up_at_once_on_another_file_system(tmp_path, monkey
     store.keep(out, {f"p{i}/index.html": f"key{i}" for i in range(5)})
     assert len(tries) == 1 and store.kept == {} and not any((tmp_path / "cache" / "pages").iterdir())
     assert store.get("key0") is None
+
+
+def test_the_cache_salt_names_each_output_library_at_its_installed_version():
+    """Upgrading Jinja, Markdown, PyYAML, pypinyin, minify-html or MarkupSafe
+    must start cold: the salt reads their versions from the dist-info folder
+    names, and has to agree with what importlib.metadata reports."""
+    from importlib import metadata
+
+    from fengchao import cache
+
+    assert cache._library_versions() == [f"{name}={metadata.version(name)}" for name in cache._LIBRARIES]

@@ -27,7 +27,7 @@ where that is slow the figures are mostly kernel time. On the 2-core
 machine of docs/performance.md, /tmp is ext4 without a journal, which
 skips inodes deleted in the last minutes when it allocates new ones: right
 after a run deleted thousands of files, creating one cost up to ~0.5 ms and
-Hugo's cold build took 1.2-2.0 s instead of 0.7 s on /dev/shm. The table
+Hugo's cold build took 1.2-2.8 s instead of 0.7-0.9 s on /dev/shm. The table
 names the file system, so runs are compared like for like.
 """
 from __future__ import annotations

@@ -126,6 +126,15 @@ def digest(*parts: bytes | str) -> str:
     return h.hexdigest()
 
 
+
+def context_digest(context: dict, pickled: bytes | None = None) -> str:
+    """The identity of a page context's content, part of the page's render
+    key (incremental.py). `pickled`: the context pickled with protocol 5,
+    when the caller has it already."""
+    if pickled is None:
+        pickled = pickle.dumps(context, protocol=5)
+    return hashlib.blake2b(pickled, digest_size=20).hexdigest()
+
 @dataclass
 class OutputState:
     """What the previous build wrote into one output folder."""

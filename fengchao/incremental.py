@@ -18,7 +18,7 @@ from pathlib import Path
 from jinja2 import meta
 
 from . import minify
-from .cache import BuildCache, Memo, digest
+from .cache import BuildCache, Memo, context_digest, digest
 from .errors import Problem
 from .linkcheck import scan_html
 from .parallel import Pool, pool_for
@@ -165,12 +165,15 @@ def render_pages(jobs: tuple, templates: Path, root: Path, workers: int | Pool, 
         # returned made the build's peak (~25 MB more than in this order).
         for index in reversed(range(len(jobs))):
             job = jobs[index]
-            pickled = pickle.dumps(job.context, protocol=5)
-            keys[job.path] = key = digest(tkeys[job.template], job.path, job.template, str(minified), pickled)
+            pickled = None if job.known_digest else pickle.dumps(job.context, protocol=5)
+            context = job.known_digest or context_digest(job.context, pickled)
+            keys[job.path] = key = digest(tkeys[job.template], job.path, job.template, str(minified), context)
             old = cache.reusable(job.path, key) if cache else None
             if old is not None:
                 reused.append((index, job.path, old))
             else:
+                if pickled is None:
+                    pickled = pickle.dumps(job.context, protocol=5)
                 yield index, job.path, job.template, job.context, pickled
 
     with pool_for(workers) as pool:

@@ -18,8 +18,9 @@ The stores, each one pickle file written whole (temp file + rename):
   every input, so a build with nothing changed does nothing at all.
 - `slugs.pickle`: pinyin slugs made so far (text → slug), so that a build
   with no new tag or district does not import pypinyin (~0.2 s).
-- `assembled.pickle`: the station directory's jobs and files, by a digest of
-  everything it is made from (assemble.py), ~0.2 s saved when an edit does
+- `assembled.pickle`: the station directory's jobs (each with its context's
+  digest, for its render key) and files, by a digest of everything it is
+  made from (assemble.py), ~0.2 s saved when an edit does
   not touch stations, guides or the site's settings; minified scripts and
   styles by their source bytes; and the templates each template source
   references (parsing them all again was ~30 ms a build).

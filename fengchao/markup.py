@@ -21,6 +21,7 @@ from markdown.extensions.toc import TocExtension
 from markdown.treeprocessors import Treeprocessor
 
 from .errors import Problem
+from .markup_inline import install as install_quick_inline
 from .sanitize import clean, dropped
 from .text import heading_anchor, plain_text, text_stats
 
@@ -173,6 +174,7 @@ class MarkdownRenderer:
             extension_configs={"extra": {"tables": {"use_align_attribute": True}}},
             output_format="html",
         )
+        install_quick_inline(converter)
         converter.treeprocessors.register(_Links(converter, self), "fengchao_links", 1)
         return converter
 

@@ -17,11 +17,10 @@ from dataclasses import dataclass
 from urllib.parse import quote, unquote, urlsplit
 
 import markdown
-from markdown.extensions.toc import TocExtension
 from markdown.treeprocessors import Treeprocessor
 
 from .errors import Problem
-from .markup_inline import install as install_quick_inline
+from .markup_quick import QuickTocExtension, install as install_quick_inline
 from .sanitize import clean, dropped
 from .text import heading_anchor, plain_text, text_stats
 
@@ -167,7 +166,7 @@ class MarkdownRenderer:
             extensions=[
                 "extra",
                 "sane_lists",
-                TocExtension(slugify=lambda value, sep: heading_anchor(value, sep), toc_depth="2-4"),
+                QuickTocExtension(slugify=lambda value, sep: heading_anchor(value, sep), toc_depth="2-4"),
             ],
             # Table alignment as `align`, not `style=`: the site's CSP has no
             # 'unsafe-inline' for styles.

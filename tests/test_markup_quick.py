@@ -1,8 +1,9 @@
-"""The quick inline stage (markup_inline.py) must not change a single byte of
-what Python-Markdown makes: it only skips patterns that could not match.
+"""The quick stages (markup_quick.py) must not change a single byte of what
+Python-Markdown makes: they only skip inline patterns that could not match
+and a table of contents nobody asked for (no `[TOC]`).
 
-Compared with Python-Markdown's own inline processor, configured exactly as
-fengchao's renderer is, on random Markdown built from every character and
+Compared with Python-Markdown's own inline and table-of-contents processors,
+configured exactly as fengchao's renderer is, on random Markdown built from every character and
 construct the patterns look for, and on real bodies: the demo site, the
 benchmark's generated articles and the scraped city page."""
 from __future__ import annotations
@@ -14,13 +15,15 @@ import frontmatter
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from markdown.extensions.attr_list import AttrListTreeprocessor
+from markdown.extensions.toc import TocExtension, TocTreeprocessor
 from markdown.treeprocessors import InlineProcessor
 
 from bench.corpus import article_body
 from conftest import REPO, SHARED
-from fengchao import markup, markup_inline
+from fengchao import markup, markup_quick
 from fengchao.markup import LinkMap, MarkdownRenderer
-from fengchao.markup_inline import QuickInlineProcessor
+from fengchao.markup_quick import QuickAttrListTreeprocessor, QuickInlineProcessor, QuickTocTreeprocessor
 
 
 def _renderer() -> MarkdownRenderer:
@@ -32,6 +35,7 @@ def converters():
     quick = _renderer()._md
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(markup, "install_quick_inline", lambda converter: None)
+        patch.setattr(markup, "QuickTocExtension", TocExtension)
         stock = _renderer()._md
     return quick, stock
 
@@ -46,11 +50,15 @@ def _same(converters, text: str) -> None:
     assert _made(quick, text) == _made(stock, text), text
 
 
-def test_the_renderer_runs_the_quick_inline_stage(converters):
-    """Else every comparison below would compare the stock stage with itself."""
+def test_the_renderer_runs_the_quick_stages(converters):
+    """Else every comparison below would compare the stock stages with themselves."""
     quick, stock = converters
     assert type(quick.treeprocessors["inline"]) is QuickInlineProcessor
     assert type(stock.treeprocessors["inline"]) is InlineProcessor
+    assert type(quick.treeprocessors["toc"]) is QuickTocTreeprocessor
+    assert type(stock.treeprocessors["toc"]) is TocTreeprocessor
+    assert type(quick.treeprocessors["attr_list"]) is QuickAttrListTreeprocessor
+    assert type(stock.treeprocessors["attr_list"]) is AttrListTreeprocessor
     # And it does skip: text with nothing to match comes back as it was.
     assert quick.reset().convert("城市小蜜蜂，温暖服务站。") == "<p>城市小蜜蜂，温暖服务站。</p>"
 
@@ -65,7 +73,8 @@ PIECES = [
     "**加粗**", "*斜体*", "__粗__", "_斜_", "***粗斜***", " * ", " _ ", "`代码`", "``a`b``", "\\*", "\\\\",
     "<http://x.cn>", "<a@b.cn>", "<b>粗</b>", "<!-- 注 -->", "&amp;", "&#169;", "&copy", "&",
     "# 标题", "## 二级 {#id}", "- 项", "1. 项", "> 引用", "| a | b |\n|---|---|\n| 中 | *文* |\n",
-    "    缩进代码", "```\n代码\n```\n", "*[HTML]: 超文本", "术语\n:   定义", "{: .cls }",
+    "    缩进代码", "```\n代码\n```\n", "*[HTML]: 超文本", "术语\n:   定义", "{: .cls }", "{: #anchor }", "{#x}", "\n{: .note }\n", "| a {: .c } |\n|---|\n| b {: .d } |\n", "- 项 {: .e }\n",
+    "[TOC]", "\n\n[TOC]\n\n", "## 目录\n\n[TOC]\n\n### 小节\n", '<div markdown="1">\n\n[TOC]\n\n</div>\n',
 ]
 markdownish = st.lists(st.sampled_from(PIECES), max_size=40).map("".join)
 
@@ -96,7 +105,7 @@ def test_real_bodies_render_byte_for_byte_as_python_markdown_does(converters):
 
 
 def test_a_python_markdown_without_the_replaced_methods_keeps_its_own_stage(monkeypatch):
-    monkeypatch.setattr(markup_inline, "supported", lambda: False)
+    monkeypatch.setattr(markup_quick, "supported", lambda: False)
     converter = _renderer()._md
     assert type(converter.treeprocessors["inline"]) is InlineProcessor
     assert converter.reset().convert("**粗** [链](news/a.md)") == '<p><strong>粗</strong> <a href="/news/a/">链</a></p>'
@@ -110,3 +119,14 @@ def test_an_unknown_inline_pattern_is_always_tried(converters):
     converter = _renderer()._md
     converter.inlinePatterns.register(SimpleTagInlineProcessor(r"(蜜)(蜂)", "mark"), "bee", 5)
     assert converter.reset().convert("城市小蜜蜂") == "<p>城市小<mark>蜂</mark></p>"
+
+
+def test_a_toc_marker_still_becomes_the_table_of_contents(converters):
+    """The one case where the quick table-of-contents stage must do the work."""
+    text = "[TOC]\n\n## 第一节\n\n正文\n\n### 小节\n\n正文\n"
+    html, _ = _made(converters[0], text)
+    assert '<div class="toc">' in html and '<a href="#第一节">第一节</a>' in html
+    _same(converters, text)
+    inside_html = '<div markdown="1">\n\n[TOC]\n\n</div>\n\n## 第一节\n'
+    assert '<div class="toc">' in _made(converters[0], inside_html)[0]
+    _same(converters, inside_html)

@@ -64,6 +64,9 @@ def _init(parent: int) -> None:
     # Whatever was inherited is never garbage here; collecting it would write
     # to (and so copy) every page of it.
     gc.freeze()
+    # The build turns collection off in its own process (pipeline.py); the
+    # Markdown and templates run here make reference cycles to collect.
+    gc.enable()
     threading.Thread(target=_watch, args=(parent,), daemon=True).start()
 
 

@@ -132,6 +132,32 @@ def test_no_worker_outlives_a_failed_build(project, sent, monkeypatch, how):
     assert not list(project.glob(".site.spool-*"))
 
 
+@pytest.mark.parametrize("fails", [False, True])
+def test_the_workers_collect_garbage_and_the_build_leaves_the_collector_as_it_was(project, sent, monkeypatch, fails):
+    """The build turns the cycle collector off in its own process (what it
+    makes lives until it ends), but the workers run Python-Markdown and Jinja,
+    which make reference cycles for every page: without collecting, their
+    memory would grow with the site. A long-running caller (the preview, a
+    test run) gets the collector back as it was, whether the build failed or not."""
+    import gc
+
+    real = incremental._render
+
+    def checking(*args, **kwargs):
+        if not gc.isenabled():
+            raise RuntimeError("a worker renders with the garbage collector off")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(incremental, "_render", checking)
+    if fails:
+        append(project / "content/news/a-3.md", "\n去[没有的驿站](/stations/no-such/)看看。\n")
+    threshold = gc.get_threshold()
+    assert gc.isenabled()
+    assert run(project, "--jobs", "2") == (1 if fails else 0)
+    assert any(entry and entry[0] == "_page_worker" for entry in sent)
+    assert gc.isenabled() and gc.get_threshold() == threshold
+
+
 DRIVER = """
 import multiprocessing, sys, time
 from fengchao import lint, parallel

@@ -298,9 +298,10 @@ class BuildCache:
                 return path
         return self.pages.get(key)
 
-    def save_pages(self, pages: dict[str, str]) -> None:
-        """Keep the new output's pages (rel → render key) in the store."""
-        self.pages.keep(self.out, pages)
+    def save_pages(self, pages: dict[str, str], made: dict | None = None) -> None:
+        """Keep the new output's pages (rel → render key) in the store;
+        `made`: the store's entries of the pages this build rendered."""
+        self.pages.keep(self.out, pages, made)
         self._write_changed("pages.pickle", self.pages.kept, self.pages.index)
 
     def output_intact(self) -> bool:

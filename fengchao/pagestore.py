@@ -22,6 +22,11 @@ def _digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
+def page_entry(data: bytes) -> tuple[int, str]:
+    """What the store keeps of a page's bytes to check them before use."""
+    return len(data), _digest(data)
+
+
 class PageStore:
     def __init__(self, folder: Path, index: dict):
         self.folder = folder
@@ -41,11 +46,14 @@ class PageStore:
             return None
         return path if (len(data), _digest(data)) == tuple(entry) else None
 
-    def keep(self, out: Path, keys: dict[str, str]) -> None:
+    def keep(self, out: Path, keys: dict[str, str], made: dict | None = None) -> None:
         """Store each page of the new output `out` (rel → render key) that
-        is not stored yet, and forget every other stored page."""
+        is not stored yet, and forget every other stored page. `made`: the
+        `page_entry` of pages this build rendered (rel → entry), so their
+        files need not be read back."""
         self.folder.mkdir(parents=True, exist_ok=True)
-        linkable = True
+        made = made or {}
+        folder, linkable = str(self.folder), True
         for rel, key in keys.items():
             entry = self.index.get(key)
             if entry is not None:  # checked against its bytes whenever it is used
@@ -53,12 +61,18 @@ class PageStore:
                 continue
             if not linkable:
                 continue
-            source, target = out.joinpath(*rel.split("/")), self.folder / key
+            # String paths: this runs for every page of a cold build.
+            source, target = f"{out}/{rel}", f"{folder}/{key}"
             try:
-                data = source.read_bytes()
-                if os.path.lexists(target):
+                entry = made.get(rel)
+                if entry is None:
+                    with open(source, "rb") as f:
+                        entry = page_entry(f.read())
+                try:
+                    os.link(source, target)
+                except FileExistsError:  # a stray file, not in the index
                     os.unlink(target)
-                os.link(source, target)
+                    os.link(source, target)
             except OSError as error:
                 # The store only saves time. On another file system (the
                 # cache moved by FENGCHAO_CACHE_DIR) no page can be linked:
@@ -66,7 +80,7 @@ class PageStore:
                 # (pages stored before are still kept).
                 linkable = error.errno not in (errno.EXDEV, errno.EPERM, errno.EMLINK)
                 continue
-            self.kept[key] = (len(data), _digest(data))
+            self.kept[key] = entry
         for name in os.listdir(self.folder):
             if name not in self.kept:
                 os.unlink(self.folder / name)

@@ -289,7 +289,7 @@ def _render_and_write(project: Project, prepared: Prepared, cache, markdown_cach
         index_files = {p.relative_to(project.out).as_posix(): "search-index" for p in (project.out / "pagefind").rglob("*") if p.is_file()}
         state = OutputState(fingerprint, until, (report.pages, report.files, report.warnings), record_output(project.out, {**keys, **index_files}, known))
         cache.save(markdown_cache.used, state)
-        cache.save_pages(pages.keys)
+        cache.save_pages(pages.keys, pages.stored)
     return report
 
 

@@ -112,7 +112,13 @@ def make_tools(work: Path, content: Path, names: list[str], jobs: int | None) ->
         command = [sys.executable, "-m", "fengchao", "--root", str(root), "build", *extra]
         if jobs:
             command += ["--jobs", str(jobs)]
-        env = {"PYTHONPATH": str(REPO), "SOURCE_DATE_EPOCH": str(int(time.time()))}
+        env = {"PYTHONPATH": str(REPO), "SOURCE_DATE_EPOCH": str(int(time.time())),
+               # Bytecode cached as an installed package's is (pip compiles
+               # it at install; Hugo is compiled, Pelican is installed): run
+               # from the source tree with PYTHONDONTWRITEBYTECODE set, as it
+               # is on the CI machines, fengchao compiled all its modules on
+               # every build (~40 ms). The cache goes outside the repository.
+               "PYTHONDONTWRITEBYTECODE": "", "PYTHONPYCACHEPREFIX": str(work / "pycache")}
         article = next(root.glob(f"content/news/*/{edit_slug}.md"))
         # .site.prev, the previous output kept for the next build, is a cache too.
         tools.append(Tool(name, root, root / "site", (root / ".cache", root / ".site.prev"), command, article, env, (root / ".site.prev",)))

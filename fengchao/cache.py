@@ -127,7 +127,6 @@ def digest(*parts: bytes | str) -> str:
     return h.hexdigest()
 
 
-
 def context_digest(context: dict, pickled: bytes | None = None) -> str:
     """The identity of a page context's content, part of the page's render
     key (incremental.py). `pickled`: the context pickled with protocol 5,
@@ -135,6 +134,7 @@ def context_digest(context: dict, pickled: bytes | None = None) -> str:
     if pickled is None:
         pickled = pickle.dumps(context, protocol=5)
     return hashlib.blake2b(pickled, digest_size=20).hexdigest()
+
 
 @dataclass
 class OutputState:

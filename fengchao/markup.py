@@ -20,7 +20,7 @@ import markdown
 from markdown.treeprocessors import Treeprocessor
 
 from .errors import Problem
-from .markup_quick import QuickTocExtension, install as install_quick_inline
+from .markup_quick import QuickTocExtension, install as install_quick_stages
 from .sanitize import clean, dropped
 from .text import heading_anchor, plain_text, text_stats
 
@@ -173,7 +173,7 @@ class MarkdownRenderer:
             extension_configs={"extra": {"tables": {"use_align_attribute": True}}},
             output_format="html",
         )
-        install_quick_inline(converter)
+        install_quick_stages(converter)
         converter.treeprocessors.register(_Links(converter, self), "fengchao_links", 1)
         return converter
 

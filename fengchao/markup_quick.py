@@ -36,7 +36,6 @@ none is passed over (~5 % of the Markdown time).
 from __future__ import annotations
 
 import re
-
 from xml.etree import ElementTree as etree
 
 from markdown import util
@@ -91,7 +90,7 @@ class QuickInlineProcessor(InlineProcessor):
         self._all_known = None not in needs
         return super().run(tree, ancestors)
 
-    def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:  # noqa: N802 - overrides the mangled name
+    def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:  # the mangled name it overrides
         if isinstance(data, util.AtomicString):
             return data
         if self._all_known and not _ANY_NEEDED.search(data):
@@ -121,17 +120,6 @@ class QuickAttrListTreeprocessor(AttrListTreeprocessor):
             super().run(doc)
 
 
-def install(converter) -> None:
-    """Use the quick inline and attribute-list stages in `converter` (a
-    markdown.Markdown made with "extra"), under Python-Markdown's own names
-    and priorities (3.0 and later: "inline" 20, "attr_list" 8). The inline
-    one only where the installed Python-Markdown has what it builds on."""
-    if supported() and "inline" in converter.treeprocessors:
-        converter.treeprocessors.register(QuickInlineProcessor(converter), "inline", 20)
-    if "attr_list" in converter.treeprocessors:
-        converter.treeprocessors.register(QuickAttrListTreeprocessor(converter), "attr_list", 8)
-
-
 class QuickTocTreeprocessor(TocTreeprocessor):
     _marked = True
 
@@ -151,3 +139,14 @@ class QuickTocExtension(TocExtension):
     """TocExtension with QuickTocTreeprocessor (Python-Markdown's own hook for it)."""
 
     TreeProcessorClass = QuickTocTreeprocessor
+
+
+def install(converter) -> None:
+    """Use the quick inline and attribute-list stages in `converter` (a
+    markdown.Markdown made with "extra"), under Python-Markdown's own names
+    and priorities (3.0 and later: "inline" 20, "attr_list" 8). The inline
+    one only where the installed Python-Markdown has what it builds on."""
+    if supported() and "inline" in converter.treeprocessors:
+        converter.treeprocessors.register(QuickInlineProcessor(converter), "inline", 20)
+    if "attr_list" in converter.treeprocessors:
+        converter.treeprocessors.register(QuickAttrListTreeprocessor(converter), "attr_list", 8)

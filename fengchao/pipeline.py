@@ -210,7 +210,7 @@ def build(
         )
         if cache:
             cache.save_slugs(slugs.used)
-        model, timings = prepared.model, dict(prepared.timings)
+        timings = dict(prepared.timings)
         timings["cache"] = time.perf_counter() - start - sum(timings.values())
 
         spool = spool_dir(project.out)

@@ -13,6 +13,7 @@ import re
 
 import frontmatter
 import pytest
+from conftest import REPO, SHARED
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown.extensions.attr_list import AttrListTreeprocessor
@@ -20,10 +21,13 @@ from markdown.extensions.toc import TocExtension, TocTreeprocessor
 from markdown.treeprocessors import InlineProcessor
 
 from bench.corpus import article_body
-from conftest import REPO, SHARED
 from fengchao import markup, markup_quick
 from fengchao.markup import LinkMap, MarkdownRenderer
-from fengchao.markup_quick import QuickAttrListTreeprocessor, QuickInlineProcessor, QuickTocTreeprocessor
+from fengchao.markup_quick import (
+    QuickAttrListTreeprocessor,
+    QuickInlineProcessor,
+    QuickTocTreeprocessor,
+)
 
 
 def _renderer() -> MarkdownRenderer:
@@ -34,7 +38,7 @@ def _renderer() -> MarkdownRenderer:
 def converters():
     quick = _renderer()._md
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(markup, "install_quick_inline", lambda converter: None)
+        patch.setattr(markup, "install_quick_stages", lambda converter: None)
         patch.setattr(markup, "QuickTocExtension", TocExtension)
         stock = _renderer()._md
     return quick, stock

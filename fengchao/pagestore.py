@@ -44,7 +44,7 @@ class PageStore:
                 data = f.read()
         except OSError:
             return None
-        return path if (len(data), _digest(data)) == tuple(entry) else None
+        return path if page_entry(data) == tuple(entry) else None
 
     def keep(self, out: Path, keys: dict[str, str], made: dict | None = None) -> None:
         """Store each page of the new output `out` (rel → render key) that

@@ -271,7 +271,7 @@ def _render_and_write(project: Project, prepared: Prepared, cache, markdown_cach
     copies, copy_links = reuse_copies([(c.path, c.source) for c in model.copies if not (minify and c.path.endswith(MINIFIED))], cache, keys)
     in_memory = [(rel, data) for rel, data in pages.files if isinstance(data, bytes)]
     spooled = [(rel, data) for rel, data in pages.files if not isinstance(data, bytes)]
-    spooled_bytes = sum(path.stat().st_size for _, path in spooled)
+    spooled_bytes = sum(pages.stored[rel][0] for rel, _ in spooled)  # sizes the workers measured: no stat per page
     written = write_site(project.out, in_memory + raw, copies, pages.reused + raw_links + copy_links, _indexer(prepared.config) if search else None,
                          (spool, [rel for rel, _ in spooled]))
     written += spooled_bytes
@@ -305,7 +305,7 @@ def _minified_assets(copies, minify: bool, store: Memo | None) -> list[tuple[str
     for copy in copies:
         if copy.path.endswith(MINIFIED):
             data = copy.source.read_bytes()
-            make = lambda: minifier.asset(copy.path, data)  # noqa: E731
+            make = functools.partial(minifier.asset, copy.path, data)
             out.append((copy.path, store.reuse(digest(b"minified", copy.path, data), make) if store else make()))
     return out
 

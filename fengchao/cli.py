@@ -10,11 +10,11 @@ import os
 import sys
 from pathlib import Path
 
-from . import __version__
-from .errors import BuildFailed, Problem, UsageError
-from .pipeline import Project, build, prepare
-from .progress import Ticker
-from .reporting import FORMATS, print_problems
+from fengchao import __version__
+from fengchao.problems import BuildFailed, Problem, UsageError
+from fengchao.pipeline import Project, build, prepare
+from fengchao.progress import Ticker
+from fengchao.reporting import FORMATS, print_problems
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -120,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
 def _external_policy(args):
     # Imported here: every build would otherwise import the link checker
     # just for these defaults (~10 ms of a 0.17 s no-change build).
-    from .extlinks import ExternalPolicy
+    from fengchao.check.external_links import ExternalPolicy
 
     given = {"timeout": args.external_timeout, "max_links": args.external_max, "concurrency": args.external_jobs}
     return ExternalPolicy(**{name: value for name, value in given.items() if value is not None})
@@ -138,7 +138,7 @@ def _run(args) -> int:
               file=sys.stderr if args.format == "json" else sys.stdout)
         return 0
     if args.command == "check":
-        from .checker import check
+        from fengchao.checking import check
 
         external = _external_policy(args) if args.external else None
         if external and (external.max_links < 1 or external.concurrency < 1 or external.timeout <= 0):
@@ -156,12 +156,12 @@ def _run(args) -> int:
         print(summary, file=out)
         return 0
     if args.command == "serve":
-        from .serve import serve
+        from fengchao.serve.server import serve
 
         return serve(_project(args), args.host, args.port)
     if args.command == "stations":
-        from .config import load_config
-        from .station_import import run_import
+        from fengchao.content.config import load_config
+        from fengchao.tools.import_stations import run_import
 
         project = _project(args)
         config, problems = load_config(project.root / "site.yaml", project.root)
@@ -170,13 +170,13 @@ def _run(args) -> int:
         return run_import(project.root, project.content, config, args.file.resolve(), args.out, args.force, args.strict,
                           lambda line: print(line, file=sys.stderr))
     if args.command == "new":
-        from .scaffold import new_file
+        from fengchao.tools.new import new_file
 
         path = new_file(_project(args), args.kind, args.title)
         print(path)
         return 0
     if args.command == "import":
-        from .importer import import_file
+        from fengchao.tools.import_page import import_file
 
         path, article = import_file(_project(args), args.file)
         dropped = "、".join(f"{n} 行{why}" for why, n in article.dropped.items())

@@ -16,21 +16,21 @@ from pathlib import Path
 
 from typing import TYPE_CHECKING
 
-from .cache import BuildCache, CacheMemory, Memo, OutputState, cache_dir, digest, input_fingerprint, record_output
-from .errors import BuildFailed, Problem, display_path
-from .lock import build_lock
-from .parallel import Pool, default_jobs
-from .write import check_output_dir, write_site
+from fengchao.cache.store import BuildCache, CacheMemory, Memo, OutputState, cache_dir, digest, input_fingerprint, record_output
+from fengchao.problems import BuildFailed, Problem, display_path
+from fengchao.output.lock import build_lock
+from fengchao.pool import Pool, default_jobs
+from fengchao.output.write import check_output_dir, write_site
 
 # The stages are imported in the functions that run them, not here: a build
 # that finds nothing changed takes ~0.3 s, and importing them (Jinja,
 # Python-Markdown, PyYAML and fengchao's own modules) was ~0.1 s of it.
 if TYPE_CHECKING:
-    from .assemble import CopyFile, SiteModel
-    from .config import SiteConfig
-    from .model import Records
-    from .prerender import MarkdownCache
-    from .text import SlugBook
+    from fengchao.site.assemble import CopyFile, SiteModel
+    from fengchao.content.config import SiteConfig
+    from fengchao.content.records import Records
+    from fengchao.markup.batch import MarkdownCache
+    from fengchao.text import SlugBook
 
 
 @dataclass(frozen=True)
@@ -66,8 +66,8 @@ def build_time(tz) -> datetime:
 
 
 def asset_files(assets: Path) -> tuple[CopyFile, ...]:
-    from .assemble import CopyFile
-    from .assets import fingerprinted
+    from fengchao.site.assemble import CopyFile
+    from fengchao.site.assets import fingerprinted
 
     if not assets.is_dir():
         return ()
@@ -105,11 +105,11 @@ def prepare(
     `load_files`, `memo` and `lint_cache` are a long-running process's
     memory of the last build (live.py); the command line build passes
     `cache` instead."""
-    from .assemble import BuildOptions, assemble
-    from .config import load_config
-    from .lint import lint_site
-    from .load import load_content
-    from .validate import validate
+    from fengchao.site.assemble import BuildOptions, assemble
+    from fengchao.content.config import load_config
+    from fengchao.check.content import lint_site
+    from fengchao.content.load import load_content
+    from fengchao.content.validate import validate
 
     timings: dict[str, float] = {}
     start = time.perf_counter()
@@ -195,8 +195,8 @@ def build(
         if unchanged:
             unchanged.timings["cache"] = time.perf_counter() - start
             return unchanged
-    from .prerender import MarkdownCache
-    from .text import SlugBook
+    from fengchao.markup.batch import MarkdownCache
+    from fengchao.text import SlugBook
 
     markdown_cache = MarkdownCache(cache.markdown) if cache else None
     slugs = SlugBook(cache.slugs) if cache else None
@@ -237,9 +237,9 @@ def spool_dir(out: Path) -> Path:
 
 def _render_and_write(project: Project, prepared: Prepared, cache, markdown_cache, fingerprint: str, timings: dict,
                       pool: Pool, drafts: bool, strict: bool, search: bool, spool: Path) -> BuildReport:
-    from .assets import MINIFIED
-    from .incremental import render_pages, reuse_copies, reuse_raw
-    from .linkcheck import check_scanned, scan_output
+    from fengchao.site.assets import MINIFIED
+    from fengchao.render.pages import render_pages, reuse_copies, reuse_raw
+    from fengchao.check.output_links import check_scanned, scan_output
 
     model = prepared.model
     start = time.perf_counter()
@@ -298,8 +298,8 @@ def _minified_assets(copies, minify: bool, store: Memo | None) -> list[tuple[str
     site's scripts and styles, Leaflet included: ~60 ms every build)."""
     if not minify:
         return []
-    from . import minify as minifier
-    from .assets import MINIFIED
+    from fengchao.render import minify as minifier
+    from fengchao.site.assets import MINIFIED
 
     out = []
     for copy in copies:
@@ -340,7 +340,7 @@ def _indexer(config: SiteConfig):
     before the swap (so the "write" timing includes it)."""
 
     def index(folder: Path) -> int:
-        from .search import index_site
+        from fengchao.output.search_index import index_site
 
         return index_site(folder, config.language).bytes
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import unicodedata
 from pathlib import Path
 
-from .errors import Problem
+from fengchao.problems import Problem
 
 MAX_QUOTE = 100
 

@@ -7,8 +7,8 @@ import json
 import sys
 from pathlib import Path
 
-from .errors import Problem
-from .report import SourceLines, describe
+from fengchao.problems import Problem
+from fengchao.report import SourceLines, describe
 
 FORMATS = ("text", "json", "github")
 

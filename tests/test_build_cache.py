@@ -19,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from fengchao import parallel
+from fengchao import pool as parallel
 from fengchao.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
@@ -385,7 +385,7 @@ def test_the_page_store_gives_up_at_once_on_another_file_system(tmp_path, monkey
     # The store tries once per build, not once per page (each try reads the page).
     import errno
 
-    from fengchao import pagestore
+    from fengchao.cache import page_store as pagestore
 
     out = tmp_path / "site"
     for i in range(5):
@@ -410,6 +410,6 @@ def test_the_cache_salt_names_each_output_library_at_its_installed_version():
     names, and has to agree with what importlib.metadata reports."""
     from importlib import metadata
 
-    from fengchao import cache
+    from fengchao.cache import store as cache
 
     assert cache._library_versions() == [f"{name}={metadata.version(name)}" for name in cache._LIBRARIES]

@@ -22,8 +22,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import REPO
-from fengchao.cache import CacheMemory
-from fengchao.errors import BuildFailed
+from fengchao.cache.store import CacheMemory
+from fengchao.problems import BuildFailed
 from fengchao.pipeline import Project, build
 
 EPOCH = "1767225600"  # 2026-01-01
@@ -189,7 +189,7 @@ def test_a_reused_page_is_checked_against_the_new_set_of_pages(make_site, pinned
     """a-0 links to a-1; deleting a-1 leaves a-0's page unchanged (its scan
     comes from the cache, not from parsing it again), and its links must
     still be reported as broken, at their source line."""
-    from fengchao import linkcheck
+    from fengchao.check import output_links as linkcheck
 
     site = make_site()
     shutil.rmtree(site.root)
@@ -280,7 +280,8 @@ def test_the_content_checker_cache_follows_the_set_of_pages(make_site, pinned_ti
 
 
 def test_checks_are_cached_on_disk_and_not_with_no_cache(make_site, pinned_time, monkeypatch, tmp_path):
-    from fengchao import linkcheck, lint
+    from fengchao.check import output_links as linkcheck
+    from fengchao.check import content as lint
 
     site = make_site()
     shutil.rmtree(site.root)
@@ -319,7 +320,7 @@ def test_a_plain_path_is_classified_as_urljoin_would(href, page):
     (the link check's verdicts must not depend on which way was taken)."""
     from urllib.parse import unquote, urljoin, urlsplit
 
-    from fengchao.linkcheck import Target, classify
+    from fengchao.check.output_links import Target, classify
 
     stripped = href.strip()
     parts = urlsplit(stripped)

@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO
-from fengchao.lock import build_lock, lock_path
-from fengchao.write import MARKER, recover, write_site
+from fengchao.output.lock import build_lock, lock_path
+from fengchao.output.write import MARKER, recover, write_site
 
 EPOCH = "1767225600"  # 2026-01-01: every generated article is published
 
@@ -160,7 +160,7 @@ def test_kill_between_the_two_renames_is_repaired(tmp_path, monkeypatch):
     assert (out / "index.html").read_bytes() == b"old" and (out / MARKER).is_file()
     assert leftovers(out) == []
 
-    import fengchao.write as write
+    import fengchao.output.write as write
 
     monkeypatch.setattr(write, "_exchange", lambda a, b: False)
     write_site(out, [("index.html", b"new")], [])

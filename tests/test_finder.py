@@ -18,7 +18,7 @@ import pytest
 from bench.corpus import write_corpus
 from conftest import REPO
 from fengchao import geo
-from fengchao.directory import distance_text
+from fengchao.site.station_pages import distance_text
 from pagecheck import Page, page
 
 BASE = "/hub/"

@@ -17,7 +17,7 @@ from urllib.parse import unquote
 import pytest
 
 from conftest import MINIMAL_ARTICLE, MINIMAL_GUIDE, MINIMAL_STATION, REPO
-from fengchao.load import MAX_FILE_BYTES, MAX_YAML_ALIASES, MAX_YAML_DEPTH, MAX_YAML_VALUES
+from fengchao.content.load import MAX_FILE_BYTES, MAX_YAML_ALIASES, MAX_YAML_DEPTH, MAX_YAML_VALUES
 
 GOOD = {"news/2024/good.md": MINIMAL_ARTICLE, "guides/good.md": MINIMAL_GUIDE, "stations/good.yaml": MINIMAL_STATION}
 

@@ -12,7 +12,7 @@ import json
 import pytest
 
 from conftest import MINIMAL_ARTICLE, MINIMAL_GUIDE
-from fengchao.linkcheck import scan_html
+from fengchao.check.output_links import scan_html
 
 GUIDE_WITH_HEADINGS = """\
 ---
@@ -185,8 +185,8 @@ def test_files_a_later_stage_writes_can_be_declared():
     exists in the model: declared, it is not reported as missing."""
     from types import SimpleNamespace
 
-    from fengchao.linkcheck import check_model
-    from fengchao.model import Records
+    from fengchao.check.output_links import check_model
+    from fengchao.content.records import Records
 
     files = [("index.html", b'<script src="/hub/pagefind/pagefind-ui.js"></script><a href="/hub/">home</a>')]
     model = SimpleNamespace(raw=(), copies=(), jobs=())

@@ -248,7 +248,7 @@ def test_title_and_station_notes_are_checked_but_not_the_phone_field(make_site, 
 
 
 def test_common_hanzi_is_gb2312_level_one():
-    from fengchao.mojibake import common_hanzi, gb2312_hanzi
+    from fengchao.check.mojibake import common_hanzi, gb2312_hanzi
 
     assert (len(common_hanzi()), len(gb2312_hanzi())) == (3755, 6763)
     assert "快" in common_hanzi() and "驿" not in common_hanzi() and "驿" in gb2312_hanzi()

@@ -16,8 +16,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from fengchao.errors import BuildFailed
-from fengchao.live import LiveSite
+from fengchao.problems import BuildFailed
+from fengchao.serve.rebuild import LiveSite
 from fengchao.pipeline import Project, build
 from test_build_cache import EDITS, EPOCH, article, make_project, station
 

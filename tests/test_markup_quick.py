@@ -21,9 +21,10 @@ from markdown.extensions.toc import TocExtension, TocTreeprocessor
 from markdown.treeprocessors import InlineProcessor
 
 from bench.corpus import article_body
-from fengchao import markup, markup_quick
-from fengchao.markup import LinkMap, MarkdownRenderer
-from fengchao.markup_quick import (
+from fengchao.markup import markdown as markup
+from fengchao.markup import quick as markup_quick
+from fengchao.markup.markdown import LinkMap, MarkdownRenderer
+from fengchao.markup.quick import (
     QuickAttrListTreeprocessor,
     QuickInlineProcessor,
     QuickTocTreeprocessor,

@@ -19,8 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from fengchao import incremental, parallel
-from fengchao.live import LiveSite
+from fengchao.render import pages as incremental
+from fengchao import pool as parallel
+from fengchao.serve.rebuild import LiveSite
 from fengchao.pipeline import Project
 from test_build_cache import append, files, inodes, make_project, replace
 from test_live import BASE, served
@@ -97,7 +98,7 @@ def test_a_pooled_build_equals_a_one_process_build_with_spawned_workers(project,
 def test_the_preview_renders_a_template_edit_in_the_pool(project, sent, monkeypatch):
     """`serve` renders in a pool of its own when many pages are stale (a
     template edit); the pages must be those of a one-process preview."""
-    monkeypatch.setattr("fengchao.live.POOL_FROM", 0)
+    monkeypatch.setattr("fengchao.serve.rebuild.POOL_FROM", 0)
     alone = LiveSite(Project(project, project / "content", project / "unused"), BASE, jobs=1)
     pooled = LiveSite(Project(project, project / "content", project / "unused"), BASE, jobs=2)
     assert served(pooled) == served(alone)
@@ -160,7 +161,8 @@ def test_the_workers_collect_garbage_and_the_build_leaves_the_collector_as_it_wa
 
 DRIVER = """
 import multiprocessing, sys, time
-from fengchao import lint, parallel
+from fengchao.check import content as lint
+from fengchao import pool as parallel
 parallel.MIN_PER_WORKER = 1
 def hold(*args, **kwargs):
     print(" ".join(str(p.pid) for p in multiprocessing.active_children()), flush=True)

@@ -21,15 +21,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import REPO
-from fengchao.assemble import Urls
-from fengchao.config import load_config
-from fengchao.errors import Problem
-from fengchao.load import LineMap, LoadedContent, SourceDoc, StationFile, parse_yaml, split_front_matter
-from fengchao.markup import LinkMap, MarkdownRenderer
-from fengchao.news import paginate
-from fengchao.stations import FIELDS, validate_stations
+from fengchao.site.assemble import Urls
+from fengchao.content.config import load_config
+from fengchao.problems import Problem
+from fengchao.content.load import LineMap, LoadedContent, SourceDoc, StationFile, parse_yaml, split_front_matter
+from fengchao.markup.markdown import LinkMap, MarkdownRenderer
+from fengchao.site.news import paginate
+from fengchao.content.stations import FIELDS, validate_stations
 from fengchao.text import SLUG_RE
-from fengchao.validate import validate
+from fengchao.content.validate import validate
 
 CONFIG, _ = load_config(REPO / "site.yaml", REPO)
 # FENGCHAO_FUZZ_EXAMPLES=5000 for a longer run by hand; CI keeps it short.
@@ -244,7 +244,7 @@ file_bytes = st.one_of(
 def test_fuzz_files_on_disk_give_records_or_problems(files):
     import tempfile
 
-    from fengchao.load import load_content
+    from fengchao.content.load import load_content
 
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)

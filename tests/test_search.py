@@ -10,7 +10,7 @@ import cbor2
 import pytest
 
 from conftest import MINIMAL_ARTICLE, MINIMAL_GUIDE, REPO
-from fengchao import search
+from fengchao.output import search_index as search
 from pagecheck import Page
 
 BASE = "/hub/"

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from conftest import MINIMAL_GUIDE, MINIMAL_STATION, REPO
-from fengchao.headers import csp
-from fengchao.sanitize import clean
+from fengchao.site.headers import csp
+from fengchao.markup.sanitize import clean
 
 HOSTILE_TITLES = [
     '</script><script>alert(1)</script>',
@@ -279,7 +279,7 @@ def test_headers_file(tmp_path):
             rules[current] = []
         else:
             rules[current].append(line.strip())
-    from fengchao.headers import tile_hosts
+    from fengchao.site.headers import tile_hosts
 
     # The demo's map tiles (site.yaml stations.map) are the only other image hosts.
     amap = tile_hosts("https://webrd0{s}.is.autonavi.com/appmaptile", "1234")
@@ -308,7 +308,7 @@ def test_headers_file(tmp_path):
 def test_json_ld_recipe_cannot_be_ended_by_a_title(tmp_path):
     """docs/security.md: JSON-LD is written with `| tojson`. With the hostile
     titles the block stays one block, parses, and gives the title back."""
-    from fengchao.render import Renderer
+    from fengchao.render.templates import Renderer
 
     (tmp_path / "ld.html").write_text(
         '<script type="application/ld+json">{{ {"@type": "NewsArticle", "headline": title} | tojson }}</script>\n',
@@ -325,7 +325,7 @@ def test_json_ld_recipe_cannot_be_ended_by_a_title(tmp_path):
 
 
 def test_email_autolinks_survive_link_rewriting_and_sanitizing():
-    from fengchao.markup import LinkMap, MarkdownRenderer
+    from fengchao.markup.markdown import LinkMap, MarkdownRenderer
 
     renderer = MarkdownRenderer(LinkMap("/hub/", {}, frozenset()))
     rendered, problems = renderer.render("写信给 <help@example.org> 或 <mailto:a@example.org>", "news/a.md", "content/news/a.md", 6)

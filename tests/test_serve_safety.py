@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from conftest import free_port
-from fengchao.preview import is_servable
+from fengchao.serve.watch import is_servable
 
 PORTS = range(8700, 8800)
 

@@ -7,8 +7,8 @@ import yaml
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from fengchao.yaml_lines import LineMap, _fast_parse, _Loader, parse_yaml
-from fengchao.stations import nearest, nearest_all
+from fengchao.content.yaml_lines import LineMap, _fast_parse, _Loader, parse_yaml
+from fengchao.content.stations import nearest, nearest_all
 
 _text = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), max_size=12)
 _scalar = st.one_of(_text, st.integers(-10**6, 10**6), st.booleans(), st.none(), st.sampled_from(["9:00", "08:30-20:00", "2024-08-19", "1.5e3", "0o17", "yes", "~"]))

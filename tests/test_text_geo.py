@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fengchao import geo
-from fengchao.news import term_slugs
+from fengchao.site.news import term_slugs
 from fengchao.text import SLUG_RE, count_chars, heading_anchor, pinyin_slug, plain_text, reading_minutes, summarise
 
 # ---------------------------------------------------------------- slugs

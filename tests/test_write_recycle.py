@@ -22,10 +22,10 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO
-from fengchao import discard
-from fengchao.errors import UsageError
-from fengchao.lock import build_lock
-from fengchao.write import MARKER, write_site
+from fengchao.output import discard
+from fengchao.problems import UsageError
+from fengchao.output.lock import build_lock
+from fengchao.output.write import MARKER, write_site
 from test_build_cache import EPOCH, append, article, build, files, make_project, replace
 
 
@@ -137,7 +137,7 @@ def test_a_previous_generation_that_is_not_ours_is_not_recycled(tmp_path):
 
 
 def test_a_previous_generation_that_cannot_be_pruned_is_replaced_by_a_new_folder(tmp_path, monkeypatch):
-    import fengchao.write as write
+    import fengchao.output.write as write
 
     out = tmp_path / "site"
     write_site(out, [("a/index.html", b"1")], [])
@@ -156,7 +156,10 @@ def test_a_previous_generation_that_cannot_be_pruned_is_replaced_by_a_new_folder
 
 DRIVER = """
 import os, signal, sys
-from fengchao import incremental, recycle, search, write
+from fengchao.render import pages as incremental
+from fengchao.output import recycle
+from fengchao.output import search_index as search
+from fengchao.output import write
 point, after = sys.argv[1], int(sys.argv[2])
 module, name = {"pruning": (recycle.shutil, "rmtree"), "writing": (incremental, "_spool"),
                 "linking": (write, "_link"), "indexing": (search, "index_site")}[point]

@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from fengchao import geo
-from fengchao.directory import distance_text
+from fengchao.site.station_pages import distance_text
 
 expect = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed: pip install -e '.[test]'").expect
 

@@ -1,0 +1,1 @@
+"""The checks: content rules, the output's links and anchors, external links."""

@@ -1,0 +1,1 @@
+"""Stage 1–2: site.yaml and content/ read (with line numbers) and validated into frozen records."""

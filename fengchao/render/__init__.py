@@ -1,0 +1,1 @@
+"""Stage 4: page jobs → bytes (Jinja templates, page keys, minifying)."""

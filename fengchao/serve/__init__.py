@@ -1,0 +1,1 @@
+"""`fengchao serve`: the preview server, its watcher and its warm rebuilds."""

@@ -1,0 +1,33 @@
+"""Fingerprinted asset names, so hosts can let browsers cache them for a year.
+
+`assets/site.css` is also published as `assets/site.3f2a9c1b.css` (a hash of
+its content in the name); pages link the fingerprinted name (assemble maps
+names through `SiteView`), so a changed stylesheet gets a new URL and an
+unchanged one is never fetched twice. The plain name stays published too, for
+links from outside (and a hand-written path in a template still works, just
+without the year-long caching).
+"""
+from __future__ import annotations
+
+import hashlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from fengchao.site.assemble import CopyFile
+
+FINGERPRINTED = (".css", ".js", ".svg")
+MINIFIED = (".css", ".js")
+HASH_CHARS = 8
+
+
+def fingerprinted(plain: tuple["CopyFile", ...]) -> tuple["CopyFile", ...]:
+    from fengchao.site.assemble import CopyFile
+
+    out = []
+    for copy in plain:
+        if not copy.path.endswith(FINGERPRINTED) or copy.path.endswith("favicon.svg"):
+            continue
+        digest = hashlib.sha256(copy.source.read_bytes()).hexdigest()[:HASH_CHARS]
+        stem, dot, suffix = copy.path.rpartition(".")
+        out.append(CopyFile(f"{stem}.{digest}{dot}{suffix}", copy.source, copy.path.removeprefix("assets/")))
+    return tuple(out)

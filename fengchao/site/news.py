@@ -1,0 +1,229 @@
+"""The news domain: article pages, the paginated list, tags, categories,
+the by-year archive and the entries of the Atom feed."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from fengchao.problems import Problem
+from fengchao.content.records import Article
+from fengchao.text import pinyin_slug, summarise, xml_safe
+from fengchao.site.views import ArticleCard, ArticleView, Link, Moment, Pager, Term
+
+if TYPE_CHECKING:
+    from fengchao.site.assemble import Ctx, Job
+
+LATEST_ON_HOME = 5
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    title: str
+    url: str  # absolute
+    published: str
+    updated: str
+    summary: str
+    html: str
+    authors: tuple[str, ...]
+    category: str | None
+    tags: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class NewsPart:
+    jobs: tuple
+    latest: tuple[ArticleCard, ...]
+    feed_entries: tuple[FeedEntry, ...]
+
+
+def term_slugs(names, make=pinyin_slug) -> dict[str, str]:
+    """Pinyin slugs, unique: 快递小哥 → kuai-di-xiao-ge; a clash gets -2, -3."""
+    slugs: dict[str, str] = {}
+    used: set[str] = set()
+    for name in sorted(set(names)):
+        base = make(name)
+        slug, n = base, 2
+        while slug in used:
+            slug, n = f"{base}-{n}", n + 1
+        used.add(slug)
+        slugs[name] = slug
+    return slugs
+
+
+def paginate(items: tuple, per_page: int, rel: str, urls) -> list[tuple[str, tuple, Pager]]:
+    """Split items into pages at rel, rel/page/2/, rel/page/3/ …"""
+    chunks = [items[i : i + per_page] for i in range(0, len(items), per_page)] or [()]
+    dirs = [rel] + [f"{rel}page/{n}/" for n in range(2, len(chunks) + 1)]
+    links = tuple(Link(str(n), urls.page(d)) for n, d in enumerate(dirs, 1))
+    out = []
+    for index, chunk in enumerate(chunks):
+        pager = Pager(
+            number=index + 1,
+            total=len(chunks),
+            prev_url=links[index - 1].url if index > 0 else None,
+            next_url=links[index + 1].url if index + 1 < len(chunks) else None,
+            pages=_window(links, index),
+        )
+        out.append((dirs[index], chunk, pager))
+    return out
+
+
+PAGER_AROUND = 2
+
+
+def _window(links: tuple[Link, ...], index: int) -> tuple[Link, ...]:
+    """First, last and the pages around the current one; a gap is Link("…", "").
+
+    Listing all 200 pages on each of 200 list pages made every one of them
+    ~20 KB of page numbers (and rendering the lists quadratic).
+    """
+    keep = {0, len(links) - 1, *range(index - PAGER_AROUND, index + PAGER_AROUND + 1)}
+    window: list[Link] = []
+    for i, link in enumerate(links):
+        if i in keep:
+            window.append(link)
+        elif window and window[-1].url:
+            window.append(Link("…", ""))
+    return tuple(window)
+
+
+def assemble_news(ctx: "Ctx", articles: tuple[Article, ...], problems: list[Problem], memo: dict | None = None) -> NewsPart:
+    """`memo`, kept by a long-running process (live.py): each article's card
+    and page job from the last build, handed back as the same objects while
+    the article (the same record object: validate's memo), its converted
+    body and its neighbours are the same and nothing site-wide changed. The
+    preview then compares those pages by identity instead of field by field."""
+    urls, config = ctx.urls, ctx.config
+    tag_slugs = term_slugs((t for a in articles for t in a.tags), ctx.slug)
+    cat_slugs = term_slugs((a.category for a in articles if a.category), ctx.slug)
+    tag_link = lambda t: Link(t, urls.page(f"tags/{tag_slugs[t]}/"))  # noqa: E731
+    cat_link = lambda c: Link(c, urls.page(f"categories/{cat_slugs[c]}/")) if c else None  # noqa: E731
+    site_wide = (urls, ctx.site, config, tag_slugs, cat_slugs, ctx.markdown.links)
+    known = memo.get("articles", {}) if memo is not None and memo.get("site") == site_wide else {}
+    kept: dict = {}
+
+    rendered = []
+    for article in articles:
+        result, link_problems = ctx.markdown.render(article.body, article.source_rel, article.where.path, article.body_line)
+        problems += link_problems
+        hit = known.get(article.source_rel)
+        if hit is not None and hit[0] is article and hit[1] is result:
+            summary, card = hit[2], hit[3]
+        else:
+            summary = article.summary or summarise(result.plain, config.summary_chars)
+            card = ArticleCard(article.title, urls.page(f"news/{article.slug}/"), Moment.of(article.date), summary, cat_link(article.category))
+        rendered.append((article, result.html, result, summary))
+        kept[article.source_rel] = [article, result, summary, card, None]
+
+    cards = tuple(kept[a.source_rel][3] for a in articles)
+    jobs: list["Job"] = []
+    crumbs = (Link("新闻", urls.page("news/")),)
+    for index, (article, html, stats, summary) in enumerate(rendered):
+        newer = cards[index - 1] if index > 0 else None
+        older = cards[index + 1] if index + 1 < len(cards) else None
+        notice = _notice(article, ctx)
+        hit = known.get(article.source_rel)
+        page = hit[4] if hit is not None and hit[3] is cards[index] else None
+        # The neighbours by identity: the cards kept above are the same
+        # objects exactly when nothing about them changed.
+        if page is not None and page[0] is newer and page[1] is older and page[2] == notice:
+            kept[article.source_rel][4] = page
+            problems += page[4]
+            jobs.append(page[3])
+            continue
+        found: list[Problem] = []
+        job = _article_job(ctx, article, html, stats, summary, cards[index].url, newer, older, notice, tag_link, cat_link, crumbs, found)
+        problems += found
+        kept[article.source_rel][4] = (newer, older, notice, job, tuple(found))
+        jobs.append(job)
+    if memo is not None:
+        memo.update(site=site_wide, articles=kept)
+
+    for rel, chunk, pager in paginate(cards, config.per_page, "news/", urls):
+        title = "新闻" if pager.number == 1 else f"新闻（第 {pager.number} 页）"
+        jobs.append(ctx.job(rel, "news_list.html", ctx.meta(title, rel, "news"), heading="新闻", cards=chunk, pager=pager, intro=None))
+
+    jobs += _taxonomy(ctx, "tags", "标签", articles, cards, lambda a: a.tags, tag_slugs)
+    jobs += _taxonomy(ctx, "categories", "栏目", articles, cards, lambda a: (a.category,) if a.category else (), cat_slugs)
+    jobs.append(_archive(ctx, articles, cards))
+
+    # The feed is XML: one stray control character (pasted from Word) would
+    # make the whole feed unreadable, so strip those from everything in it.
+    entries = tuple(
+        FeedEntry(
+            title=xml_safe(a.title), url=urls.absolute(f"news/{a.slug}/"), published=a.date.isoformat(),
+            updated=(a.updated or a.date).isoformat(), summary=xml_safe(summary), html=xml_safe(html),
+            authors=tuple(map(xml_safe, a.authors or ((a.source,) if a.source else ()))),
+            category=xml_safe(a.category) if a.category else None, tags=tuple(map(xml_safe, a.tags)),
+        )
+        for a, html, _, summary in rendered[: config.feed_items]
+    )
+    return NewsPart(tuple(jobs), cards[:LATEST_ON_HOME], entries)
+
+
+def _article_job(ctx: "Ctx", article: Article, html: str, stats, summary: str, url: str, newer, older, notice,
+                 tag_link, cat_link, crumbs, problems: list[Problem]) -> "Job":
+    urls = ctx.urls
+    image_url = None
+    if article.image:
+        image_url, problem = ctx.markdown.links.resolve(article.image, article.source_rel)
+        if problem:
+            problems.append(Problem(article.where.path, 0, f"封面图片：{problem}"))
+    view = ArticleView(
+        title=article.title, url=url, date=Moment.of(article.date, with_time=True),
+        updated=Moment.of(article.updated) if article.updated else None, summary=summary, html=html,
+        tags=tuple(tag_link(t) for t in article.tags), category=cat_link(article.category),
+        source=article.source, source_url=article.source_url, authors=article.authors,
+        editor=article.editor, image_url=image_url, image_alt=article.image_alt,
+        reading_minutes=stats.reading_minutes, char_count=stats.char_count,
+        newer=Link(newer.title, newer.url) if newer else None,
+        older=Link(older.title, older.url) if older else None,
+    )
+    rel = f"news/{article.slug}/"
+    meta = ctx.meta(
+        article.title, rel, "news", summary, breadcrumbs=crumbs, og_type="article",
+        og_image=urls.origin + image_url if image_url and image_url.startswith("/") else image_url, notice=notice,
+    )
+    lastmod = (article.updated or article.date).date().isoformat()
+    return ctx.job(rel, "article.html", meta, article=view, lastmod=lastmod)
+
+
+def _notice(article: Article, ctx: "Ctx") -> str | None:
+    now = ctx.options.now
+    if article.draft:
+        return "草稿：本文尚未公开发布，只在预览中可见。"
+    if article.date > now:
+        return "定时发布：本文在发布日期之前不会公开。"
+    if article.expires and article.expires <= now:
+        return "已过期：本文已超过 expires 日期，公开站点不再显示。"
+    return None
+
+
+def _taxonomy(ctx: "Ctx", kind: str, label: str, articles, cards, terms_of, slugs: dict[str, str]) -> list["Job"]:
+    urls = ctx.urls
+    members: dict[str, list[ArticleCard]] = {name: [] for name in slugs}
+    for article, card in zip(articles, cards):
+        for name in terms_of(article):
+            members[name].append(card)
+    terms = tuple(
+        Term(name, urls.page(f"{kind}/{slugs[name]}/"), len(members[name]))
+        for name in sorted(members, key=lambda n: (-len(members[n]), slugs[n]))
+    )
+    jobs = [ctx.job(f"{kind}/", "terms.html", ctx.meta(f"全部{label}", f"{kind}/", "news", breadcrumbs=(Link("新闻", urls.page("news/")),)), heading=f"全部{label}", terms=terms)]
+    for name, slug in sorted(slugs.items(), key=lambda kv: kv[1]):
+        crumbs = (Link("新闻", urls.page("news/")), Link(f"全部{label}", urls.page(f"{kind}/")))
+        for rel, chunk, pager in paginate(tuple(members[name]), ctx.config.per_page, f"{kind}/{slug}/", urls):
+            heading = f"{label}：{name}"
+            title = heading if pager.number == 1 else f"{heading}（第 {pager.number} 页）"
+            intro = f"共 {len(members[name])} 篇新闻。"
+            jobs.append(ctx.job(rel, "news_list.html", ctx.meta(title, rel, "news", breadcrumbs=crumbs), heading=heading, cards=chunk, pager=pager, intro=intro))
+    return jobs
+
+
+def _archive(ctx: "Ctx", articles, cards) -> "Job":
+    years: dict[int, list[ArticleCard]] = {}
+    for article, card in zip(articles, cards):
+        years.setdefault(article.date.year, []).append(card)
+    groups = tuple((year, tuple(items)) for year, items in sorted(years.items(), reverse=True))
+    meta = ctx.meta("新闻归档", "news/archive/", "news", breadcrumbs=(Link("新闻", ctx.urls.page("news/")),))
+    return ctx.job("news/archive/", "archive.html", meta, years=groups, total=len(cards))

@@ -1,0 +1,165 @@
+"""The station directory: the list by district (with the finder, filters and
+map as enhancements), a page per district and per amenity (the same lists
+without JavaScript), one page per station, and the open-data exports
+(stations.json for the finder, stations.geojson, stations.csv)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from fengchao.problems import Problem
+from fengchao.content.records import Guide, Station
+from fengchao.site.charts import bar_chart
+from fengchao.site.station_extras import json_ld, nav_links, report_url
+from fengchao.content.stations import by_district, nearest_all, stations_csv, stations_geojson, stations_json, wgs84
+from fengchao.site.views import Amenity, Link, Moment, Nearby, StationCard, StationView
+
+if TYPE_CHECKING:
+    from fengchao.site.assemble import Ctx, Job, RawFile
+
+
+@dataclass(frozen=True)
+class DirectoryPart:
+    jobs: tuple
+    raw: tuple
+
+
+@dataclass(frozen=True)
+class MapView:
+    """What the map script needs, read from data-* attributes."""
+
+    tiles: str
+    subdomains: str
+    datum: str
+    attribution: str
+    max_zoom: int
+    leaflet_js: str
+    leaflet_css: str
+
+
+def station_card(ctx: "Ctx", station: Station) -> StationCard:
+    labels = ctx.config.amenity_labels
+    return StationCard(
+        id=station.id, name=station.name, url=ctx.urls.page(f"stations/{station.id}/"),
+        district=station.district, address=station.address, hours=station.hours,
+        amenities=tuple(Amenity(a, labels[a]) for a in station.amenities), sample=station.sample,
+        district_slug=ctx.slug(station.district),
+    )
+
+
+def distance_text(metres: float) -> str:
+    if metres < 1000:
+        return f"{int(round(metres, -1))} 米"
+    return f"{metres / 1000:.1f} 公里"
+
+
+def assemble_directory(ctx: "Ctx", stations: tuple[Station, ...], guides: tuple[Guide, ...], problems: list[Problem]) -> DirectoryPart:
+    from fengchao.site.assemble import RawFile
+
+    urls, config = ctx.urls, ctx.config
+    cards = {s.id: station_card(ctx, s) for s in stations}
+    groups = tuple((district, tuple(cards[s.id] for s in group)) for district, group in by_district(stations, config))
+    finder = config.finder
+    amenity_counts = tuple(
+        (Amenity(key, label), sum(1 for s in stations if key in s.amenities)) for key, label in config.amenities
+    )
+    slugs = {d: ctx.slug(d) for d in config.districts}
+    district_pages = tuple(
+        (Link(d, urls.page(f"stations/district/{slugs[d]}/")), len(group)) for d, group in groups
+    )
+    amenity_pages = tuple(
+        (Link(a.label, urls.page(f"stations/amenity/{a.key}/")), a, n) for a, n in amenity_counts if n
+    )
+    charts = station_charts(groups, amenity_counts, len(stations))
+    tiles = config.finder.tiles
+    map_view = tiles and MapView(
+        tiles.url, tiles.subdomains, tiles.datum, tiles.attribution, tiles.max_zoom,
+        urls.page("assets/vendor/leaflet/leaflet.js"), urls.page("assets/vendor/leaflet/leaflet.css"),
+    )
+    meta = ctx.meta("找驿站", "stations/", "stations", "大庆“庆小驿”温暖服务站名录：按区县查找，可看到每个站点的休息、饮水、微波炉、充电等设施。")
+    jobs: list["Job"] = [
+        ctx.job(
+            "stations/", "stations_index.html", meta, groups=groups, total=len(stations),
+            sample_count=sum(1 for s in stations if s.sample), amenity_counts=amenity_counts,
+            json_url=urls.page("stations/stations.json"), geojson_url=urls.page("stations/stations.geojson"),
+            csv_url=urls.page("stations/stations.csv"), district_pages=district_pages, amenity_pages=amenity_pages,
+            districts=tuple((d, slugs[d]) for d in config.districts), amenities=tuple(a for a, _ in amenity_counts),
+            charts=charts, map=map_view, scripts=(urls.page("assets/geo.js"), urls.page("assets/finder.js"), urls.page("assets/map.js")),
+        )
+    ]
+    crumbs = (Link("找驿站", urls.page("stations/")),)
+    for (link, count), (district, group) in zip(district_pages, groups):
+        rel = f"stations/district/{slugs[district]}/"
+        jobs.append(ctx.job(
+            rel, "stations_list.html",
+            ctx.meta(f"{district}的驿站", rel, "stations", f"{district}的“庆小驿”温暖服务站，共 {count} 处。", breadcrumbs=crumbs),
+            heading=f"{district}的驿站", cards=group, total=len(stations), others=district_pages, kind="区县",
+            current=link.url, filter_url=urls.page(f"stations/?district={slugs[district]}"),
+        ))
+    for link, amenity, count in amenity_pages:
+        rel = f"stations/amenity/{amenity.key}/"
+        matching = tuple(cards[s.id] for s in stations if amenity.key in s.amenities)
+        jobs.append(ctx.job(
+            rel, "stations_list.html",
+            ctx.meta(f"有{amenity.label}的驿站", rel, "stations", f"有{amenity.label}的“庆小驿”温暖服务站，共 {count} 处。", breadcrumbs=crumbs),
+            heading=f"有{amenity.label}的驿站", cards=matching, total=len(stations),
+            others=tuple((l, n) for l, _, n in amenity_pages), kind="设施", current=link.url,
+            filter_url=urls.page(f"stations/?amenity={amenity.key}"),
+        ))
+    positions = {s.id: wgs84(s) for s in stations}
+    labels = config.amenity_labels
+    near = nearest_all(stations, positions)
+    for station in stations:
+        notes_html = None
+        if station.notes:
+            result, link_problems = ctx.markdown.render(station.notes, "stations/notes.yaml", station.where.path, station.where.line)
+            problems += link_problems
+            notes_html = result.html
+        photos = []
+        for photo in station.photos:
+            src, problem = ctx.markdown.links.resolve(photo.src, "stations/notes.yaml")
+            if problem:
+                problems.append(Problem(station.where.path, station.where.line, f"照片：{problem}"))
+            photos.append((src, photo.alt))
+        view = StationView(
+            card=cards[station.id], phone=station.phone, operator=station.operator,
+            opened=Moment.of_day(station.opened) if station.opened else None, notes_html=notes_html,
+            photos=tuple(photos), lat=station.lat, lng=station.lng, datum=station.datum,
+            nearby=tuple(Nearby(cards[s.id], distance_text(d)) for s, d in near[station.id]),
+            guides=tuple(Link(g.title, urls.page(f"guides/{g.slug}/")) for g in guides if station.id in g.stations),
+            nav=nav_links(station, finder.nav_app),
+            json_ld=json_ld(station, urls.absolute(f"stations/{station.id}/"), positions[station.id], labels),
+            report_url=report_url(finder.report_url, station),
+        )
+        rel = f"stations/{station.id}/"
+        description = f"{station.name}：{station.district}{station.address}。设施：{'、'.join(a.label for a in view.card.amenities)}。"
+        crumbs_here = crumbs + (Link(station.district, urls.page(f"stations/district/{ctx.slug(station.district)}/")),)
+        jobs.append(ctx.job(
+            rel, "station.html", ctx.meta(station.name, rel, "stations", description, breadcrumbs=crumbs_here),
+            station=view, scripts=(urls.page("assets/wechat.js"),),
+        ))
+
+    url_of = {s.id: urls.page(f"stations/{s.id}/") for s in stations}
+    raw: list["RawFile"] = [
+        RawFile("stations/stations.json", stations_json(stations, url_of, config, ctx.slug).encode()),
+        RawFile("stations/stations.geojson", stations_geojson(stations, url_of, config).encode()),
+        RawFile("stations/stations.csv", stations_csv(stations, ctx.urls, config).encode("utf-8")),
+    ]
+    return DirectoryPart(tuple(jobs), tuple(raw))
+
+
+def station_charts(groups, amenity_counts, total: int) -> tuple[str, str]:
+    """Stations per district and amenity coverage, as inline SVG made now."""
+    per_district = bar_chart("各区县站点数", tuple((d, len(cards)) for d, cards in groups), unit="处")
+    coverage = bar_chart(
+        "设施覆盖（有该设施的站点数）", tuple((a.label, n) for a, n in amenity_counts), unit="处", total=total
+    )
+    return per_district, coverage
+
+
+def home_charts(stations: tuple[Station, ...], config) -> tuple[str, str]:
+    groups = by_district(stations, config)
+    counts = tuple(
+        (Amenity(key, label), sum(1 for s in stations if key in s.amenities)) for key, label in config.amenities
+    )
+    return station_charts(groups, counts, len(stations))

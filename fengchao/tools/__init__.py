@@ -1,0 +1,1 @@
+"""Editor tools that write content: `new`, `import`, `stations import`."""

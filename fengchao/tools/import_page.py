@@ -1,0 +1,229 @@
+"""`fengchao import FILE`: a scraped or pasted article → a draft news file.
+
+News pages copied from a newspaper or another government site carry the
+article plus everything around it: breadcrumbs, injected spam, "分享到",
+"更多>>" lists of other headlines, image file names. The article itself has
+a recognisable shape — a title, a 发布时间/来源 line, paragraphs, a reporter
+credit, 责任编辑 — so we keep that and drop the rest. Mojibake is kept (only
+the editor can say what the original was) but marked with an HTML comment
+carrying the suggested repair, and `fengchao check` still reports it.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from html.parser import HTMLParser
+from pathlib import Path
+
+import frontmatter
+
+from fengchao.content.config import load_config
+from fengchao.problems import BuildFailed, UsageError
+from fengchao.check.content import _STRAY, spam_keyword
+from fengchao.check.settings import CheckConfig
+from fengchao.check.mojibake import find_garbles
+from fengchao.tools.new import short_slug
+
+_META = re.compile(r"(?:发布时间|发布日期|时间)\s*[:：]\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s+(\d{1,2}):(\d{2}))?")
+_SOURCE = re.compile(r"来源\s*[:：]\s*([^\s|｜]+)")
+_REPORTER = re.compile(r"(?:记者|通讯员|文\s*/)\s*[:：]?\s*((?:[\u4e00-\u9fff]{2,4}[\s、，,]*)+)$")
+_INLINE_REPORTER = re.compile(r"[（(](?:本报)?记者\s*((?:[\u4e00-\u9fff]{2,4}[\s、，,]*)+)[）)]")
+_EDITOR = re.compile(r"^(?:责任编辑|责编|编辑)\s*[:：]\s*(.+)$")
+_IMAGE_NAME = re.compile(r"^\S+\.(?:jpe?g|png|gif|webp|bmp)$", re.I)
+_JUNK = re.compile(r"更多\s*>>|>>|分享到|打印本页|关闭窗口|【字体|上一篇|下一篇|扫一扫")
+_HEADLINE_ITEM = re.compile(r"^[·•●▪■◆]")
+_SENTENCE_END = re.compile(r"[。！？!?；]")
+# Half-width punctuation after Chinese text: a scraper folded it; editors
+# and readers expect full width.
+_HALF = {",": "，", ":": "：", ";": "；"}
+_HALF_AFTER_CJK = re.compile(r"(?<=[\u4e00-\u9fff”）》])([,:;])")
+
+
+@dataclass
+class Imported:
+    title: str = ""
+    date: str = ""
+    source: str = ""
+    authors: list[str] = field(default_factory=list)
+    editor: str = ""
+    paragraphs: list[str] = field(default_factory=list)
+    dropped: dict[str, int] = field(default_factory=dict)
+    garbled: int = 0
+
+    def drop(self, why: str) -> None:
+        self.dropped[why] = self.dropped.get(why, 0) + 1
+
+
+class _Text(HTMLParser):
+    """Saved HTML → lines of text, one per block; scripts, styles and
+    hidden elements (where spam links hide) left out."""
+
+    BLOCKS = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "title", "section", "article", "td", "table", "ul", "ol"}
+    SKIP = {"script", "style", "noscript", "head", "iframe", "template"}
+    VOID = {"br", "img", "meta", "link", "input", "hr"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.lines: list[str] = [""]
+        self.stack: list[bool] = []  # per open element: does it hide its content?
+        self.h1 = ""
+        self._in_h1 = False
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        style = (attrs.get("style") or "").replace(" ", "").lower()
+        hidden = tag in self.SKIP or "hidden" in attrs or "display:none" in style or "visibility:hidden" in style
+        if tag in self.BLOCKS:
+            self.lines.append("")
+        if tag not in self.VOID:
+            self.stack.append(hidden)
+        self._in_h1 = self._in_h1 or tag == "h1"
+
+    def handle_endtag(self, tag):
+        if tag in self.VOID:
+            return
+        if self.stack:
+            self.stack.pop()
+        if tag in self.BLOCKS:
+            self.lines.append("")
+        if tag == "h1":
+            self._in_h1 = False
+
+    def handle_data(self, data):
+        if any(self.stack):
+            return
+        self.lines[-1] += data.replace("\n", " ")
+        if self._in_h1:
+            self.h1 += data.strip()
+
+
+def read_source(path: Path) -> tuple[list[str], str]:
+    """(lines, fallback title) of a text or HTML file in UTF-8 or GB18030."""
+    data = path.read_bytes()
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = data.decode("gb18030", errors="replace")  # saved pages of Chinese sites often are
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u3000", "  ").replace("\xa0", " ")
+    if path.suffix.lower() in (".html", ".htm") or re.match(r"\s*<(?:!doctype|html|head|body|div|p)\b", text, re.I):
+        parser = _Text()
+        parser.feed(text)
+        parser.close()
+        return parser.lines, parser.h1
+    return text.split("\n"), ""
+
+
+def parse_article(lines: list[str], fallback_title: str = "", cfg: CheckConfig | None = None) -> Imported:
+    cfg = cfg or CheckConfig()
+    result = Imported()
+    lines = [" ".join(line.split()) for line in lines]
+    meta_at = next((i for i, line in enumerate(lines) if _META.search(line)), None)
+    if meta_at is not None:
+        m = _META.search(lines[meta_at])
+        result.date = f"{int(m.group(1)):04d}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
+        if m.group(4):
+            result.date += f" {int(m.group(4)):02d}:{m.group(5)}"
+        source = _SOURCE.search(lines[meta_at])
+        for follow in range(meta_at + 1, min(meta_at + 3, len(lines))):
+            # Some pages put 来源 on a line of its own just below the date.
+            if source is None and _SOURCE.match(lines[follow]):
+                source = _SOURCE.match(lines[follow])
+                lines[follow] = ""
+        result.source = source.group(1) if source else ""
+        title_at = next((i for i in range(meta_at - 1, -1, -1) if lines[i] and not _is_junk(lines[i], cfg)), None)
+        result.title = lines[title_at] if title_at is not None else fallback_title
+        for line in lines[: title_at or 0]:
+            if line:
+                result.drop(_why(line, cfg))
+        body = lines[meta_at + 1 :]
+    else:
+        body = [line for line in lines]
+        result.title = fallback_title or next((line for line in body if line and not _is_junk(line, cfg)), "")
+        if result.title in body:
+            body = body[body.index(result.title) + 1 :]
+
+    ended = False
+    for line in body:
+        if not line:
+            continue
+        if ended:
+            result.drop(_why(line, cfg))
+            continue
+        editor = _EDITOR.match(line)
+        if editor:
+            result.editor = editor.group(1).replace(" ", "")
+            ended = True  # everything after 责任编辑 is the page around the article
+            continue
+        reporter = _REPORTER.search(line)
+        if reporter and len(line) <= 40:
+            result.authors += [n for n in re.split(r"[\s、，,]+", reporter.group(1)) if n]
+            continue
+        if _is_junk(line, cfg):
+            result.drop(_why(line, cfg))
+            if "更多" in line:
+                ended = True
+            continue
+        if not result.paragraphs and not result.authors:
+            # "本报讯（记者 王芳）近日……": the credit opens the first paragraph.
+            credit = _INLINE_REPORTER.search(line[:30])
+            if credit:
+                result.authors += [n for n in re.split(r"[\s、，,]+", credit.group(1)) if n]
+        result.paragraphs.append(_clean(line, result))
+    return result
+
+
+def _is_junk(line: str, cfg: CheckConfig) -> bool:
+    return bool(_JUNK.search(line) or _HEADLINE_ITEM.match(line) or _IMAGE_NAME.match(line) or spam_keyword(line, cfg))
+
+
+def _why(line: str, cfg: CheckConfig) -> str:
+    if spam_keyword(line, cfg):
+        return "疑似垃圾推广"
+    if _IMAGE_NAME.match(line):
+        return "图片文件名"
+    if _HEADLINE_ITEM.match(line):
+        return "相关新闻标题"
+    return "导航和页面文字"
+
+
+def _clean(line: str, result: Imported) -> str:
+    line = _STRAY.sub("", line)
+    garbles = find_garbles(line)
+    # Marks go in from the end so earlier columns stay valid.
+    for g in reversed(garbles):
+        result.garbled += 1
+        hint = f"可能原文：{g.repair}" if g.repair else "请对照原稿重新复制"
+        line = line[: g.start] + f"<!-- 乱码？{hint} -->" + line[g.start :]
+    line = _HALF_AFTER_CJK.sub(lambda m: _HALF[m.group(1)], line)
+    if len(line) <= 24 and not _SENTENCE_END.search(line) and "，" not in line and not garbles:
+        return "## " + line  # a short line without punctuation is a subheading
+    return line
+
+
+def import_file(project, source: Path) -> tuple[Path, Imported]:
+    config, problems = load_config(project.root / "site.yaml", project.root)
+    if config is None:
+        raise BuildFailed(problems)
+    if not source.is_file():
+        raise UsageError(f"找不到要导入的文件 {source}")
+    lines, fallback = read_source(source)
+    article = parse_article(lines, fallback)
+    if not article.title:
+        raise UsageError(f"{source} 中找不到标题：请确认这是一篇文章的文字或网页")
+    now = datetime.now(config.tz)
+    date = article.date or now.strftime("%Y-%m-%d %H:%M")
+    meta = {"title": article.title, "date": date, "summary": "", "tags": [], "category": "", "source": article.source,
+            "author": article.authors[0] if len(article.authors) == 1 else article.authors, "editor": article.editor,
+            "draft": True}
+    body = "\n\n".join(article.paragraphs) + "\n"
+    text = frontmatter.dumps(frontmatter.Post(body, **meta), sort_keys=False)
+    path = project.content / "news" / date[:4] / f"{short_slug(article.title)}.md"
+    if path.exists():
+        raise UsageError(f"{path} 已存在，没有覆盖。请先改名或删除它，再导入")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "x", encoding="utf-8") as handle:
+        handle.write(text.rstrip("\n") + "\n")
+    return path, article

@@ -12,9 +12,9 @@ from pathlib import Path
 
 from fengchao import __version__
 from fengchao.problems import BuildFailed, Problem, UsageError
-from fengchao.pipeline import Project, build, prepare
+from fengchao.pipeline import Project, build
 from fengchao.progress import Ticker
-from fengchao.reporting import FORMATS, print_problems
+from fengchao.report import FORMATS, print_problems
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -138,7 +138,7 @@ def _run(args) -> int:
               file=sys.stderr if args.format == "json" else sys.stdout)
         return 0
     if args.command == "check":
-        from fengchao.checking import check
+        from fengchao.pipeline import check
 
         external = _external_policy(args) if args.external else None
         if external and (external.max_links < 1 or external.concurrency < 1 or external.timeout <= 0):

@@ -1,7 +1,20 @@
 """The build, as one visible sequence: load → validate → assemble → render → write.
 
-Each stage returns data plus problems; the build stops before writing
-anything if any stage reported an error, so the old output stays untouched.
+    site.yaml, content/ ──load──► files ──validate──► records ──assemble──► jobs
+        ──lint──► problems   (the content checker needs every published URL)
+        ──render──► pages ──links──► problems ──write──► site/ (swapped in whole)
+
+Each stage returns data plus problems, and every problem is collected before
+the build decides: it stops before writing anything if any stage reported an
+error, so the old output stays untouched. All data is loaded before anything
+is rendered (as MkDocs' and Zola's builds do): lists, tags, cross-links and
+"nearest stations" are global.
+
+Speed stays apart from the stages. What can make a build faster — the worker
+pool, the disk cache's memos, a long-running preview's memory — reaches the
+stages as one `Warm` (warm.py), which never changes what they make; the
+disk cache itself (cache/) is opened, consulted and saved only here and in
+the page renderer.
 """
 from __future__ import annotations
 
@@ -13,24 +26,23 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
-from fengchao.cache.store import BuildCache, CacheMemory, Memo, OutputState, cache_dir, digest, input_fingerprint, record_output
-from fengchao.problems import BuildFailed, Problem, display_path
+from fengchao.cache.store import BuildCache, cache_dir
 from fengchao.output.lock import build_lock
-from fengchao.pool import Pool, default_jobs
 from fengchao.output.write import check_output_dir, write_site
+from fengchao.pool import Pool, default_jobs
+from fengchao.problems import BuildFailed, Problem, display_path
+from fengchao.warm import COLD, Warm
 
 # The stages are imported in the functions that run them, not here: a build
 # that finds nothing changed takes ~0.3 s, and importing them (Jinja,
 # Python-Markdown, PyYAML and fengchao's own modules) was ~0.1 s of it.
+# (Names for annotations only; nothing at run time depends on them.)
 if TYPE_CHECKING:
-    from fengchao.site.assemble import CopyFile, SiteModel
     from fengchao.content.config import SiteConfig
     from fengchao.content.records import Records
-    from fengchao.markup.batch import MarkdownCache
-    from fengchao.text import SlugBook
+    from fengchao.site.jobs import CopyFile, SiteModel
 
 
 @dataclass(frozen=True)
@@ -48,6 +60,15 @@ class Project:
         return self.root / "assets"
 
 
+@dataclass(frozen=True)
+class Settings:
+    """The options that change what a build makes (the command line's)."""
+
+    base_url: str | None = None
+    drafts: bool = False
+    strict: bool = False
+
+
 @dataclass
 class BuildReport:
     pages: int = 0
@@ -56,31 +77,6 @@ class BuildReport:
     warnings: list[Problem] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     reused: int = 0  # files linked unchanged from the previous output (build cache)
-
-
-def build_time(tz) -> datetime:
-    """'Now' for publishing decisions; SOURCE_DATE_EPOCH pins it (CI, tests)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    moment = datetime.fromtimestamp(int(epoch), timezone.utc) if epoch else datetime.now(timezone.utc)
-    return moment.astimezone(tz)
-
-
-def asset_files(assets: Path) -> tuple[CopyFile, ...]:
-    from fengchao.site.assemble import CopyFile
-    from fengchao.site.assets import fingerprinted
-
-    if not assets.is_dir():
-        return ()
-    files = sorted(p for p in assets.rglob("*") if p.is_file() and not p.name.startswith("."))
-    plain = tuple(CopyFile("assets/" + p.relative_to(assets).as_posix(), p) for p in files)
-    return plain + fingerprinted(plain)
-
-
-def _fail_on_errors(problems: list[Problem], strict: bool) -> list[Problem]:
-    errors = [p for p in problems if p.severity == "error" or strict]
-    if errors:
-        raise BuildFailed(problems)
-    return problems
 
 
 @dataclass(frozen=True)
@@ -94,58 +90,76 @@ class Prepared:
     timings: dict[str, float]
 
 
-def prepare(
-    project: Project, *, base_url: str | None = None, drafts: bool = False, strict: bool = False,
-    jobs: int | Pool = 1, markdown_cache: MarkdownCache | None = None, yaml_cache=None, cache: BuildCache | None = None,
-    load_files: dict | None = None, memo: dict | None = None, lint_cache: Memo | None = None,
-    slugs: SlugBook | None = None,
-) -> Prepared:
-    """Load, validate and assemble; raise BuildFailed with every problem found.
+def build_time(tz) -> datetime:
+    """'Now' for publishing decisions; SOURCE_DATE_EPOCH pins it (CI, tests)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    moment = datetime.fromtimestamp(int(epoch), timezone.utc) if epoch else datetime.now(timezone.utc)
+    return moment.astimezone(tz)
 
-    `load_files`, `memo` and `lint_cache` are a long-running process's
-    memory of the last build (live.py); the command line build passes
-    `cache` instead."""
-    from fengchao.site.assemble import BuildOptions, assemble
-    from fengchao.content.config import load_config
+
+def asset_files(assets: Path) -> tuple[CopyFile, ...]:
+    from fengchao.site.assets import fingerprinted
+    from fengchao.site.jobs import CopyFile
+
+    if not assets.is_dir():
+        return ()
+    files = sorted(p for p in assets.rglob("*") if p.is_file() and not p.name.startswith("."))
+    plain = tuple(CopyFile("assets/" + p.relative_to(assets).as_posix(), p) for p in files)
+    return plain + fingerprinted(plain)
+
+
+def _fail_on_errors(problems: list[Problem], strict: bool) -> list[Problem]:
+    if any(p.severity == "error" or strict for p in problems):
+        raise BuildFailed(problems)
+    return problems
+
+
+class _Clock:
+    """Seconds per stage, for the report (`timings`)."""
+
+    def __init__(self) -> None:
+        self.timings: dict[str, float] = {}
+        self._start = time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.timings[stage] = self.timings.get(stage, 0.0) + now - self._start
+        self._start = now
+
+
+def prepare(project: Project, settings: Settings = Settings(), warm: Warm = COLD) -> Prepared:
+    """Load, validate, assemble and lint; raise BuildFailed with every problem found."""
     from fengchao.check.content import lint_site
+    from fengchao.content.config import load_config
     from fengchao.content.load import load_content
     from fengchao.content.validate import validate
+    from fengchao.site.assemble import assemble
+    from fengchao.site.jobs import BuildOptions
 
-    timings: dict[str, float] = {}
-    start = time.perf_counter()
+    clock = _Clock()
     config, problems = load_config(project.root / "site.yaml", project.root)
     if config is None:
         raise BuildFailed(problems)
-    if base_url:
-        config = config.with_base_url(base_url)
+    if settings.base_url:
+        config = config.with_base_url(settings.base_url)
     if not project.content.is_dir():
         raise BuildFailed([Problem(str(project.content), 0, "找不到内容文件夹")])
-    content, load_problems = load_content(project.content, project.root, yaml_cache, load_files)
-    timings["load"] = time.perf_counter() - start
-
-    start = time.perf_counter()
-    records, validate_problems = validate(content, config, None if memo is None else memo.setdefault("validate", {}))
-    timings["validate"] = time.perf_counter() - start
+    content, found = load_content(project.content, project.root, warm)
+    problems += found
+    clock.lap("load")
+    records, found = validate(content, config, warm)
+    clock.lap("validate")
     # Assembling records that failed validation would add misleading
     # follow-on errors (links to the broken file), so stop here first.
-    warnings = _fail_on_errors(problems + load_problems + validate_problems, strict)
-
-    start = time.perf_counter()
-    options = BuildOptions(now=build_time(config.tz), include_drafts=drafts)
-    model, problems = assemble(records, config, options, asset_files(project.assets), jobs=jobs, markdown_cache=markdown_cache,
-        memo=None if memo is None else memo.setdefault("assemble", {}),
-        slugs=slugs, stored=cache.assembled if cache else None,
-    )
-    timings["assemble"] = time.perf_counter() - start
-    start = time.perf_counter()
-    # The content checker (lint.py) runs on the assembled site: its link
-    # rules need every published URL. Reported with all earlier warnings.
-    problems += lint_site(project.root, config, records, model, options.now, cache.lint if cache else lint_cache, jobs)
-    if cache:
-        cache.save_lint()  # before failing: an editor's next save rechecks only what changed
-    warnings = _fail_on_errors(warnings + problems, strict)
-    timings["lint"] = time.perf_counter() - start
-    return Prepared(config, records, model, warnings, timings)
+    warnings = _fail_on_errors(problems + found, settings.strict)
+    options = BuildOptions(now=build_time(config.tz), include_drafts=settings.drafts)
+    model, found = assemble(records, config, options, asset_files(project.assets), warm)
+    clock.lap("assemble")
+    # The content checker runs on the assembled site: its link rules need
+    # every published URL. Reported with all earlier warnings.
+    found += lint_site(project.root, config, records, model, options.now, warm)
+    clock.lap("lint")
+    return Prepared(config, records, model, _fail_on_errors(warnings + found, settings.strict), clock.timings)
 
 
 def _without_collections(function):
@@ -155,12 +169,10 @@ def _without_collections(function):
     ends (records, views, the cache's stores), and the collector walked them
     again and again while finding almost nothing: at the default thresholds
     ~0.1 s of a one-article edit and ~0.5 s of a cold build of 2,000
-    articles; at 20× the young generation's threshold still ~0.08 s of an
-    edit (20 young and 2 middle collections) and ~0.17 s of a cold build.
-    The cycles a build makes come mostly from Python-Markdown (a recursive
-    closure per conversion) and Jinja, which run in the pool's workers: the
-    workers collect (parallel.py, with the 20× threshold). Here, with one
-    job, a build's cycles wait until it ends (~3 MB for 2,000 articles)."""
+    articles. The cycles a build makes come mostly from Python-Markdown and
+    Jinja, which run in the pool's workers: the workers collect (pool.py).
+    Here, with one job, a build's cycles wait until it ends (~3 MB for 2,000
+    articles)."""
 
     @functools.wraps(function)
     def run(*args, **kwargs):
@@ -180,168 +192,192 @@ def _without_collections(function):
 @_without_collections
 def build(
     project: Project, *, base_url: str | None = None, drafts: bool = False, strict: bool = False,
-    jobs: int | None = None, use_cache: bool = True, search: bool = True, memory: CacheMemory | None = None,
+    jobs: int | None = None, use_cache: bool = True, search: bool = True,
 ) -> BuildReport:
-    """`memory`: kept by a long-running caller (the preview server) across
-    builds, so cache stores it wrote are not read back from disk."""
+    """The whole build; raise BuildFailed (nothing written) on any error."""
+    settings = Settings(base_url, drafts, strict)
     check_output_dir(project.out, project.root, project.content)
-    workers = jobs or default_jobs()
     start = time.perf_counter()
-    cache = BuildCache(cache_dir(project.root), project.out, memory) if use_cache else None
+    cache = BuildCache(cache_dir(project.root), project.out) if use_cache else None
     if cache:
-        fingerprint = _fingerprint(project, base_url, drafts, strict, search)
-        with build_lock(project.out):  # another build may be swapping the output in
-            unchanged = _unchanged(cache, fingerprint)
-        if unchanged:
-            unchanged.timings["cache"] = time.perf_counter() - start
-            return unchanged
-    from fengchao.markup.batch import MarkdownCache
-    from fengchao.text import SlugBook
+        from fengchao.cache import fingerprint
 
-    markdown_cache = MarkdownCache(cache.markdown) if cache else None
-    slugs = SlugBook(cache.slugs) if cache else None
+        # The day is in it too: anything that depends on "now" is redone at least daily.
+        options = (settings, search, str(project.content), build_time(timezone.utc).date().isoformat())
+        inputs = fingerprint.of_inputs([project.root / "site.yaml", project.content, project.templates, project.assets],
+                                       repr(options))
+        with build_lock(project.out):  # another build may be swapping the output in
+            unchanged = cache.unchanged(inputs, build_time(timezone.utc).timestamp())
+        if unchanged:
+            pages, files, warnings = unchanged
+            return BuildReport(pages, files, 0, list(warnings), {"cache": time.perf_counter() - start}, files)
     # One pool for the Markdown and the pages, forked now, before the site is
-    # loaded: workers that start small stay small (parallel.py).
-    with Pool(workers) as pool:
+    # loaded: workers that start small stay small (pool.py).
+    with Pool(jobs or default_jobs()) as pool:
         pool.start()
-        prepared = prepare(
-            project, base_url=base_url, drafts=drafts, strict=strict, jobs=pool, markdown_cache=markdown_cache,
-            yaml_cache=cache.yaml if cache else None, cache=cache, slugs=slugs,
-        )
-        if cache:
-            cache.save_slugs(slugs.used)
+        warm = cache.warm(pool) if cache else Warm(pool=pool)
+        try:
+            prepared = prepare(project, settings, warm)
+        finally:
+            if cache:  # even when the build fails: an editor's next save rechecks only what changed
+                cache.save_checks(warm)
         timings = dict(prepared.timings)
         timings["cache"] = time.perf_counter() - start - sum(timings.values())
+        with _spool(project.out) as spool:
+            report, written = _render_and_write(project, settings, prepared, warm, cache, spool, timings, search)
+    if cache:
+        from fengchao.site.publish import next_change
 
-        spool = spool_dir(project.out)
-        try:
-            return _render_and_write(project, prepared, cache, markdown_cache, fingerprint if cache else "",
-                                     timings, pool, drafts, strict, search, spool)
-        finally:
-            shutil.rmtree(spool, ignore_errors=True)
-
-
-def spool_dir(out: Path) -> Path:
-    """Where render workers put pages: beside the output (the same file
-    system, so the write stage renames or hard-links them), named for this
-    process."""
-    out = out.resolve()
-    spool = out.parent / f".{out.name}.spool-{os.getpid()}"
-    try:
-        spool.mkdir(parents=True)
-    except FileExistsError:  # an earlier build of this process, or of a dead one with our pid
-        shutil.rmtree(spool)
-        spool.mkdir()
-    return spool
+        until = next_change(prepared.records, build_time(prepared.config.tz))
+        # The search index is part of the output too: listed, so that an
+        # untouched output still counts as intact.
+        cache.remember(inputs, until, (report.pages, report.files, report.warnings), written.keys | written.index,
+                       written.linked, warm)
+        cache.save_pages(written.page_keys, written.stored)
+    return report
 
 
-def _render_and_write(project: Project, prepared: Prepared, cache, markdown_cache, fingerprint: str, timings: dict,
-                      pool: Pool, drafts: bool, strict: bool, search: bool, spool: Path) -> BuildReport:
-    from fengchao.site.assets import MINIFIED
-    from fengchao.render.pages import render_pages, reuse_copies, reuse_raw
-    from fengchao.check.output_links import check_scanned, scan_output
+def _render_and_write(project: Project, settings: Settings, prepared: Prepared, warm: Warm, cache: BuildCache | None,
+                      spool: Path, timings: dict, search: bool) -> tuple[BuildReport, _Output]:
+    from fengchao.check.output_links import check_scanned
+    from fengchao.output.scan import scan_output
+    from fengchao.render.pages import render_pages
 
+    clock = _Clock()
     model = prepared.model
-    start = time.perf_counter()
-    minify = not drafts  # production builds; the preview (drafts) stays readable
-    pages = render_pages(model.jobs, project.templates, project.root, pool, cache, minify, spool)
-    pool.close()  # the rest of the build runs here; idle workers would only hold memory
-    _fail_on_errors(pages.problems, strict)
-    timings["render"] = time.perf_counter() - start
+    minify = not settings.drafts  # production builds; the preview (drafts) stays readable
+    pages = render_pages(model.jobs, project.templates, project.root, warm.pool, cache, minify, spool)
+    warm.pool.close()  # the rest of the build runs here; idle workers would only hold memory
+    _fail_on_errors(pages.problems, settings.strict)
+    clock.lap("render")
 
     # The output's own links and anchors, before anything is written: a
     # broken one fails the build (and the deploy) with its source line.
-    start = time.perf_counter()
     # Pages reused from the last output are checked too: a link in them may
     # point at a page this build removed. Their scans (and, while no target
     # changed, their findings) come from the cache by render key.
     scans = scan_output(pages.files, pages.reused, pages.keys, cache.scans if cache else None, pages.scans)
     paths = {rel for rel, _ in pages.files} | {rel for rel, _ in pages.reused}
-    link_problems = check_scanned(scans, paths, model, prepared.records, prepared.config, display_path(project.out, project.root),
-                                  project.root, pages.keys, cache.findings if cache else None)
+    link_problems = check_scanned(scans, paths, model, prepared.records, prepared.config,
+                                  display_path(project.out, project.root), project.root, pages.keys,
+                                  cache.findings if cache else None)
     if cache:
-        cache.save_links()
-    _fail_on_errors(prepared.warnings + link_problems, strict)
-    timings["links"] = time.perf_counter() - start
+        cache.save_links()  # before failing, as the content checker's findings
+    warnings = _fail_on_errors(prepared.warnings + link_problems, settings.strict)
+    clock.lap("links")
 
-    start = time.perf_counter()
+    written = _write(project, prepared, pages, cache, spool, minify, search)
+    clock.lap("write")
+    report = BuildReport(len(model.jobs), len(written.keys), written.bytes, warnings, {**timings, **clock.timings},
+                         len(written.linked))
+    return report, written
+
+
+@dataclass(frozen=True)
+class _Output:
+    """What the write stage produced, for the cache to remember."""
+
+    keys: dict  # every output file → the key it was made from (the search index apart)
+    index: dict  # the search index's files (written by Pagefind, so no key of ours)
+    linked: list  # (rel, source) of the files linked unchanged rather than written
+    bytes: int  # written
+    page_keys: dict  # every page → its render key
+    stored: dict  # rel → (size, digest) of each page rendered, for the page store
+
+
+def _write(project: Project, prepared: Prepared, pages, cache: BuildCache | None, spool: Path, minify: bool,
+           search: bool) -> _Output:
+    """Every file into a folder beside the output, then swapped in."""
+    from fengchao.output.search_index import BUNDLE_DIR
+    from fengchao.render.minify import MINIFIED, minified_assets
+    from fengchao.render.pages import reuse_copies, reuse_raw
+
+    model = prepared.model
     keys = dict(pages.keys)
-    minified = _minified_assets(model.copies, minify, cache.assembled if cache else None)
+    minified = minified_assets(model.copies, cache.assembled if cache else None) if minify else []
     raw, raw_links = reuse_raw([(r.path, r.data) for r in model.raw] + minified, cache, keys)
-    copies, copy_links = reuse_copies([(c.path, c.source) for c in model.copies if not (minify and c.path.endswith(MINIFIED))], cache, keys)
+    copies, copy_links = reuse_copies([(c.path, c.source) for c in model.copies
+                                       if not (minify and c.path.endswith(MINIFIED))], cache, keys)
     in_memory = [(rel, data) for rel, data in pages.files if isinstance(data, bytes)]
-    spooled = [(rel, data) for rel, data in pages.files if not isinstance(data, bytes)]
-    spooled_bytes = sum(pages.stored[rel][0] for rel, _ in spooled)  # sizes the workers measured: no stat per page
-    written = write_site(project.out, in_memory + raw, copies, pages.reused + raw_links + copy_links, _indexer(prepared.config) if search else None,
-                         (spool, [rel for rel, _ in spooled]))
-    written += spooled_bytes
-    timings["write"] = time.perf_counter() - start
-    reused = len(pages.reused) + len(raw_links) + len(copy_links)
-    report = BuildReport(len(model.jobs), len(keys), written, prepared.warnings + link_problems, timings, reused)
-    if cache:
-        until = _valid_until(prepared.records, build_time(prepared.config.tz))
-        # Files linked from the live output keep the entries `reusable` just
-        # checked; one linked from the page store is stat-ed anew.
-        linked = [rel for rel, source in pages.reused + raw_links + copy_links if source == cache.live_file(rel)]
-        known = {rel: cache.previous.files[rel] for rel in linked}
-        # The search index (written by the finish step) is part of the output
-        # too: listed, so that an untouched output still counts as intact.
-        index_files = {p.relative_to(project.out).as_posix(): "search-index" for p in (project.out / "pagefind").rglob("*") if p.is_file()}
-        state = OutputState(fingerprint, until, (report.pages, report.files, report.warnings), record_output(project.out, {**keys, **index_files}, known))
-        cache.save(markdown_cache.used, state)
-        cache.save_pages(pages.keys, pages.stored)
-    return report
+    spooled = [rel for rel, data in pages.files if not isinstance(data, bytes)]
+    linked = pages.reused + raw_links + copy_links
+    finish = functools.partial(_index, language=prepared.config.language) if search else None
+    written = write_site(project.out, in_memory + raw, copies, linked, finish, (spool, spooled))
+    written += sum(pages.stored[rel][0] for rel in spooled)  # sizes the workers measured: no stat per page
+    bundle = project.out / BUNDLE_DIR
+    index = {p.relative_to(project.out).as_posix(): "search-index" for p in bundle.rglob("*") if p.is_file()}
+    return _Output(keys, index, linked, written, pages.keys, pages.stored)
 
 
-def _minified_assets(copies, minify: bool, store: Memo | None) -> list[tuple[str, bytes]]:
-    """`store`: minified bytes by the source's, from the last build (the
-    site's scripts and styles, Leaflet included: ~60 ms every build)."""
-    if not minify:
-        return []
-    from fengchao.render import minify as minifier
-    from fengchao.site.assets import MINIFIED
-
-    out = []
-    for copy in copies:
-        if copy.path.endswith(MINIFIED):
-            data = copy.source.read_bytes()
-            make = functools.partial(minifier.asset, copy.path, data)
-            out.append((copy.path, store.reuse(digest(b"minified", copy.path, data), make) if store else make()))
-    return out
-
-
-def _fingerprint(project: Project, base_url: str | None, drafts: bool, strict: bool, search: bool) -> str:
-    # The day is in it too: anything that depends on "now" is redone at least daily.
-    options = repr((base_url, drafts, strict, search, str(project.content), build_time(timezone.utc).date().isoformat()))
-    inputs = [project.root / "site.yaml", project.content, project.templates, project.assets]
-    return input_fingerprint(project.root, inputs, options)
-
-
-def _unchanged(cache: BuildCache, fingerprint: str) -> BuildReport | None:
-    """The last build's report if it was made from exactly these inputs and its output is untouched."""
-    state = cache.previous
-    if state.fingerprint != fingerprint or not state.report:
-        return None
-    if build_time(timezone.utc).timestamp() >= state.valid_until or not cache.output_intact():
-        return None
-    pages, files, warnings = state.report
-    return BuildReport(pages, files, 0, list(warnings), {}, files)
-
-
-def _valid_until(records: Records, now: datetime) -> float:
-    """When a scheduled article appears or an article expires: the output changes then."""
-    moments = [a.date for a in records.articles if a.date and a.date > now]
-    moments += [a.expires for a in records.articles if a.expires and a.expires > now]
-    return min(moments).timestamp() if moments else float("inf")
-
-
-def _indexer(config: SiteConfig):
+def _index(folder: Path, language: str) -> int:
     """write_site's finish step: the search index, made in the temp folder
     before the swap (so the "write" timing includes it)."""
+    from fengchao.output.search_index import index_site
 
-    def index(folder: Path) -> int:
-        from fengchao.output.search_index import index_site
+    return index_site(folder, language).bytes
 
-        return index_site(folder, config.language).bytes
 
-    return index
+class _spool:
+    """Where render workers put pages: beside the output (the same file
+    system, so the write stage renames or hard-links them), named for this
+    process; removed when the build ends, whatever happens."""
+
+    def __init__(self, out: Path) -> None:
+        out = out.resolve()
+        self.path = out.parent / f".{out.name}.spool-{os.getpid()}"
+
+    def __enter__(self) -> Path:
+        try:
+            self.path.mkdir(parents=True)
+        except FileExistsError:  # an earlier build of this process, or of a dead one with our pid
+            shutil.rmtree(self.path)
+            self.path.mkdir()
+        return self.path
+
+    def __exit__(self, *exc) -> None:
+        shutil.rmtree(self.path, ignore_errors=True)
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    articles: int
+    guides: int
+    stations: int
+    pages: int
+    warnings: list
+    external_checked: int = 0
+    external_skipped: int = 0
+    unpublished: tuple = ()  # (path, why) of drafts, future and expired articles
+
+
+def check(project: Project, *, strict: bool = False, external=None, base_url: str | None = None) -> CheckReport:
+    """`fengchao check`: everything `build` does except writing.
+
+    Load, validate, assemble, render in memory, then check the output's own
+    links and anchors and, only when `external` (a check.external_links
+    policy) asks, its external links. Raises BuildFailed with every problem
+    when there is an error (or, with strict, any warning), as a build would."""
+    from fengchao.check.external_links import check_external
+    from fengchao.check.output_links import check_model, page_sources
+    from fengchao.render.pages import render_pages
+    from fengchao.site.publish import unpublished
+
+    prepared = prepare(project, Settings(base_url, strict=strict))
+    # The same renderer a build uses (in memory: no cache, not minified).
+    rendered = render_pages(prepared.model.jobs, project.templates, project.root, default_jobs(), None)
+    files, problems = rendered.files, rendered.problems
+    _fail_on_errors(prepared.warnings + problems, strict)
+    out_label = display_path(project.out, project.root)
+    pages, link_problems = check_model(files, prepared.model, prepared.records, prepared.config, out_label, root=project.root)
+    warnings = prepared.warnings + link_problems
+    _fail_on_errors(warnings, strict)
+    checked = skipped = 0
+    if external is not None:
+        report = check_external(pages, base_path=prepared.config.base_path, origin=prepared.config.origin,
+                                sources=page_sources(prepared.records, project.root), out_label=out_label, policy=external)
+        warnings += report.problems
+        checked, skipped = report.checked, report.skipped
+        _fail_on_errors(warnings, strict)
+    records = prepared.records
+    hidden = tuple(unpublished(records, build_time(prepared.config.tz)))
+    return CheckReport(len(records.articles), len(records.guides), len(records.stations), len(pages), warnings, checked, skipped, hidden)

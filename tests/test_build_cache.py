@@ -410,6 +410,6 @@ def test_the_cache_salt_names_each_output_library_at_its_installed_version():
     names, and has to agree with what importlib.metadata reports."""
     from importlib import metadata
 
-    from fengchao.cache import store as cache
+    from fengchao import digests as cache
 
     assert cache._library_versions() == [f"{name}={metadata.version(name)}" for name in cache._LIBRARIES]

@@ -22,9 +22,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import REPO
-from fengchao.cache.store import CacheMemory
 from fengchao.problems import BuildFailed
 from fengchao.pipeline import Project, build
+from fengchao.serve.rebuild import LiveSite
 
 EPOCH = "1767225600"  # 2026-01-01
 ARTICLES = 8
@@ -161,6 +161,15 @@ def outcome(project: Project, **options) -> tuple[str, list]:
     return "ok", report.warnings
 
 
+def live_outcome(live: LiveSite) -> tuple[str, list]:
+    """The same for a build kept warm in memory, as the preview server rebuilds."""
+    try:
+        snapshot = live.build()
+    except BuildFailed as exc:
+        return "failed", exc.problems
+    return "ok", list(snapshot.warnings)
+
+
 @pytest.fixture
 def pinned_time(monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
@@ -173,13 +182,14 @@ def test_cached_checks_report_what_a_clean_build_reports(pinned_time, steps):
     with tempfile.TemporaryDirectory() as tmp:
         project = with_warnings(Path(tmp) / "project")
         clean = Project(project.root, project.content, Path(tmp) / "clean")
-        memory = CacheMemory()
-        outcome(project, memory=memory)
+        live = LiveSite(project, drafts=False, jobs=1)
+        outcome(project)
+        live_outcome(live)
         for edits, in_memory in steps:
             for name, n in edits:
                 EDITS[name](project.root, n)
             # in_memory: as the preview server rebuilds; else as a new `fengchao build` process.
-            got = outcome(project, memory=memory if in_memory else None)
+            got = live_outcome(live) if in_memory else outcome(project)
             shutil.rmtree(clean.out, ignore_errors=True)
             want = outcome(clean, use_cache=False)
             assert got == want, f"after {edits}"
@@ -189,7 +199,7 @@ def test_a_reused_page_is_checked_against_the_new_set_of_pages(make_site, pinned
     """a-0 links to a-1; deleting a-1 leaves a-0's page unchanged (its scan
     comes from the cache, not from parsing it again), and its links must
     still be reported as broken, at their source line."""
-    from fengchao.check import output_links as linkcheck
+    from fengchao.output import scan as linkcheck
 
     site = make_site()
     shutil.rmtree(site.root)
@@ -280,7 +290,7 @@ def test_the_content_checker_cache_follows_the_set_of_pages(make_site, pinned_ti
 
 
 def test_checks_are_cached_on_disk_and_not_with_no_cache(make_site, pinned_time, monkeypatch, tmp_path):
-    from fengchao.check import output_links as linkcheck
+    from fengchao.output import scan as linkcheck
     from fengchao.check import content as lint
 
     site = make_site()

@@ -16,7 +16,7 @@ import pytest
 from conftest import REPO
 
 from fengchao.problems import Problem
-from fengchao.reporting import escape_data, escape_property, github_annotation
+from fengchao.report import escape_data, escape_property, github_annotation
 
 PORTS = range(8900, 9000)  # this branch's port range
 

@@ -12,7 +12,7 @@ import json
 import pytest
 
 from conftest import MINIMAL_ARTICLE, MINIMAL_GUIDE
-from fengchao.check.output_links import scan_html
+from fengchao.output.scan import scan_html
 
 GUIDE_WITH_HEADINGS = """\
 ---

@@ -36,9 +36,8 @@ The stores, each one pickle file written whole (temp file + rename):
   These two are written as soon as their check has run, even when it fails
   the build: every entry is keyed by content, so it stays true.
 
-A long-running process (the preview server) passes one `CacheMemory` to every
-build: a store it last read or wrote, whose file is unchanged since, is taken
-from memory instead of being unpickled again.
+The cache reaches the stages only as a `Warm` (warm.py) made by `warm()`;
+the pipeline asks `unchanged()` first and calls `remember()` last.
 
 Keys include `SALT`: the fengchao version, a hash of its own source code and
 the versions of the libraries that shape the output (Jinja, Markdown, PyYAML,
@@ -49,157 +48,25 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
-import stat
 import pickle
-import re
-import sys
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from fengchao import __version__
+from fengchao.cache.fingerprint import OutputState, record_output
 from fengchao.cache.page_store import PageStore
-
-FORMAT = 1
-
-
-# Libraries whose upgrade can change the output (slugs, parsing, minifying).
-_LIBRARIES = ("jinja2", "markdown", "pyyaml", "pypinyin", "minify-html", "markupsafe")
-
-
-def _normal(project: str) -> str:
-    return re.sub(r"[-_.]+", "-", project).lower()
-
-
-def _library_versions() -> list[str]:
-    """`name=version` of each of _LIBRARIES, as importlib.metadata.version
-    says, but read from the `<name>-<version>.dist-info` folder names on
-    sys.path first: importing importlib.metadata and asking it six times
-    cost ~25 ms of every build, a sixth of a no-change build."""
-    wanted = {_normal(name) for name in _LIBRARIES}
-    found: dict[str, str] = {}
-    for entry in sys.path:
-        try:
-            names = os.listdir(entry or ".")
-        except OSError:
-            continue
-        for name in names:
-            if name.endswith(".dist-info"):
-                project, _, version = name[: -len(".dist-info")].partition("-")
-                if _normal(project) in wanted and version:
-                    found.setdefault(_normal(project), version)
-    versions = []
-    for name in _LIBRARIES:
-        version = found.get(_normal(name))
-        if version is None:  # an egg-info or other layout: ask the slow way
-            from importlib import metadata
-
-            try:
-                version = metadata.version(name)
-            except metadata.PackageNotFoundError:
-                version = "?"
-        versions.append(f"{name}={version}")
-    return versions
-
-
-def _code_salt() -> str:
-    versions = _library_versions()
-    digest = hashlib.sha256(f"{FORMAT}|{__version__}|{'|'.join(versions)}".encode())
-    # Every module of every subpackage (and the package's own files such as
-    # templates, once shipped): an edit anywhere in fengchao must make a new salt.
-    package = Path(__file__).resolve().parent.parent
-    for path in sorted(package.rglob("*.py")):
-        name = path.relative_to(package).as_posix()
-        digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()
-
-
-SALT = _code_salt()
-
+from fengchao.digests import SALT, Memo
+from fengchao.text import SlugBook
+from fengchao.warm import Warm
 
 def cache_dir(root: Path) -> Path:
     named = os.environ.get("FENGCHAO_CACHE_DIR")
     return Path(named) if named else root / ".cache" / "fengchao"
 
 
-def digest(*parts: bytes | str) -> str:
-    h = hashlib.blake2b(SALT.encode(), digest_size=20)
-    for part in parts:
-        data = part.encode() if isinstance(part, str) else part
-        h.update(len(data).to_bytes(8, "little"))
-        h.update(data)
-    return h.hexdigest()
-
-
-def context_digest(context: dict, pickled: bytes | None = None) -> str:
-    """The identity of a page context's content, part of the page's render
-    key (incremental.py). `pickled`: the context pickled with protocol 5,
-    when the caller has it already."""
-    if pickled is None:
-        pickled = pickle.dumps(context, protocol=5)
-    return hashlib.blake2b(pickled, digest_size=20).hexdigest()
-
-
-@dataclass
-class OutputState:
-    """What the previous build wrote into one output folder."""
-
-    fingerprint: str = ""  # of every input; "" = unknown
-    valid_until: str = ""  # ISO time when a scheduled article appears or expires
-    report: tuple = ()  # (pages, files, bytes, warnings) to repeat on a no-op build
-    files: dict = field(default_factory=dict)  # rel path → (key, size, mtime_ns, inode)
-
-
-@dataclass
-class Memo:
-    """Results by key from the last build; `used` collects this build's, to be saved."""
-
-    previous: dict = field(default_factory=dict)
-    used: dict = field(default_factory=dict)
-
-    def reuse(self, key: str, make):
-        """The last build's value under `key`, else make(); kept for the next build."""
-        value = self.previous.get(key)
-        if value is None:
-            value = make()
-        self.used[key] = value
-        return value
-
-
-class CacheMemory:
-    """Stores as this process last read or wrote them, by file identity.
-
-    Kept by the caller (the preview server) across builds; a file replaced,
-    touched or deleted since no longer matches, so the disk stays the truth."""
-
-    def __init__(self) -> None:
-        self._files: dict[Path, tuple[tuple, object]] = {}
-
-    def get(self, path: Path):
-        entry = self._files.get(path)
-        if entry is None:
-            return None
-        try:
-            current = _identity(os.stat(path))
-        except OSError:
-            return None
-        return entry[1] if entry[0] == current else None
-
-    def put(self, path: Path, identity: tuple, value) -> None:
-        """`identity`: of the file `value` was read from or written to (fstat
-        of that very file, so a concurrent replace cannot pair them wrongly)."""
-        self._files[path] = (identity, value)
-
-
-def _identity(st: os.stat_result) -> tuple:
-    return st.st_size, st.st_mtime_ns, st.st_ino
-
-
 class BuildCache:
-    def __init__(self, folder: Path, out: Path, memory: CacheMemory | None = None):
+    def __init__(self, folder: Path, out: Path):
         self.folder = folder
         self.out = out.resolve()
         self._out_str = str(self.out)
-        self.memory = memory
         out_hash = hashlib.sha256(str(self.out).encode()).hexdigest()[:16]
         self._out_name = "out-" + out_hash + ".pickle"
         self.previous: OutputState = self._read(self._out_name, OutputState)
@@ -247,35 +114,54 @@ class BuildCache:
         return self._links[1]
 
     def _read(self, name: str, kind):
-        remembered = self.memory.get(self.folder / name) if self.memory else None
-        if isinstance(remembered, kind):
-            return remembered
         try:
             with open(self.folder / name, "rb") as f:
-                identity = _identity(os.fstat(f.fileno()))
                 value = pickle.load(f)
         except Exception:  # noqa: BLE001 - missing, truncated or from another version: start empty
             return kind()
-        if not isinstance(value, kind):
-            return kind()
-        if self.memory:
-            self.memory.put(self.folder / name, identity, value)
-        return value
+        return value if isinstance(value, kind) else kind()
 
     def _write(self, name: str, value) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
         tmp = self.folder / f".{name}.{os.getpid()}.tmp"
         with open(tmp, "wb") as f:
             pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
-            f.flush()
-            identity = _identity(os.fstat(f.fileno()))
-        os.replace(tmp, self.folder / name)  # keeps the inode and times
-        if self.memory:
-            self.memory.put(self.folder / name, identity, value)
+        os.replace(tmp, self.folder / name)
 
-    def save_lint(self) -> None:
-        """The content checker's findings of this build (lint.py)."""
-        self._write(self._lint_name, self.lint.used)
+    def warm(self, pool) -> Warm:
+        """What the stages may reuse from the last build, and `pool` to work in."""
+        return Warm(pool=pool, yaml=self.yaml, markdown=Memo(self.markdown), stations=self.assembled, lint=self.lint,
+                    slugs=SlugBook(self.slugs))
+
+    def unchanged(self, fingerprint: str, now: float) -> tuple | None:
+        """The last build's (pages, files, warnings) if it was made from exactly
+        these inputs, nothing it made has expired and its output is untouched."""
+        state = self.previous
+        if state.fingerprint != fingerprint or not state.report or now >= state.valid_until:
+            return None
+        return state.report if self.output_intact() else None
+
+    def save_checks(self, warm: Warm) -> None:
+        """The content checker's findings and the slugs made, as soon as they
+        exist, even when the build then fails (every entry is keyed by content,
+        so it stays true)."""
+        self.save_slugs(warm.slugs.used)
+        if warm.lint.used:  # else the checker did not run: keep what is stored
+            self._write(self._lint_name, warm.lint.used)
+
+    def remember(self, fingerprint: str, valid_until: float, report: tuple, keys: dict, linked: list, warm: Warm) -> None:
+        """After a build: its conversions and memos, and what it wrote.
+
+        `keys`: every output file's key; `linked`: (rel, source) of the files
+        linked from the last output or the page store instead of written."""
+        # Files linked from the live output keep the entries `reusable` just
+        # checked; one linked from the page store is stat-ed anew.
+        known = {rel: self.previous.files[rel] for rel, source in linked if source == self.live_file(rel)}
+        self._write("markdown.pickle", warm.markdown.used)
+        # An article edit keeps every station file and the directory.
+        self._write_changed("yaml.pickle", self.yaml.used, self.yaml.previous)
+        self._write_changed("assembled.pickle", self.assembled.used, self.assembled.previous)
+        self._write(self._out_name, OutputState(fingerprint, valid_until, report, record_output(self.out, keys, known)))
 
     def save_links(self) -> None:
         """The link check's page scans and findings of this build (linkcheck.py)."""
@@ -341,74 +227,8 @@ class BuildCache:
             self.slugs = {**self.slugs, **slugs}
             self._write("slugs.pickle", {SALT: self.slugs})
 
-    def save(self, markdown: dict, state: OutputState) -> None:
-        self._write("markdown.pickle", markdown)
-        # An article edit keeps every station file and the directory.
-        self._write_changed("yaml.pickle", self.yaml.used, self.yaml.previous)
-        self._write_changed("assembled.pickle", self.assembled.used, self.assembled.previous)
-        self._write(self._out_name, state)
-
     def _write_changed(self, name: str, value, previous) -> None:
         """`_write`, unless the file already holds `value` (read from it as
         `previous`; the comparison is mostly identity checks)."""
         if value != previous or not (self.folder / name).is_file():
             self._write(name, value)
-
-
-def record_output(out: Path, keys: dict[str, str], known: dict | None = None) -> dict:
-    """rel → (key, size, mtime_ns, inode) of each file as now on disk.
-
-    `known`: entries of files linked unchanged from the last output, which
-    `reusable` has just checked against the disk (~40 ms of stat calls for
-    3,500 files saved). Were one wrong, the next build would only fail to
-    reuse that file."""
-    files = {}
-    known = known or {}
-    for rel, key in keys.items():
-        entry = known.get(rel)
-        if entry is not None and entry[0] == key:
-            files[rel] = entry
-            continue
-        st = os.stat(f"{out}/{rel}")  # a string path, as in `live_file`: every new file of a build
-        files[rel] = (key, st.st_size, st.st_mtime_ns, st.st_ino)
-    return files
-
-
-def input_fingerprint(root: Path, paths: list[Path], extra: str) -> str:
-    """Hash of the content of every file under `paths` (files or folders), with names."""
-    h = hashlib.blake2b(SALT.encode() + extra.encode(), digest_size=20)
-    for base in paths:
-        if base.is_file():
-            files = [str(base)]
-        elif base.is_dir():
-            files = _walk(str(base))
-        else:
-            h.update(b"missing:" + str(base).encode())
-            continue
-        for path in files:
-            try:
-                if not stat.S_ISREG(os.stat(path).st_mode):
-                    # A named pipe would block the read forever; load reports it.
-                    data = b"not a regular file"
-                else:
-                    with open(path, "rb") as f:
-                        data = f.read()
-            except OSError as exc:  # load reports it; the fingerprint only has to differ
-                data = f"unreadable: {exc}".encode()
-            name = path.encode("utf-8", "surrogateescape")
-            h.update(len(name).to_bytes(8, "little") + name + len(data).to_bytes(8, "little") + data)
-    return h.hexdigest()
-
-
-def _walk(base: str) -> list[str]:
-    """Every file under `base`, sorted, following symlinks as `load` does (once each)."""
-    found, seen = [], set()
-    for dirpath, dirnames, filenames in os.walk(base, followlinks=True):
-        st = os.stat(dirpath)
-        if (st.st_dev, st.st_ino) in seen:
-            dirnames[:] = []
-            continue
-        seen.add((st.st_dev, st.st_ino))
-        dirnames.sort()
-        found += [os.path.join(dirpath, name) for name in sorted(filenames)]
-    return found

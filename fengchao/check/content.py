@@ -23,12 +23,14 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from fengchao.cache.store import Memo, digest
+from fengchao.digests import Memo, digest
 from fengchao.problems import Problem
+from fengchao.warm import COLD, Warm
 from fengchao.check.settings import CheckConfig, load_check_config
 from fengchao.check.content_links import link_hits, may_hold_refs, resolve
 from fengchao.check.mojibake import find_garbles, may_hold_garbles
 from fengchao.pool import Pool, pool_for
+from fengchao.site import urls as scheme
 
 Hits = list[tuple[int, str]]  # (0-based column, message)
 
@@ -129,7 +131,7 @@ def hidden_content(line: str, cfg: CheckConfig) -> Hits:
     return hits
 
 
-_STRAY = re.compile(
+STRAY_MARKUP = re.compile(
     r"</?(?:p|div|span|font|o:p|center|section)(?:\s[^>]*)?>"  # pasted page markup
     r"|(?<![<A-Za-z0-9])[?？]?/(?:p|div|span|font|a|b|strong|em|td|tr|li|section)>"  # a tag whose "<" was lost
     r"|&(?:nbsp|ldquo|rdquo|lsquo|rsquo|mdash|hellip|middot|quot);",
@@ -145,7 +147,7 @@ def stray_markup(line: str, cfg: CheckConfig) -> Hits:
     # allows and sanitize.py cleans; debris is a tag without its pair.
     whole = [(m.start(), m.end()) for m in _ELEMENT.finditer(line)]
     hits = []
-    for m in _STRAY.finditer(line):
+    for m in STRAY_MARKUP.finditer(line):
         if any(start <= m.start() < end for start, end in whole):
             continue
         if any(p.search(m.group(0)) for p, _ in _HIDDEN_STYLES):
@@ -213,7 +215,7 @@ _MAY_HIT = {
     "mojibake": lambda text, cfg: may_hold_garbles(text),
     "spam-keyword": lambda text, cfg: _spam_pattern(cfg.spam_strong + cfg.spam_weak).search(text) is not None,
     "hidden-content": lambda text, cfg: _STYLE_OR_HIDDEN.search(text) is not None,
-    "stray-markup": lambda text, cfg: _STRAY.search(text) is not None,
+    "stray-markup": lambda text, cfg: STRAY_MARKUP.search(text) is not None,
     "personal-id": lambda text, cfg: _DIGITS.search(text) is not None,
     "mobile-number": lambda text, cfg: _DIGITS.search(text) is not None,
 }
@@ -358,18 +360,20 @@ def _locate(lines: list[str], text: str, after: int) -> tuple[int, int | None]:
     return after, None
 
 
-def lint_site(root: Path, config, records, model, now: datetime, memo: Memo | None = None, jobs: int | Pool = 1) -> list[Problem]:
+def lint_site(root: Path, config, records, model, now: datetime, warm: Warm = COLD) -> list[Problem]:
     """Every finding of the content checker for one prepared site.
 
-    With `memo` (the build cache's), a document's or record's findings are
-    reused when its text and the `check:` settings are the same; its links
-    to other pages are checked against this site every time, and staleness
-    against today, so the cache never hides a finding."""
+    With `warm.lint` (the build cache's, or the preview's memory), a
+    document's or record's findings are reused when its text and the
+    `check:` settings are the same; its links to other pages are checked
+    against this site every time, and staleness against today, so the cache
+    never hides a finding."""
+    memo, jobs = warm.lint, warm.pool
     cfg, problems = load_check_config(root, urlsplit(config.base_url).hostname or "")
     outputs = frozenset(j.path for j in model.jobs) | frozenset(r.path for r in model.raw) | frozenset(c.path for c in model.copies)
-    docs = [Doc(a.where.path, a.body, a.body_line, a.source_rel, f"news/{a.slug}/index.html" in outputs) for a in records.articles]
-    docs += [Doc(g.where.path, g.body, g.body_line, g.source_rel, f"guides/{g.slug}/index.html" in outputs) for g in records.guides]
-    docs += [Doc(p.where.path, p.body, p.body_line, p.source_rel, f"{p.slug}/index.html" in outputs) for p in records.pages]
+    docs = []
+    for found, url_of in ((records.articles, scheme.article), (records.guides, scheme.guide), (records.pages, scheme.page)):
+        docs += [Doc(d.where.path, d.body, d.body_line, d.source_rel, scheme.file_of(url_of(d.slug)) in outputs) for d in found]
     problems += lint_docs(docs, cfg, outputs, memo, jobs)
     problems += lint_fields(records, root, cfg, memo)
     level = cfg.level("stale-guide")

@@ -13,7 +13,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 from fengchao import __version__
 from fengchao.problems import Problem
-from fengchao.check.output_links import PageLinks, Source, classify, locate, page_url
+from fengchao.check.output_links import Source, classify, locate, page_url
+from fengchao.output.scan import PageLinks
 
 USER_AGENT = f"fengchao-linkcheck/{__version__} (+static site link check)"
 # Servers that refuse HEAD but serve GET.

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fengchao.problems import Problem, display_path
+from fengchao.warm import COLD, Warm
 from fengchao.content.yaml_lines import MAX_YAML_ALIASES, MAX_YAML_DEPTH, MAX_YAML_VALUES, LineMap, parse_yaml  # noqa: F401 - also load's API
 
 # Limits that keep a hostile or broken file from hanging the build.
@@ -110,14 +111,16 @@ def split_front_matter(text: str, shown: str) -> tuple[str, str, int, Problem | 
 RACY_NS = 1_000_000_000
 
 
-def load_content(content_dir: Path, root: Path, yaml_cache=None, files: dict | None = None) -> tuple[LoadedContent, list[Problem]]:
-    """`yaml_cache` (a `cache.Memo`) holds parsed YAML from the last build, by text.
+def load_content(content_dir: Path, root: Path, warm: Warm = COLD) -> tuple[LoadedContent, list[Problem]]:
+    """Every file under `content_dir`, read and split; YAML parsed with lines.
 
+    From `warm`: `yaml` holds parsed YAML from the last build, by text;
     `files`, kept by a long-running process (the preview server) from one
     build to the next, holds each file's result by its stat: a file whose
     size, times and inode are unchanged is not read again. Reading and
     parsing 2,000 articles is ~0.1 s, most of a preview rebuild's budget.
     """
+    files, yaml_cache = warm.files, warm.yaml
     docs: list[SourceDoc] = []
     station_files: list[StationFile] = []
     static: list[StaticFile] = []
@@ -233,7 +236,7 @@ def _parse_cached(text: str, shown: str, first_line: int, memo):
     """`parse_yaml`, or last build's result for the same text (kept pickled: callers may mutate theirs)."""
     if memo is None:
         return parse_yaml(text, shown, first_line)
-    from fengchao.cache.store import digest
+    from fengchao.digests import digest
 
     key = digest("yaml", shown, str(first_line), text)
     hit = memo.previous.get(key)

@@ -6,10 +6,7 @@ always WGS-84, RFC 7946).
 """
 from __future__ import annotations
 
-import csv
 import difflib
-import io
-import json
 import math
 from datetime import date
 
@@ -18,7 +15,7 @@ from fengchao.problems import Problem
 from fengchao.geo import EARTH_RADIUS_M, convert, distance_m
 from fengchao.content.load import LineMap, StationFile
 from fengchao.content.records import Photo, Station, Where
-from fengchao.text import SLUG_RE, pinyin_slug
+from fengchao.text import SLUG_RE
 
 FIELDS = (
     "id", "name", "district", "address", "location", "amenities", "hours", "phone",
@@ -233,60 +230,3 @@ def nearest_all(
             del best[count:]
         result[station.id] = tuple((s, d) for d, _, s in best)
     return result
-
-
-def stations_json(stations: tuple[Station, ...], urls: dict[str, str], config: SiteConfig, slug=pinyin_slug) -> str:
-    """The finder's data: compact, WGS-84 so a phone's position compares directly."""
-    records = []
-    for s in stations:
-        lat, lng = wgs84(s)
-        records.append(
-            {
-                "id": s.id, "name": s.name, "district": s.district, "district_slug": slug(s.district), "address": s.address,
-                "lat": round(lat, 6), "lng": round(lng, 6), "amenities": list(s.amenities),
-                "hours": s.hours, "url": urls[s.id], "sample": s.sample,
-            }
-        )
-    data = {"datum": "wgs84", "amenities": dict(config.amenities), "stations": records}
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-
-
-def stations_geojson(stations: tuple[Station, ...], urls: dict[str, str], config: SiteConfig) -> str:
-    labels = config.amenity_labels
-    features = []
-    for s in stations:
-        lat, lng = wgs84(s)
-        features.append(
-            {
-                "type": "Feature",
-                "id": s.id,
-                "geometry": {"type": "Point", "coordinates": [round(lng, 7), round(lat, 7)]},
-                "properties": {
-                    "name": s.name, "district": s.district, "address": s.address,
-                    "amenities": [labels[a] for a in s.amenities], "hours": s.hours, "phone": s.phone,
-                    "operator": s.operator, "url": urls[s.id], "sample": s.sample,
-                },
-            }
-        )
-    return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False, indent=1, sort_keys=True)
-
-
-CSV_HEADERS = ("编号", "名称", "区县", "地址", "纬度（WGS-84）", "经度（WGS-84）", "设施", "开放时间", "电话", "运营单位", "启用日期", "示例数据", "网址")
-
-
-def stations_csv(stations: tuple[Station, ...], urls, config: SiteConfig) -> str:
-    """UTF-8 with a BOM and CRLF rows, so Excel on a Chinese Windows opens it
-    as UTF-8 (without the BOM it guesses GBK and shows mojibake)."""
-    labels = config.amenity_labels
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_HEADERS)
-    for s in stations:
-        lat, lng = wgs84(s)
-        writer.writerow((
-            s.id, s.name, s.district, s.address, f"{lat:.6f}", f"{lng:.6f}", "、".join(labels[a] for a in s.amenities),
-            s.hours or "", s.phone or "", s.operator or "", s.opened.isoformat() if s.opened else "",
-            "是" if s.sample else "", urls.absolute(f"stations/{s.id}/"),
-        ))
-    return out.getvalue()

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from fengchao.content.config import SiteConfig
 from fengchao.problems import Problem
+from fengchao.warm import COLD, Warm
 from fengchao.content.load import LineMap, LoadedContent, SourceDoc
 from fengchao.content.records import Article, Contact, Guide, Page, Records, Where
 from fengchao.content.stations import validate_stations
@@ -259,10 +260,13 @@ def _validate_doc(doc, config: SiteConfig) -> tuple[object, tuple[Problem, ...],
     return record, tuple(problems), trusted
 
 
-def validate(content: LoadedContent, config: SiteConfig, memo: dict | None = None) -> tuple[Records, list[Problem]]:
-    """`memo`, kept by a long-running process (live.py) with the load memo,
-    holds each document's result by the document object: the load memo
-    hands back the very same object for a file that did not change."""
+def validate(content: LoadedContent, config: SiteConfig, warm: Warm = COLD) -> tuple[Records, list[Problem]]:
+    """Every record, and every problem with its line.
+
+    The preview's memory (`warm.recall`, kept with the load memo) holds each
+    document's result by the document object: the load memo hands back the
+    very same object for a file that did not change."""
+    memo = warm.memory("validate")
     problems: list[Problem] = []
     articles, guides, pages = [], [], []
     guide_station_lines: list[tuple[Guide, int, str]] = []

@@ -9,19 +9,9 @@ them, so domain modules stay unaware of caching and processes.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
-from fengchao.cache.store import digest
+from fengchao.digests import Memo, digest
 from fengchao.markup.markdown import LinkMap, MarkdownRenderer
 from fengchao.pool import Pool, pool_for
-
-
-@dataclass
-class MarkdownCache:
-    """Last build's conversions; `used` collects this build's, to be saved."""
-
-    previous: dict = field(default_factory=dict)
-    used: dict = field(default_factory=dict)
 
 
 def _md_worker(links: LinkMap, trusted: frozenset):
@@ -37,7 +27,7 @@ def _md_worker(links: LinkMap, trusted: frozenset):
     return run
 
 
-def prerender(md: MarkdownRenderer, items: list[tuple[str, str, str, int]], workers: int | Pool, cache: MarkdownCache | None,
+def prerender(md: MarkdownRenderer, items: list[tuple[str, str, str, int]], workers: int | Pool, cache: Memo | None,
               warm: dict | None = None) -> None:
     """Convert every (body, source_rel, shown, body_line) into `md`'s memo.
 

@@ -1,4 +1,4 @@
-"""Full-text search: the search page (assemble) and the Pagefind index (write).
+"""Full-text search's index: Pagefind, run on the pages just written (the search page is site/search_page.py).
 
 The index is made by Pagefind's extended build from the HTML we just rendered,
 inside the temporary output folder before it is swapped in, so every build has
@@ -35,11 +35,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fengchao.problems import BuildFailed, Problem
-from fengchao.site.views import Link
 
 BUNDLE_DIR = "pagefind"
-# The `type` filter values the templates set (article, guide, station, page).
-TYPES = ("新闻", "指南", "站点", "页面")
 
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _BETWEEN_HAN = re.compile(f"(?<=[{_HAN}])(?=[{_HAN}])")
@@ -52,19 +49,6 @@ class IndexReport:
     pages: int  # HTML files Pagefind read
     files: int  # files in the bundle (pagefind/)
     bytes: int  # their total size
-
-
-def search_job(ctx):
-    """The search page. Without JS it says where else to look."""
-    # Indexable and in the sitemap like any page: its canonical URL has no
-    # query, so /search/?q=… never shows up as pages of its own.
-    meta = ctx.meta("搜索", "search/", "search", "搜索新闻、办事指南和庆小驿站点")
-    links = (Link("新闻归档", ctx.urls.page("news/archive/")), Link("办事指南（按主题）", ctx.urls.page("guides/")),
-             Link("驿站名录（按区县）", ctx.urls.page("stations/")))
-    return ctx.job("search/", "search.html", meta, bundle_url=ctx.urls.page(BUNDLE_DIR + "/"),
-                   script_url=ctx.urls.page("assets/search.js"), style_url=ctx.urls.page("assets/search.css"),
-                   types=TYPES, districts=ctx.config.districts,
-                   amenities=tuple(label for _, label in ctx.config.amenities), browse=links)
 
 
 def index_language(language: str) -> str:

@@ -58,7 +58,7 @@ def recover(out: Path) -> None:
         ours = re.fullmatch(rf"\.{re.escape(name)}\.(old|tmp)-\d+", leftover.name) and leftover.is_dir()
         if ours and not keep_previous(out, leftover, MARKER):
             shutil.rmtree(leftover, ignore_errors=True)
-    # A killed build's spool of rendered pages (pipeline.spool_dir); a live
+    # A killed build's spool of rendered pages (pipeline._spool); a live
     # build's own spool (it renders before taking the lock) is left alone.
     remove_orphans(parent, name, "spool")
 

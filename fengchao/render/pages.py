@@ -18,9 +18,10 @@ from pathlib import Path
 from jinja2 import meta
 
 from fengchao.render import minify
-from fengchao.cache.store import BuildCache, Memo, context_digest, digest
+from fengchao.cache.store import BuildCache
+from fengchao.digests import Memo, context_digest, digest
 from fengchao.problems import Problem
-from fengchao.check.output_links import scan_html
+from fengchao.output.scan import scan_html
 from fengchao.cache.page_store import page_entry
 from fengchao.pool import Pool, pool_for
 from fengchao.render.templates import Renderer

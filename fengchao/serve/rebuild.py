@@ -4,10 +4,11 @@ The preview must follow a save within a blink on a 2,000-article site, so a
 `LiveSite` keeps, from one build to the next, everything that the command
 line build would otherwise read back from its cache or redo:
 
-- each content file's load result, by its stat (`load_content(files=)`), so
+- each content file's load result, by its stat (`Warm.files`), so
   only the saved file is read and parsed again;
-- parsed YAML and converted Markdown, in memory (the stores the build cache
-  persists for the command line);
+- parsed YAML, converted Markdown and the station directory, in memory (the
+  stores the build cache persists for the command line), handed to the
+  stages in one `Warm` as the command line's build hands them its cache's;
 - every page's rendered bytes with the template key and the context they
   were made from. A page whose template (and everything it pulls in) is
   unchanged and whose context compares equal to last time's is not rendered
@@ -28,13 +29,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from fengchao.cache.store import Memo
+from fengchao.digests import Memo
 from fengchao.problems import BuildFailed, Problem, display_path
 from fengchao.render.pages import render_pages, template_keys
-from fengchao.check.output_links import check_scanned, scan_output
+from fengchao.check.output_links import check_scanned
+from fengchao.output.scan import scan_output
 from fengchao.pool import default_jobs
-from fengchao.pipeline import Project, prepare
-from fengchao.markup.batch import MarkdownCache
+from fengchao.pipeline import Project, Settings, prepare
+from fengchao.warm import Warm
 from fengchao.render.templates import Renderer
 
 
@@ -59,8 +61,9 @@ class LiveSite:
     jobs: int = field(default_factory=default_jobs)
     _files: dict = field(default_factory=dict, repr=False)  # load results by stat
     _yaml: Memo = field(default_factory=Memo, repr=False)
-    _markdown: MarkdownCache = field(default_factory=MarkdownCache, repr=False)
-    _memo: dict = field(default_factory=dict, repr=False)  # validate's per-document and assemble's per-domain results
+    _markdown: Memo = field(default_factory=Memo, repr=False)
+    _stations: Memo = field(default_factory=Memo, repr=False)  # the station directory by its inputs
+    _recall: dict = field(default_factory=dict, repr=False)  # validate's per-document and assemble's per-domain results
     _pages: dict = field(default_factory=dict, repr=False)  # rel → (template key, context, bytes, link-check key)
     _renderer: Renderer | None = field(default=None, repr=False)  # kept while no template changes
     _tkeys: dict = field(default_factory=dict, repr=False)
@@ -73,16 +76,13 @@ class LiveSite:
     def build(self) -> Snapshot:
         """Raise BuildFailed with every problem, as `pipeline.build` does."""
         lint = Memo(self._lint)
-        prepared = prepare(
-            self.project, base_url=self.base_url, drafts=self.drafts, jobs=self.jobs,
-            markdown_cache=self._markdown, yaml_cache=self._yaml, load_files=self._files,
-            memo=self._memo, lint_cache=lint,
-        )
+        warm = Warm(pool=self.jobs, yaml=self._yaml, markdown=self._markdown, stations=self._stations, lint=lint,
+                    files=self._files, recall=self._recall)
+        prepared = prepare(self.project, Settings(self.base_url, self.drafts), warm)
         self._lint = lint.used
         # This build's entries are the next one's "previous"; entries no
         # longer used (a deleted article's) are dropped, so memory stays flat.
-        self._markdown = MarkdownCache(self._markdown.used)
-        self._yaml = Memo(self._yaml.used)
+        self._markdown, self._yaml, self._stations = Memo(self._markdown.used), Memo(self._yaml.used), Memo(self._stations.used)
         model = prepared.model
         renderer = self._renderer or Renderer(self.project.templates, self.project.root)
         tkeys = template_keys(renderer, {job.template for job in model.jobs}, self._parsed)

@@ -10,19 +10,14 @@ without the year-long caching).
 from __future__ import annotations
 
 import hashlib
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from fengchao.site.assemble import CopyFile
+from fengchao.site.jobs import CopyFile
 
 FINGERPRINTED = (".css", ".js", ".svg")
-MINIFIED = (".css", ".js")
 HASH_CHARS = 8
 
 
-def fingerprinted(plain: tuple["CopyFile", ...]) -> tuple["CopyFile", ...]:
-    from fengchao.site.assemble import CopyFile
-
+def fingerprinted(plain: tuple[CopyFile, ...]) -> tuple[CopyFile, ...]:
     out = []
     for copy in plain:
         if not copy.path.endswith(FINGERPRINTED) or copy.path.endswith("favicon.svg"):

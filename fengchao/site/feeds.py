@@ -5,18 +5,13 @@ render stage handles every output.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
 
+from fengchao.site.jobs import Ctx, Job
+from fengchao.site.news import FeedEntry
 from fengchao.site.views import PageMeta
 
-if TYPE_CHECKING:
-    from fengchao.site.assemble import Ctx, Job
-    from fengchao.site.news import FeedEntry
 
-
-def feed_jobs(ctx: "Ctx", entries: tuple["FeedEntry", ...], pages: list["Job"]) -> list["Job"]:
-    from fengchao.site.assemble import Job
-
+def feed_jobs(ctx: Ctx, entries: tuple[FeedEntry, ...], pages: list[Job]) -> list[Job]:
     urls = ctx.urls
     meta = PageMeta(ctx.config.title, ctx.config.description, urls.absolute("feed.xml"), "", noindex=True)
     updated = max((e.updated for e in entries), default="1970-01-01T00:00:00+00:00")

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from fengchao.site.station_pages import station_card
 from fengchao.problems import Problem
@@ -10,8 +9,8 @@ from fengchao.content.records import Guide, Page, Station
 from fengchao.text import heading_anchor, summarise
 from fengchao.site.views import ContactView, GuideCard, GuideView, Link, Moment, TopicView
 
-if TYPE_CHECKING:
-    from fengchao.site.assemble import Ctx, Job
+from fengchao.site.jobs import Ctx, Job
+from fengchao.site import urls as scheme
 
 
 @dataclass(frozen=True)
@@ -28,15 +27,15 @@ def assemble_guides(ctx: "Ctx", guides: tuple[Guide, ...], stations: tuple[Stati
         result, link_problems = ctx.markdown.render(guide.body, guide.source_rel, guide.where.path, guide.body_line)
         problems += link_problems
         summary = guide.summary or summarise(result.plain, config.summary_chars)
-        card = GuideCard(guide.title, urls.page(f"guides/{guide.slug}/"), summary, guide.topic)
+        card = GuideCard(guide.title, urls.page(scheme.guide(guide.slug)), summary, guide.topic)
         rendered.append((guide, result, card))
 
     topics = tuple(
         TopicView(name, description, heading_anchor(name), tuple(c for g, _, c in rendered if g.topic == name))
         for name, description in config.topics
     )
-    index_meta = ctx.meta("办事指南", "guides/", "guides", "补助申请、健康服务、法律援助、心理关爱、技能提升等办事指南。")
-    jobs: list["Job"] = [ctx.job("guides/", "guides_index.html", index_meta, topics=topics)]
+    index_meta = ctx.meta("办事指南", scheme.GUIDES, "guides", "补助申请、健康服务、法律援助、心理关爱、技能提升等办事指南。")
+    jobs: list["Job"] = [ctx.job(scheme.GUIDES, "guides_index.html", index_meta, topics=topics)]
 
     for guide, result, card in rendered:
         topic_url = urls.page(f"guides/#{heading_anchor(guide.topic)}")
@@ -51,8 +50,8 @@ def assemble_guides(ctx: "Ctx", guides: tuple[Guide, ...], stations: tuple[Stati
             stations=tuple(station_card(ctx, by_id[s]) for s in guide.stations if s in by_id),
             related=tuple(Link(c.title, c.url) for g, _, c in rendered if g.topic == guide.topic and g is not guide),
         )
-        rel = f"guides/{guide.slug}/"
-        crumbs = (Link("办事指南", urls.page("guides/")), Link(guide.topic, topic_url))
+        rel = scheme.guide(guide.slug)
+        crumbs = (Link("办事指南", urls.page(scheme.GUIDES)), Link(guide.topic, topic_url))
         notice = "草稿：本指南尚未公开发布，只在预览中可见。" if guide.draft else None
         meta = ctx.meta(guide.title, rel, "guides", card.summary, breadcrumbs=crumbs, og_type="article", notice=notice)
         lastmod = (guide.updated or guide.reviewed).isoformat() if (guide.updated or guide.reviewed) else None

@@ -3,15 +3,14 @@ the by-year archive and the entries of the Atom feed."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from fengchao.problems import Problem
 from fengchao.content.records import Article
 from fengchao.text import pinyin_slug, summarise, xml_safe
 from fengchao.site.views import ArticleCard, ArticleView, Link, Moment, Pager, Term
 
-if TYPE_CHECKING:
-    from fengchao.site.assemble import Ctx, Job
+from fengchao.site.jobs import Ctx, Job
+from fengchao.site import urls as scheme
 
 LATEST_ON_HOME = 5
 
@@ -96,8 +95,8 @@ def assemble_news(ctx: "Ctx", articles: tuple[Article, ...], problems: list[Prob
     urls, config = ctx.urls, ctx.config
     tag_slugs = term_slugs((t for a in articles for t in a.tags), ctx.slug)
     cat_slugs = term_slugs((a.category for a in articles if a.category), ctx.slug)
-    tag_link = lambda t: Link(t, urls.page(f"tags/{tag_slugs[t]}/"))  # noqa: E731
-    cat_link = lambda c: Link(c, urls.page(f"categories/{cat_slugs[c]}/")) if c else None  # noqa: E731
+    tag_link = lambda t: Link(t, urls.page(scheme.term("tags", tag_slugs[t])))  # noqa: E731
+    cat_link = lambda c: Link(c, urls.page(scheme.term("categories", cat_slugs[c]))) if c else None  # noqa: E731
     site_wide = (urls, ctx.site, config, tag_slugs, cat_slugs, ctx.markdown.links)
     known = memo.get("articles", {}) if memo is not None and memo.get("site") == site_wide else {}
     kept: dict = {}
@@ -111,13 +110,13 @@ def assemble_news(ctx: "Ctx", articles: tuple[Article, ...], problems: list[Prob
             summary, card = hit[2], hit[3]
         else:
             summary = article.summary or summarise(result.plain, config.summary_chars)
-            card = ArticleCard(article.title, urls.page(f"news/{article.slug}/"), Moment.of(article.date), summary, cat_link(article.category))
+            card = ArticleCard(article.title, urls.page(scheme.article(article.slug)), Moment.of(article.date), summary, cat_link(article.category))
         rendered.append((article, result.html, result, summary))
         kept[article.source_rel] = [article, result, summary, card, None]
 
     cards = tuple(kept[a.source_rel][3] for a in articles)
     jobs: list["Job"] = []
-    crumbs = (Link("新闻", urls.page("news/")),)
+    crumbs = (Link("新闻", urls.page(scheme.NEWS)),)
     for index, (article, html, stats, summary) in enumerate(rendered):
         newer = cards[index - 1] if index > 0 else None
         older = cards[index + 1] if index + 1 < len(cards) else None
@@ -139,7 +138,7 @@ def assemble_news(ctx: "Ctx", articles: tuple[Article, ...], problems: list[Prob
     if memo is not None:
         memo.update(site=site_wide, articles=kept)
 
-    for rel, chunk, pager in paginate(cards, config.per_page, "news/", urls):
+    for rel, chunk, pager in paginate(cards, config.per_page, scheme.NEWS, urls):
         title = "新闻" if pager.number == 1 else f"新闻（第 {pager.number} 页）"
         jobs.append(ctx.job(rel, "news_list.html", ctx.meta(title, rel, "news"), heading="新闻", cards=chunk, pager=pager, intro=None))
 
@@ -151,7 +150,7 @@ def assemble_news(ctx: "Ctx", articles: tuple[Article, ...], problems: list[Prob
     # make the whole feed unreadable, so strip those from everything in it.
     entries = tuple(
         FeedEntry(
-            title=xml_safe(a.title), url=urls.absolute(f"news/{a.slug}/"), published=a.date.isoformat(),
+            title=xml_safe(a.title), url=urls.absolute(scheme.article(a.slug)), published=a.date.isoformat(),
             updated=(a.updated or a.date).isoformat(), summary=xml_safe(summary), html=xml_safe(html),
             authors=tuple(map(xml_safe, a.authors or ((a.source,) if a.source else ()))),
             category=xml_safe(a.category) if a.category else None, tags=tuple(map(xml_safe, a.tags)),
@@ -179,7 +178,7 @@ def _article_job(ctx: "Ctx", article: Article, html: str, stats, summary: str, u
         newer=Link(newer.title, newer.url) if newer else None,
         older=Link(older.title, older.url) if older else None,
     )
-    rel = f"news/{article.slug}/"
+    rel = scheme.article(article.slug)
     meta = ctx.meta(
         article.title, rel, "news", summary, breadcrumbs=crumbs, og_type="article",
         og_image=urls.origin + image_url if image_url and image_url.startswith("/") else image_url, notice=notice,
@@ -206,13 +205,13 @@ def _taxonomy(ctx: "Ctx", kind: str, label: str, articles, cards, terms_of, slug
         for name in terms_of(article):
             members[name].append(card)
     terms = tuple(
-        Term(name, urls.page(f"{kind}/{slugs[name]}/"), len(members[name]))
+        Term(name, urls.page(scheme.term(kind, slugs[name])), len(members[name]))
         for name in sorted(members, key=lambda n: (-len(members[n]), slugs[n]))
     )
-    jobs = [ctx.job(f"{kind}/", "terms.html", ctx.meta(f"全部{label}", f"{kind}/", "news", breadcrumbs=(Link("新闻", urls.page("news/")),)), heading=f"全部{label}", terms=terms)]
+    jobs = [ctx.job(f"{kind}/", "terms.html", ctx.meta(f"全部{label}", f"{kind}/", "news", breadcrumbs=(Link("新闻", urls.page(scheme.NEWS)),)), heading=f"全部{label}", terms=terms)]
     for name, slug in sorted(slugs.items(), key=lambda kv: kv[1]):
-        crumbs = (Link("新闻", urls.page("news/")), Link(f"全部{label}", urls.page(f"{kind}/")))
-        for rel, chunk, pager in paginate(tuple(members[name]), ctx.config.per_page, f"{kind}/{slug}/", urls):
+        crumbs = (Link("新闻", urls.page(scheme.NEWS)), Link(f"全部{label}", urls.page(f"{kind}/")))
+        for rel, chunk, pager in paginate(tuple(members[name]), ctx.config.per_page, scheme.term(kind, slug), urls):
             heading = f"{label}：{name}"
             title = heading if pager.number == 1 else f"{heading}（第 {pager.number} 页）"
             intro = f"共 {len(members[name])} 篇新闻。"
@@ -225,5 +224,5 @@ def _archive(ctx: "Ctx", articles, cards) -> "Job":
     for article, card in zip(articles, cards):
         years.setdefault(article.date.year, []).append(card)
     groups = tuple((year, tuple(items)) for year, items in sorted(years.items(), reverse=True))
-    meta = ctx.meta("新闻归档", "news/archive/", "news", breadcrumbs=(Link("新闻", ctx.urls.page("news/")),))
-    return ctx.job("news/archive/", "archive.html", meta, years=groups, total=len(cards))
+    meta = ctx.meta("新闻归档", scheme.ARCHIVE, "news", breadcrumbs=(Link("新闻", ctx.urls.page(scheme.NEWS)),))
+    return ctx.job(scheme.ARCHIVE, "archive.html", meta, years=groups, total=len(cards))

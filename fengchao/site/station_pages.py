@@ -1,21 +1,104 @@
 """The station directory: the list by district (with the finder, filters and
 map as enhancements), a page per district and per amenity (the same lists
 without JavaScript), one page per station, and the open-data exports
-(stations.json for the finder, stations.geojson, stations.csv)."""
+(stations.json for the finder, stations.geojson, stations.csv, made by
+open_data.py).
+
+What a station page adds for a rider on the road: links that open the
+station in Amap, Baidu and Tencent maps, the "report a problem" link and the
+page's JSON-LD. All built at build time, so they work without JavaScript.
+Each map app wants its own datum: Amap and Tencent GCJ-02, Baidu BD-09 (we
+say so with `coord_type`). Names go through `quote(safe="")` so a name with
+`&`, `#` or `;` cannot change a link's meaning."""
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from urllib.parse import quote
 
-from fengchao.problems import Problem
 from fengchao.content.records import Guide, Station
+from fengchao.content.stations import by_district, nearest_all, wgs84
+from fengchao.geo import convert
+from fengchao.problems import Problem
+from fengchao.site import urls as scheme
 from fengchao.site.charts import bar_chart
-from fengchao.site.station_extras import json_ld, nav_links, report_url
-from fengchao.content.stations import by_district, nearest_all, stations_csv, stations_geojson, stations_json, wgs84
+from fengchao.site.jobs import Ctx, Job, RawFile
+from fengchao.site.open_data import (
+    CSV_FILE,
+    GEOJSON_FILE,
+    JSON_FILE,
+    stations_csv,
+    stations_geojson,
+    stations_json,
+)
 from fengchao.site.views import Amenity, Link, Moment, Nearby, StationCard, StationView
 
-if TYPE_CHECKING:
-    from fengchao.site.assemble import Ctx, Job, RawFile
+# Characters that are left as they are when a site.yaml URL template is made
+# safe: the URL syntax itself and escapes already present.
+_URL_SAFE = ":/?#[]@!$&'()*+,;=%~"
+
+
+def _q(text: str) -> str:
+    return quote(text, safe="")
+
+
+def _tencent_text(text: str) -> str:
+    # Tencent splits the marker on ";" and ":" after decoding the query, so
+    # ASCII ones inside a name would cut it; the full-width forms read the same.
+    return _q(text.replace(";", "；").replace(":", "："))
+
+
+def nav_links(station: Station, app: str) -> tuple[Link, ...]:
+    """Amap, Baidu, Tencent marker links, each in the datum the app expects."""
+    g_lat, g_lng = convert(station.lat, station.lng, station.datum, "gcj02")
+    b_lat, b_lng = convert(station.lat, station.lng, station.datum, "bd09")
+    name = station.name
+    addr = station.address if station.address.startswith(station.district) else station.district + station.address
+    amap = (
+        f"https://uri.amap.com/marker?position={g_lng:.6f},{g_lat:.6f}&name={_q(name)}"
+        f"&src={_q(app)}&coordinate=gaode&callnative=1"
+    )
+    baidu = (
+        f"https://api.map.baidu.com/marker?location={b_lat:.6f},{b_lng:.6f}&title={_q(name)}"
+        f"&content={_q(addr)}&output=html&coord_type=bd09ll&src={_q('webapp.' + app)}"
+    )
+    tencent = (
+        f"https://apis.map.qq.com/uri/v1/marker?marker=coord:{g_lat:.6f},{g_lng:.6f};"
+        f"title:{_tencent_text(name)};addr:{_tencent_text(addr)}&referer={_q(app)}"
+    )
+    return (Link("高德地图", amap), Link("百度地图", baidu), Link("腾讯地图", tencent))
+
+
+def report_url(template: str | None, station: Station) -> str | None:
+    """site.yaml's `report_url` with {id} and {name} filled in; any Chinese
+    text left in the template is percent-encoded too (mailto subjects)."""
+    if not template:
+        return None
+    filled = template.replace("{id}", _q(station.id)).replace("{name}", _q(station.name))
+    return quote(filled, safe=_URL_SAFE)
+
+
+def json_ld(station: Station, url: str, wgs: tuple[float, float], labels: dict[str, str]) -> str:
+    """schema.org CivicStructure with WGS-84 `geo`, safe inside <script>.
+
+    `<`, `>` and `&` are written as \\u003c etc.: JSON parsers read them back
+    unchanged, and no station name can close the script element early.
+    """
+    data = {
+        "@context": "https://schema.org",
+        "@type": "CivicStructure",
+        "name": station.name,
+        "url": url,
+        "address": {"@type": "PostalAddress", "addressLocality": station.district, "streetAddress": station.address, "addressCountry": "CN"},
+        "geo": {"@type": "GeoCoordinates", "latitude": round(wgs[0], 6), "longitude": round(wgs[1], 6)},
+        "amenityFeature": [
+            {"@type": "LocationFeatureSpecification", "name": labels[a], "value": True} for a in station.amenities
+        ],
+    }
+    if station.phone:
+        data["telephone"] = station.phone
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 @dataclass(frozen=True)
@@ -40,7 +123,7 @@ class MapView:
 def station_card(ctx: "Ctx", station: Station) -> StationCard:
     labels = ctx.config.amenity_labels
     return StationCard(
-        id=station.id, name=station.name, url=ctx.urls.page(f"stations/{station.id}/"),
+        id=station.id, name=station.name, url=ctx.urls.page(scheme.station(station.id)),
         district=station.district, address=station.address, hours=station.hours,
         amenities=tuple(Amenity(a, labels[a]) for a in station.amenities), sample=station.sample,
         district_slug=ctx.slug(station.district),
@@ -54,7 +137,6 @@ def distance_text(metres: float) -> str:
 
 
 def assemble_directory(ctx: "Ctx", stations: tuple[Station, ...], guides: tuple[Guide, ...], problems: list[Problem]) -> DirectoryPart:
-    from fengchao.site.assemble import RawFile
 
     urls, config = ctx.urls, ctx.config
     cards = {s.id: station_card(ctx, s) for s in stations}
@@ -65,10 +147,10 @@ def assemble_directory(ctx: "Ctx", stations: tuple[Station, ...], guides: tuple[
     )
     slugs = {d: ctx.slug(d) for d in config.districts}
     district_pages = tuple(
-        (Link(d, urls.page(f"stations/district/{slugs[d]}/")), len(group)) for d, group in groups
+        (Link(d, urls.page(scheme.district(slugs[d]))), len(group)) for d, group in groups
     )
     amenity_pages = tuple(
-        (Link(a.label, urls.page(f"stations/amenity/{a.key}/")), a, n) for a, n in amenity_counts if n
+        (Link(a.label, urls.page(scheme.amenity(a.key))), a, n) for a, n in amenity_counts if n
     )
     charts = station_charts(groups, amenity_counts, len(stations))
     tiles = config.finder.tiles
@@ -76,20 +158,20 @@ def assemble_directory(ctx: "Ctx", stations: tuple[Station, ...], guides: tuple[
         tiles.url, tiles.subdomains, tiles.datum, tiles.attribution, tiles.max_zoom,
         urls.page("assets/vendor/leaflet/leaflet.js"), urls.page("assets/vendor/leaflet/leaflet.css"),
     )
-    meta = ctx.meta("找驿站", "stations/", "stations", "大庆“庆小驿”温暖服务站名录：按区县查找，可看到每个站点的休息、饮水、微波炉、充电等设施。")
+    meta = ctx.meta("找驿站", scheme.STATIONS, "stations", "大庆“庆小驿”温暖服务站名录：按区县查找，可看到每个站点的休息、饮水、微波炉、充电等设施。")
     jobs: list["Job"] = [
         ctx.job(
-            "stations/", "stations_index.html", meta, groups=groups, total=len(stations),
+            scheme.STATIONS, "stations_index.html", meta, groups=groups, total=len(stations),
             sample_count=sum(1 for s in stations if s.sample), amenity_counts=amenity_counts,
-            json_url=urls.page("stations/stations.json"), geojson_url=urls.page("stations/stations.geojson"),
-            csv_url=urls.page("stations/stations.csv"), district_pages=district_pages, amenity_pages=amenity_pages,
+            json_url=urls.page(JSON_FILE), geojson_url=urls.page(GEOJSON_FILE),
+            csv_url=urls.page(CSV_FILE), district_pages=district_pages, amenity_pages=amenity_pages,
             districts=tuple((d, slugs[d]) for d in config.districts), amenities=tuple(a for a, _ in amenity_counts),
             charts=charts, map=map_view, scripts=(urls.page("assets/geo.js"), urls.page("assets/finder.js"), urls.page("assets/map.js")),
         )
     ]
-    crumbs = (Link("找驿站", urls.page("stations/")),)
+    crumbs = (Link("找驿站", urls.page(scheme.STATIONS)),)
     for (link, count), (district, group) in zip(district_pages, groups):
-        rel = f"stations/district/{slugs[district]}/"
+        rel = scheme.district(slugs[district])
         jobs.append(ctx.job(
             rel, "stations_list.html",
             ctx.meta(f"{district}的驿站", rel, "stations", f"{district}的“庆小驿”温暖服务站，共 {count} 处。", breadcrumbs=crumbs),
@@ -97,7 +179,7 @@ def assemble_directory(ctx: "Ctx", stations: tuple[Station, ...], guides: tuple[
             current=link.url, filter_url=urls.page(f"stations/?district={slugs[district]}"),
         ))
     for link, amenity, count in amenity_pages:
-        rel = f"stations/amenity/{amenity.key}/"
+        rel = scheme.amenity(amenity.key)
         matching = tuple(cards[s.id] for s in stations if amenity.key in s.amenities)
         jobs.append(ctx.job(
             rel, "stations_list.html",
@@ -126,24 +208,24 @@ def assemble_directory(ctx: "Ctx", stations: tuple[Station, ...], guides: tuple[
             opened=Moment.of_day(station.opened) if station.opened else None, notes_html=notes_html,
             photos=tuple(photos), lat=station.lat, lng=station.lng, datum=station.datum,
             nearby=tuple(Nearby(cards[s.id], distance_text(d)) for s, d in near[station.id]),
-            guides=tuple(Link(g.title, urls.page(f"guides/{g.slug}/")) for g in guides if station.id in g.stations),
+            guides=tuple(Link(g.title, urls.page(scheme.guide(g.slug))) for g in guides if station.id in g.stations),
             nav=nav_links(station, finder.nav_app),
-            json_ld=json_ld(station, urls.absolute(f"stations/{station.id}/"), positions[station.id], labels),
+            json_ld=json_ld(station, urls.absolute(scheme.station(station.id)), positions[station.id], labels),
             report_url=report_url(finder.report_url, station),
         )
-        rel = f"stations/{station.id}/"
+        rel = scheme.station(station.id)
         description = f"{station.name}：{station.district}{station.address}。设施：{'、'.join(a.label for a in view.card.amenities)}。"
-        crumbs_here = crumbs + (Link(station.district, urls.page(f"stations/district/{ctx.slug(station.district)}/")),)
+        crumbs_here = crumbs + (Link(station.district, urls.page(scheme.district(ctx.slug(station.district)))),)
         jobs.append(ctx.job(
             rel, "station.html", ctx.meta(station.name, rel, "stations", description, breadcrumbs=crumbs_here),
             station=view, scripts=(urls.page("assets/wechat.js"),),
         ))
 
-    url_of = {s.id: urls.page(f"stations/{s.id}/") for s in stations}
+    url_of = {s.id: urls.page(scheme.station(s.id)) for s in stations}
     raw: list["RawFile"] = [
-        RawFile("stations/stations.json", stations_json(stations, url_of, config, ctx.slug).encode()),
-        RawFile("stations/stations.geojson", stations_geojson(stations, url_of, config).encode()),
-        RawFile("stations/stations.csv", stations_csv(stations, ctx.urls, config).encode("utf-8")),
+        RawFile(JSON_FILE, stations_json(stations, url_of, config, ctx.slug).encode()),
+        RawFile(GEOJSON_FILE, stations_geojson(stations, url_of, config).encode()),
+        RawFile(CSV_FILE, stations_csv(stations, ctx.urls, config).encode("utf-8")),
     ]
     return DirectoryPart(tuple(jobs), tuple(raw))
 

@@ -20,7 +20,7 @@ import frontmatter
 
 from fengchao.content.config import load_config
 from fengchao.problems import BuildFailed, UsageError
-from fengchao.check.content import _STRAY, spam_keyword
+from fengchao.check.content import STRAY_MARKUP, spam_keyword
 from fengchao.check.settings import CheckConfig
 from fengchao.check.mojibake import find_garbles
 from fengchao.tools.new import short_slug
@@ -190,7 +190,7 @@ def _why(line: str, cfg: CheckConfig) -> str:
 
 
 def _clean(line: str, result: Imported) -> str:
-    line = _STRAY.sub("", line)
+    line = STRAY_MARKUP.sub("", line)
     garbles = find_garbles(line)
     # Marks go in from the end so earlier columns stay valid.
     for g in reversed(garbles):

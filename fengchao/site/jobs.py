@@ -1,0 +1,82 @@
+"""The types assemble makes and every page family shares: a page `Job`, the
+files beside the pages, the whole `SiteModel`, and `Ctx`, what each page
+family is given to make its jobs.
+
+They live here, apart from the orchestrator (assemble.py) that imports the
+families, so a family needs nothing from assemble: imports run one way.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Callable
+
+from fengchao.content.config import SiteConfig
+from fengchao.markup.markdown import MarkdownRenderer
+from fengchao.site.urls import Urls, file_of
+from fengchao.site.views import Link, PageMeta, SiteView
+from fengchao.text import pinyin_slug
+
+
+@dataclass(frozen=True)
+class Job:
+    """One HTML/XML page: rendered from `template` with exactly `context`."""
+
+    path: str  # relative to the output root, e.g. "news/x/index.html"
+    template: str
+    context: dict
+    lastmod: str | None = None  # ISO date for the sitemap
+    in_sitemap: bool = True
+    # context_digest(context), when known without pickling the context
+    # again: set on the station directory's jobs as stored in the build cache.
+    known_digest: str = field(default="", compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class RawFile:
+    path: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class CopyFile:
+    path: str
+    source: Path
+    name: str = ""  # for a fingerprinted asset (assets/site.3f2a9c.css): its plain name, site.css
+
+
+@dataclass(frozen=True)
+class SiteModel:
+    jobs: tuple[Job, ...]
+    raw: tuple[RawFile, ...]
+    copies: tuple[CopyFile, ...]
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    now: datetime
+    include_drafts: bool = False
+
+
+@dataclass(frozen=True)
+class Ctx:
+    """What every domain module needs to make its jobs."""
+
+    config: SiteConfig
+    urls: Urls
+    site: SiteView
+    options: BuildOptions
+    markdown: MarkdownRenderer
+    slug: Callable[[str], str] = pinyin_slug  # a SlugBook in a cached build
+
+    def meta(self, title: str, rel: str, section: str, description: str = "", **extra) -> PageMeta:
+        full = self.config.title if not title else f"{title} - {self.config.title}"
+        crumbs = tuple(extra.pop("breadcrumbs", ()))
+        if crumbs:
+            crumbs = (Link("首页", self.urls.page("")),) + crumbs
+        return PageMeta(full, description or self.config.description, self.urls.absolute(rel), section, crumbs, **extra)
+
+    def job(self, rel_dir: str, template: str, meta: PageMeta, **context) -> Job:
+        lastmod = context.pop("lastmod", None)
+        return Job(file_of(rel_dir), template, {"site": self.site, "page": meta, **context}, lastmod, not meta.noindex)

@@ -1,0 +1,24 @@
+"""The search page. The index it searches is made after the pages are
+written (output/search_index.py, Pagefind), in the folder it names here."""
+from __future__ import annotations
+
+from fengchao.output.search_index import BUNDLE_DIR
+from fengchao.site import urls
+from fengchao.site.jobs import Ctx, Job
+from fengchao.site.views import Link
+
+# The `type` filter values the templates set (article, guide, station, page).
+TYPES = ("新闻", "指南", "站点", "页面")
+
+
+def search_job(ctx: Ctx) -> Job:
+    """The search page. Without JS it says where else to look."""
+    # Indexable and in the sitemap like any page: its canonical URL has no
+    # query, so /search/?q=… never shows up as pages of its own.
+    meta = ctx.meta("搜索", urls.SEARCH, "search", "搜索新闻、办事指南和庆小驿站点")
+    links = (Link("新闻归档", ctx.urls.page(urls.ARCHIVE)), Link("办事指南（按主题）", ctx.urls.page(urls.GUIDES)),
+             Link("驿站名录（按区县）", ctx.urls.page(urls.STATIONS)))
+    return ctx.job(urls.SEARCH, "search.html", meta, bundle_url=ctx.urls.page(BUNDLE_DIR + "/"),
+                   script_url=ctx.urls.page("assets/search.js"), style_url=ctx.urls.page("assets/search.css"),
+                   types=TYPES, districts=ctx.config.districts,
+                   amenities=tuple(label for _, label in ctx.config.amenities), browse=links)

@@ -1,4 +1,5 @@
 """`python build.py` does what `fengchao build` does (same options)."""
+
 import sys
 from pathlib import Path
 

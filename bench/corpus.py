@@ -6,6 +6,7 @@ Text is Chinese with the usual Markdown (headings, lists, tables, quotes,
 links, images); the content is deterministic for a given seed. The output is a
 content folder: build it with `fengchao build --content OUT/content --out ...`.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -13,8 +14,10 @@ import random
 from datetime import datetime, timedelta
 from pathlib import Path
 
-WORDS = ("快递 外卖 骑手 司机 驿站 温暖 服务 社区 网格 关爱 城市 小蜜蜂 休息 饮水 充电 微波炉 体检 健康 法律 心理 "
-         "技能 培训 申请 补助 孩子 上学 报名 咨询 志愿 安全 交通 天气 高温 寒冷 夜班 配送 订单 平台 工会 党委").split()
+WORDS = (
+    "快递 外卖 骑手 司机 驿站 温暖 服务 社区 网格 关爱 城市 小蜜蜂 休息 饮水 充电 微波炉 体检 健康 法律 心理 "
+    "技能 培训 申请 补助 孩子 上学 报名 咨询 志愿 安全 交通 天气 高温 寒冷 夜班 配送 订单 平台 工会 党委"
+).split()
 TAGS = "快递小哥 外卖骑手 庆小驿 网格员 眼健康 希望工程 法律援助 心理关爱 技能培训 随手拍 暖蜂行动 关工委".split()
 CATEGORIES = ("关爱行动", "健康服务", "基层治理", "通知公告")
 DISTRICTS = ("萨尔图区", "龙凤区", "让胡路区", "红岗区", "大同区", "高新区", "经开区", "肇州县", "肇源县", "林甸县", "杜尔伯特蒙古族自治县")
@@ -36,7 +39,9 @@ def article_body(rng: random.Random, index: int, stations: int) -> str:
     parts.append("\n".join(f"- {sentence(rng)}" for _ in range(3)))
     parts.append(f"> {sentence(rng)}")
     parts.append(f"![{rng.choice(WORDS)}现场](/images/photo-{index % 4}.svg)")
-    parts.append(f"### {rng.choice(WORDS)}情况\n\n| 项目 | 数量 |\n|---|---|\n| {rng.choice(WORDS)} | {rng.randint(1, 999)} |\n| {rng.choice(WORDS)} | {rng.randint(1, 999)} |")
+    parts.append(
+        f"### {rng.choice(WORDS)}情况\n\n| 项目 | 数量 |\n|---|---|\n| {rng.choice(WORDS)} | {rng.randint(1, 999)} |\n| {rng.choice(WORDS)} | {rng.randint(1, 999)} |"
+    )
     if stations:
         parts.append(f"附近的[驿站](/stations/s-{rng.randrange(stations):04d}/)可以歇脚。{paragraph(rng, 2)}")
     if index > 0:

@@ -7,6 +7,7 @@ Chromium with the site's own assets/finder.js.
 
 Needs Playwright and /usr/bin/chromium (as the browser tests do).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -35,8 +36,9 @@ def sort_times(data: dict[int, bytes], runs: int) -> dict[int, tuple[float, floa
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium",
-                                    args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        browser = p.chromium.launch(
+            executable_path="/usr/bin/chromium", args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+        )
         page = browser.new_page()
         page.set_content("<!doctype html><title>bench</title>")
         page.add_script_tag(path=str(REPO / "assets/geo.js"))

@@ -9,6 +9,7 @@ copy the table into docs/accessibility.md.
 It builds the demo site into a temp folder with a base URL matching a local
 server (127.0.0.1, the given port), then runs Lighthouse's default mobile
 profile (Moto G Power, slow 4G throttling) with Debian's Chromium."""
+
 from __future__ import annotations
 
 import argparse
@@ -26,8 +27,7 @@ from pathlib import Path
 from fengchao.cli import main as fengchao
 
 REPO = Path(__file__).resolve().parents[1]
-PAGES = [("home", ""), ("article", "news/kuaidi-xiaoge-jianzhi-wanggeyuan/"), ("station directory", "stations/"),
-         ("guide", "guides/falv-yuanzhu/")]
+PAGES = [("home", ""), ("article", "news/kuaidi-xiaoge-jianzhi-wanggeyuan/"), ("station directory", "stations/"), ("guide", "guides/falv-yuanzhu/")]
 CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
 
 
@@ -56,22 +56,39 @@ def run(port: int) -> list[dict]:
         try:
             for name, path in PAGES:
                 report = Path(tmp) / "report.json"
-                subprocess.run([binary, url + path, "--quiet", "--output=json", f"--output-path={report}",
-                                "--only-categories=" + ",".join(CATEGORIES),
-                                "--chrome-flags=--headless --no-sandbox --disable-gpu"],
-                               check=True, env={**os.environ, "CHROME_PATH": os.environ.get("CHROME_PATH", "/usr/bin/chromium")})
+                subprocess.run(
+                    [
+                        binary,
+                        url + path,
+                        "--quiet",
+                        "--output=json",
+                        f"--output-path={report}",
+                        "--only-categories=" + ",".join(CATEGORIES),
+                        "--chrome-flags=--headless --no-sandbox --disable-gpu",
+                    ],
+                    check=True,
+                    env={**os.environ, "CHROME_PATH": os.environ.get("CHROME_PATH", "/usr/bin/chromium")},
+                )
                 data = json.loads(report.read_text(encoding="utf-8"))
                 audits = data["audits"]
                 items = audits["network-requests"]["details"]["items"]
-                rows.append({
-                    "page": name, "path": "/" + path,
-                    **{c: round(data["categories"][c]["score"] * 100) for c in CATEGORIES},
-                    "bytes": sum(i.get("transferSize", 0) for i in items), "requests": len(items),
-                    "fcp_ms": round(audits["first-contentful-paint"]["numericValue"]),
-                    "lcp_ms": round(audits["largest-contentful-paint"]["numericValue"]),
-                    "failed": sorted(a for ref in (r for c in CATEGORIES for r in data["categories"][c]["auditRefs"] if r["weight"])
-                                     for a in [ref["id"]] if audits[a].get("score") is not None and audits[a]["score"] < 0.9),
-                })
+                rows.append(
+                    {
+                        "page": name,
+                        "path": "/" + path,
+                        **{c: round(data["categories"][c]["score"] * 100) for c in CATEGORIES},
+                        "bytes": sum(i.get("transferSize", 0) for i in items),
+                        "requests": len(items),
+                        "fcp_ms": round(audits["first-contentful-paint"]["numericValue"]),
+                        "lcp_ms": round(audits["largest-contentful-paint"]["numericValue"]),
+                        "failed": sorted(
+                            a
+                            for ref in (r for c in CATEGORIES for r in data["categories"][c]["auditRefs"] if r["weight"])
+                            for a in [ref["id"]]
+                            if audits[a].get("score") is not None and audits[a]["score"] < 0.9
+                        ),
+                    }
+                )
         finally:
             server.shutdown()
             server.server_close()
@@ -86,8 +103,10 @@ def main() -> int:
     print("| page | performance | accessibility | best practices | SEO | transferred | requests | FCP | LCP |")
     print("|---|---|---|---|---|---|---|---|---|")
     for r in rows:
-        print(f"| {r['page']} (`{r['path']}`) | {r['performance']} | {r['accessibility']} | {r['best-practices']} | {r['seo']} "
-              f"| {r['bytes'] / 1024:.1f} KB | {r['requests']} | {r['fcp_ms']} ms | {r['lcp_ms']} ms |")
+        print(
+            f"| {r['page']} (`{r['path']}`) | {r['performance']} | {r['accessibility']} | {r['best-practices']} | {r['seo']} "
+            f"| {r['bytes'] / 1024:.1f} KB | {r['requests']} | {r['fcp_ms']} ms | {r['lcp_ms']} ms |"
+        )
     for r in rows:
         if r["failed"]:
             print(f"{r['page']}: audits below 90: {', '.join(r['failed'])}", file=sys.stderr)

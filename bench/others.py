@@ -8,6 +8,7 @@ category pages (paginated), a home page, an Atom/RSS feed of 20 entries and a
 sitemap. Links between articles become absolute URLs (/news/a-00001/), the
 same URLs fengchao publishes.
 """
+
 from __future__ import annotations
 
 import re
@@ -150,8 +151,10 @@ def write_hugo(content: Path, out: Path) -> Path:
     (pages / "news" / "_index.md").write_text("---\ntitle: 新闻\n---\n", encoding="utf-8")
     for doc in articles:
         m = doc.meta
-        fm = (f'---\ntitle: "{m["title"]}"\ndate: {_rfc3339(m["date"])}\ntags: {_yaml_list(m["tags"])}\n'
-              f'categories: ["{m["category"]}"]\nsource: "{m["source"]}"\nauthor: "{m["author"]}"\n---\n')
+        fm = (
+            f'---\ntitle: "{m["title"]}"\ndate: {_rfc3339(m["date"])}\ntags: {_yaml_list(m["tags"])}\n'
+            f'categories: ["{m["category"]}"]\nsource: "{m["source"]}"\nauthor: "{m["author"]}"\n---\n'
+        )
         (pages / "news" / f"{doc.slug}.md").write_text(fm + doc.body, encoding="utf-8")
     (pages / "stations").mkdir()
     (pages / "stations" / "_index.md").write_text("---\ntitle: 找驿站\n---\n", encoding="utf-8")
@@ -282,8 +285,10 @@ def write_pelican(content: Path, out: Path) -> Path:
     (pages / "news").mkdir(parents=True)
     for doc in articles:
         m = doc.meta
-        head = (f"Title: {m['title']}\nDate: {m['date']}\nTags: {', '.join(m['tags'])}\nCategory: {m['category']}\n"
-                f"Source: {m['source']}\nAuthor: {m['author']}\n\n")
+        head = (
+            f"Title: {m['title']}\nDate: {m['date']}\nTags: {', '.join(m['tags'])}\nCategory: {m['category']}\n"
+            f"Source: {m['source']}\nAuthor: {m['author']}\n\n"
+        )
         (pages / "news" / f"{doc.slug}.md").write_text(head + doc.body, encoding="utf-8")
     (pages / "stations").mkdir()
     for s in stations:

@@ -30,6 +30,7 @@ after a run deleted thousands of files, creating one cost up to ~0.5 ms and
 Hugo's cold build took 1.2-2.8 s instead of 0.7-0.9 s on /dev/shm. The table
 names the file system, so runs are compared like for like.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -112,13 +113,17 @@ def make_tools(work: Path, content: Path, names: list[str], jobs: int | None) ->
         command = [sys.executable, "-m", "fengchao", "--root", str(root), "build", *extra]
         if jobs:
             command += ["--jobs", str(jobs)]
-        env = {"PYTHONPATH": str(REPO), "SOURCE_DATE_EPOCH": str(int(time.time())),
-               # Bytecode cached as an installed package's is (pip compiles
-               # it at install; Hugo is compiled, Pelican is installed): run
-               # from the source tree with PYTHONDONTWRITEBYTECODE set, as it
-               # is on the CI machines, fengchao compiled all its modules on
-               # every build (~40 ms). The cache goes outside the repository.
-               "PYTHONDONTWRITEBYTECODE": "", "PYTHONPYCACHEPREFIX": str(work / "pycache")}
+        env = {
+            "PYTHONPATH": str(REPO),
+            "SOURCE_DATE_EPOCH": str(int(time.time())),
+            # Bytecode cached as an installed package's is (pip compiles
+            # it at install; Hugo is compiled, Pelican is installed): run
+            # from the source tree with PYTHONDONTWRITEBYTECODE set, as it
+            # is on the CI machines, fengchao compiled all its modules on
+            # every build (~40 ms). The cache goes outside the repository.
+            "PYTHONDONTWRITEBYTECODE": "",
+            "PYTHONPYCACHEPREFIX": str(work / "pycache"),
+        }
         article = next(root.glob(f"content/news/*/{edit_slug}.md"))
         # .site.prev, the previous output kept for the next build, is a cache too.
         tools.append(Tool(name, root, root / "site", (root / ".cache", root / ".site.prev"), command, article, env, (root / ".site.prev",)))
@@ -207,7 +212,7 @@ def main(argv: list[str] | None = None) -> int:
         tools = make_tools(work, content, names, args.jobs)
         results: dict[tuple[str, str], list[tuple[float, float]]] = {}
         for r in range(args.rounds):
-            order = tools[r % len(tools):] + tools[: r % len(tools)]
+            order = tools[r % len(tools) :] + tools[: r % len(tools)]
             for tool in order:
                 tool.reset()
             for scenario in scenarios:
@@ -244,11 +249,14 @@ def file_system(path: Path) -> str:
 
 
 def table(results, scenarios, names, files_out, args, work: Path) -> str:
-    rows = [f"{args.articles} articles, {args.stations} stations, {args.guides} guides; {args.rounds} rounds; "
-            f"{os.cpu_count()} CPUs; corpus on {file_system(work)} ({work}); medians",
-            "files out: " + ", ".join(f"{n} {files_out[n]}" for n in names), "",
-            "| scenario | tool | wall s | peak MB | time ÷ fengchao | memory ÷ fengchao |",
-            "|---|---|---:|---:|---:|---:|"]
+    rows = [
+        f"{args.articles} articles, {args.stations} stations, {args.guides} guides; {args.rounds} rounds; "
+        f"{os.cpu_count()} CPUs; corpus on {file_system(work)} ({work}); medians",
+        "files out: " + ", ".join(f"{n} {files_out[n]}" for n in names),
+        "",
+        "| scenario | tool | wall s | peak MB | time ÷ fengchao | memory ÷ fengchao |",
+        "|---|---|---:|---:|---:|---:|",
+    ]
     for scenario in scenarios:
         base = results.get((scenario, "fengchao"))
         base_t = statistics.median(w for w, _ in base) if base else None

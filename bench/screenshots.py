@@ -7,6 +7,7 @@ Builds the demo site into a temp folder, serves it on 127.0.0.1 and drives
 Debian's Chromium through Playwright (never `playwright install`); writes
 docs/img/{home,article,finder}-375.png. Map tiles are refused (no internet
 needed), so the finder is shown as a rider on a weak connection sees it."""
+
 from __future__ import annotations
 
 import argparse
@@ -45,10 +46,15 @@ def main() -> int:
         threading.Thread(target=server.serve_forever, daemon=True).start()
         try:
             with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path="/usr/bin/chromium",
-                                            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-                context = browser.new_context(viewport={"width": 375, "height": 812}, device_scale_factor=1,
-                                              geolocation={"latitude": 46.58, "longitude": 125.15}, permissions=["geolocation"])
+                browser = p.chromium.launch(
+                    executable_path="/usr/bin/chromium", args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+                )
+                context = browser.new_context(
+                    viewport={"width": 375, "height": 812},
+                    device_scale_factor=1,
+                    geolocation={"latitude": 46.58, "longitude": 125.15},
+                    permissions=["geolocation"],
+                )
                 context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(url) else route.abort())
                 page = context.new_page()
                 for name, path in SHOTS:

@@ -11,6 +11,7 @@ index chunks are gzip files already, pagefind.js and the .wasm are not).
 Latency is from pressing Enter to the result list being shown, measured in
 the page with performance.now().
 """
+
 from __future__ import annotations
 
 import argparse
@@ -51,9 +52,19 @@ def index_size(site: Path) -> dict[str, int]:
         if not path.is_file():
             continue
         rel = path.relative_to(bundle).as_posix()
-        key = ("index chunks" if rel.startswith("index/") else "fragments" if rel.startswith("fragment/")
-               else "filters" if rel.startswith("filter/") else "unused UI files" if rel.startswith(UNUSED)
-               else "meta + entry" if rel.endswith((".pf_meta", ".json")) else "js + wasm")
+        key = (
+            "index chunks"
+            if rel.startswith("index/")
+            else "fragments"
+            if rel.startswith("fragment/")
+            else "filters"
+            if rel.startswith("filter/")
+            else "unused UI files"
+            if rel.startswith(UNUSED)
+            else "meta + entry"
+            if rel.endswith((".pf_meta", ".json"))
+            else "js + wasm"
+        )
         sizes[key] += path.stat().st_size
         counts[key] += 1
     for key in sizes:
@@ -109,8 +120,10 @@ def main() -> None:
                 other = args.queries[(args.queries.index(query) + 1) % len(args.queries)]
                 second = page.evaluate(MEASURE, other)[0]
                 warm = [page.evaluate(MEASURE, query)[0] for _ in range(3)]
-                print(f"{query:8} first query {first:6.0f} ms, {first_bytes / 1024:6.1f} KiB in {first_requests:3} requests;"
-                      f" then {other} {second:5.0f} ms; repeated {statistics.median(warm):4.0f} ms · {status}")
+                print(
+                    f"{query:8} first query {first:6.0f} ms, {first_bytes / 1024:6.1f} KiB in {first_requests:3} requests;"
+                    f" then {other} {second:5.0f} ms; repeated {statistics.median(warm):4.0f} ms · {status}"
+                )
                 context.close()
             browser.close()
     finally:

@@ -7,6 +7,7 @@ Uses the project in the current folder (site.yaml, templates, assets); with
 --content, e.g. a corpus from `python -m bench.corpus /tmp/c4 --articles 2000`,
 edits that folder's first news article (and restores it afterwards).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -54,8 +55,13 @@ def main() -> None:
     article = sorted((args.content / "news").rglob("*.md"))[0]
     with tempfile.TemporaryDirectory() as cache:
         env = dict(os.environ, FENGCHAO_CACHE_DIR=cache)
-        proc = subprocess.Popen([sys.executable, "-m", "fengchao", "serve", "--port", str(args.port), "--content", str(args.content)],
-                                env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "fengchao", "serve", "--port", str(args.port), "--content", str(args.content)],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
         try:
             while True:
                 try:

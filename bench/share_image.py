@@ -8,6 +8,7 @@ committed so builds need no browser:
 
 It draws the HTML below in Debian's Chromium at 1200x630 (the size share
 cards expect) and keeps the file small (at most 60 KB)."""
+
 from __future__ import annotations
 
 import subprocess
@@ -38,9 +39,21 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         page = Path(tmp) / "share.html"
         page.write_text(HTML, encoding="utf-8")
-        subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                        "--hide-scrollbars", f"--screenshot={OUT}", "--window-size=1200,630", page.as_uri()],
-                       check=True, capture_output=True)
+        subprocess.run(
+            [
+                "chromium",
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--hide-scrollbars",
+                f"--screenshot={OUT}",
+                "--window-size=1200,630",
+                page.as_uri(),
+            ],
+            check=True,
+            capture_output=True,
+        )
     size = OUT.stat().st_size
     print(f"{OUT.relative_to(REPO)}: {size} bytes")
     return 0 if size <= LIMIT else 1

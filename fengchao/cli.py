@@ -3,6 +3,7 @@
 Exit status: 0 built, 1 content errors (each printed as `path:line: message`),
 2 wrong usage. Tracebacks only with --debug.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -11,8 +12,8 @@ import sys
 from pathlib import Path
 
 from fengchao import __version__
-from fengchao.problems import BuildFailed, Problem, UsageError
 from fengchao.pipeline import Project, build
+from fengchao.problems import BuildFailed, Problem, UsageError
 from fengchao.progress import Ticker
 from fengchao.report import FORMATS, print_problems
 
@@ -130,12 +131,22 @@ def _run(args) -> int:
     if args.command == "build":
         project = _project(args)
         with Ticker(sys.stderr, "正在生成"):  # a spinner on a terminal, plain lines in CI
-            report = build(project, base_url=args.base_url, drafts=args.drafts, strict=args.strict, jobs=args.jobs, use_cache=not args.no_cache, search=not args.no_search)
+            report = build(
+                project,
+                base_url=args.base_url,
+                drafts=args.drafts,
+                strict=args.strict,
+                jobs=args.jobs,
+                use_cache=not args.no_cache,
+                search=not args.no_search,
+            )
         _print_problems(report.warnings, args.format, False, args.root)
         seconds = sum(report.timings.values())
         reused = f"，其中 {report.reused} 个未变、沿用上次的输出" if report.reused else ""
-        print(f"已生成 {report.pages} 个页面、共 {report.files} 个文件（写入 {report.bytes / 1024 / 1024:.1f} MB{reused}），用时 {seconds:.2f} 秒 → {project.out}",
-              file=sys.stderr if args.format == "json" else sys.stdout)
+        print(
+            f"已生成 {report.pages} 个页面、共 {report.files} 个文件（写入 {report.bytes / 1024 / 1024:.1f} MB{reused}），用时 {seconds:.2f} 秒 → {project.out}",
+            file=sys.stderr if args.format == "json" else sys.stdout,
+        )
         return 0
     if args.command == "check":
         from fengchao.pipeline import check
@@ -147,7 +158,11 @@ def _run(args) -> int:
         _print_problems(report.warnings, args.format, False, args.root)
         summary = f"检查通过：{report.articles} 篇新闻、{report.guides} 篇指南、{report.stations} 个站点，{report.pages} 个页面的站内链接，{len(report.warnings)} 个警告。"
         if external:
-            summary += f"外部链接检查了 {report.external_checked} 个" + (f"，另有 {report.external_skipped} 个超出 --external-max 未检查" if report.external_skipped else "") + "。"
+            summary += (
+                f"外部链接检查了 {report.external_checked} 个"
+                + (f"，另有 {report.external_skipped} 个超出 --external-max 未检查" if report.external_skipped else "")
+                + "。"
+            )
         out = sys.stderr if args.format == "json" else sys.stdout
         if report.unpublished:
             print(f"以下 {len(report.unpublished)} 篇现在不会公开（预览中可见）：", file=out)
@@ -167,8 +182,9 @@ def _run(args) -> int:
         config, problems = load_config(project.root / "site.yaml", project.root)
         if config is None:
             raise BuildFailed(problems)
-        return run_import(project.root, project.content, config, args.file.resolve(), args.out, args.force, args.strict,
-                          lambda line: print(line, file=sys.stderr))
+        return run_import(
+            project.root, project.content, config, args.file.resolve(), args.out, args.force, args.strict, lambda line: print(line, file=sys.stderr)
+        )
     if args.command == "new":
         from fengchao.tools.new import new_file
 

@@ -8,6 +8,7 @@ upgrading or editing any of them makes every key new. A stage that can reuse
 earlier work takes a `Memo` (filled by its caller from the disk cache or from
 memory) and never knows where it came from.
 """
+
 from __future__ import annotations
 
 import hashlib

@@ -5,6 +5,7 @@ Baidu's further offset. The forward WGS-84 → GCJ-02 transform is the public
 reference algorithm (Krasovsky 1940 ellipsoid); its inverse has no closed
 form and is found by fixed-point iteration. Outside China GCJ-02 equals WGS-84.
 """
+
 from __future__ import annotations
 
 import functools

@@ -16,6 +16,7 @@ stages as one `Warm` (warm.py), which never changes what they make; the
 disk cache itself (cache/) is opened, consulted and saved only here and in
 the page renderer.
 """
+
 from __future__ import annotations
 
 import functools
@@ -24,7 +25,7 @@ import os
 import shutil
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -93,7 +94,7 @@ class Prepared:
 def build_time(tz) -> datetime:
     """'Now' for publishing decisions; SOURCE_DATE_EPOCH pins it (CI, tests)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    moment = datetime.fromtimestamp(int(epoch), timezone.utc) if epoch else datetime.now(timezone.utc)
+    moment = datetime.fromtimestamp(int(epoch), UTC) if epoch else datetime.now(UTC)
     return moment.astimezone(tz)
 
 
@@ -191,8 +192,14 @@ def _without_collections(function):
 
 @_without_collections
 def build(
-    project: Project, *, base_url: str | None = None, drafts: bool = False, strict: bool = False,
-    jobs: int | None = None, use_cache: bool = True, search: bool = True,
+    project: Project,
+    *,
+    base_url: str | None = None,
+    drafts: bool = False,
+    strict: bool = False,
+    jobs: int | None = None,
+    use_cache: bool = True,
+    search: bool = True,
 ) -> BuildReport:
     """The whole build; raise BuildFailed (nothing written) on any error."""
     settings = Settings(base_url, drafts, strict)
@@ -203,11 +210,10 @@ def build(
         from fengchao.cache import fingerprint
 
         # The day is in it too: anything that depends on "now" is redone at least daily.
-        options = (settings, search, str(project.content), build_time(timezone.utc).date().isoformat())
-        inputs = fingerprint.of_inputs([project.root / "site.yaml", project.content, project.templates, project.assets],
-                                       repr(options))
+        options = (settings, search, str(project.content), build_time(UTC).date().isoformat())
+        inputs = fingerprint.of_inputs([project.root / "site.yaml", project.content, project.templates, project.assets], repr(options))
         with build_lock(project.out):  # another build may be swapping the output in
-            unchanged = cache.unchanged(inputs, build_time(timezone.utc).timestamp())
+            unchanged = cache.unchanged(inputs, build_time(UTC).timestamp())
         if unchanged:
             pages, files, warnings = unchanged
             return BuildReport(pages, files, 0, list(warnings), {"cache": time.perf_counter() - start}, files)
@@ -231,14 +237,14 @@ def build(
         until = next_change(prepared.records, build_time(prepared.config.tz))
         # The search index is part of the output too: listed, so that an
         # untouched output still counts as intact.
-        cache.remember(inputs, until, (report.pages, report.files, report.warnings), written.keys | written.index,
-                       written.linked, warm)
+        cache.remember(inputs, until, (report.pages, report.files, report.warnings), written.keys | written.index, written.linked, warm)
         cache.save_pages(written.page_keys, written.stored)
     return report
 
 
-def _render_and_write(project: Project, settings: Settings, prepared: Prepared, warm: Warm, cache: BuildCache | None,
-                      spool: Path, timings: dict, search: bool) -> tuple[BuildReport, _Output]:
+def _render_and_write(
+    project: Project, settings: Settings, prepared: Prepared, warm: Warm, cache: BuildCache | None, spool: Path, timings: dict, search: bool
+) -> tuple[BuildReport, _Output]:
     from fengchao.check.output_links import check_scanned
     from fengchao.output.scan import scan_output
     from fengchao.render.pages import render_pages
@@ -258,9 +264,17 @@ def _render_and_write(project: Project, settings: Settings, prepared: Prepared, 
     # changed, their findings) come from the cache by render key.
     scans = scan_output(pages.files, pages.reused, pages.keys, cache.scans if cache else None, pages.scans)
     paths = {rel for rel, _ in pages.files} | {rel for rel, _ in pages.reused}
-    link_problems = check_scanned(scans, paths, model, prepared.records, prepared.config,
-                                  display_path(project.out, project.root), project.root, pages.keys,
-                                  cache.findings if cache else None)
+    link_problems = check_scanned(
+        scans,
+        paths,
+        model,
+        prepared.records,
+        prepared.config,
+        display_path(project.out, project.root),
+        project.root,
+        pages.keys,
+        cache.findings if cache else None,
+    )
     if cache:
         cache.save_links()  # before failing, as the content checker's findings
     warnings = _fail_on_errors(prepared.warnings + link_problems, settings.strict)
@@ -268,8 +282,7 @@ def _render_and_write(project: Project, settings: Settings, prepared: Prepared, 
 
     written = _write(project, prepared, pages, cache, spool, minify, search)
     clock.lap("write")
-    report = BuildReport(len(model.jobs), len(written.keys), written.bytes, warnings, {**timings, **clock.timings},
-                         len(written.linked))
+    report = BuildReport(len(model.jobs), len(written.keys), written.bytes, warnings, {**timings, **clock.timings}, len(written.linked))
     return report, written
 
 
@@ -285,8 +298,7 @@ class _Output:
     stored: dict  # rel → (size, digest) of each page rendered, for the page store
 
 
-def _write(project: Project, prepared: Prepared, pages, cache: BuildCache | None, spool: Path, minify: bool,
-           search: bool) -> _Output:
+def _write(project: Project, prepared: Prepared, pages, cache: BuildCache | None, spool: Path, minify: bool, search: bool) -> _Output:
     """Every file into a folder beside the output, then swapped in."""
     from fengchao.output.search_index import BUNDLE_DIR
     from fengchao.render.minify import MINIFIED, minified_assets
@@ -296,8 +308,7 @@ def _write(project: Project, prepared: Prepared, pages, cache: BuildCache | None
     keys = dict(pages.keys)
     minified = minified_assets(model.copies, cache.assembled if cache else None) if minify else []
     raw, raw_links = reuse_raw([(r.path, r.data) for r in model.raw] + minified, cache, keys)
-    copies, copy_links = reuse_copies([(c.path, c.source) for c in model.copies
-                                       if not (minify and c.path.endswith(MINIFIED))], cache, keys)
+    copies, copy_links = reuse_copies([(c.path, c.source) for c in model.copies if not (minify and c.path.endswith(MINIFIED))], cache, keys)
     in_memory = [(rel, data) for rel, data in pages.files if isinstance(data, bytes)]
     spooled = [rel for rel, data in pages.files if not isinstance(data, bytes)]
     linked = pages.reused + raw_links + copy_links
@@ -373,8 +384,14 @@ def check(project: Project, *, strict: bool = False, external=None, base_url: st
     _fail_on_errors(warnings, strict)
     checked = skipped = 0
     if external is not None:
-        report = check_external(pages, base_path=prepared.config.base_path, origin=prepared.config.origin,
-                                sources=page_sources(prepared.records, project.root), out_label=out_label, policy=external)
+        report = check_external(
+            pages,
+            base_path=prepared.config.base_path,
+            origin=prepared.config.origin,
+            sources=page_sources(prepared.records, project.root),
+            out_label=out_label,
+            policy=external,
+        )
         warnings += report.problems
         checked, skipped = report.checked, report.skipped
         _fail_on_errors(warnings, strict)

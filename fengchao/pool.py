@@ -20,6 +20,7 @@ setup, and keeps the function it built for the following chunks.
 Results come back in item order, so output never depends on scheduling.
 Where there is no fork (Windows), workers are spawned when first needed.
 """
+
 from __future__ import annotations
 
 import collections
@@ -32,8 +33,8 @@ import pickle
 import signal
 import threading
 import time
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from typing import Callable, Iterable, Iterator
 
 # Fewer items than this per worker are quicker done in the calling process
 # than shipped to the workers. Tests lower it to exercise the pool on small sites.
@@ -125,8 +126,15 @@ class Pool:
     def __exit__(self, *exc) -> None:
         self.close()
 
-    def map(self, factory: Callable[..., Callable[[list], list]], args: tuple, items: Iterable, count: int,
-            ship: Callable = lambda item: item, largest: int = MAX_CHUNK) -> Iterator:
+    def map(
+        self,
+        factory: Callable[..., Callable[[list], list]],
+        args: tuple,
+        items: Iterable,
+        count: int,
+        ship: Callable = lambda item: item,
+        largest: int = MAX_CHUNK,
+    ) -> Iterator:
         """`factory(*args)(items)`, item by item, in order.
 
         `count` is how many items there are at most (to size the chunks, of

@@ -3,6 +3,7 @@
 A build collects every `Problem` of every stage and shows them together, each
 as `path:line: message`, so an editor fixes a whole batch in one go.
 """
+
 from __future__ import annotations
 
 import os

@@ -5,6 +5,7 @@ the build ends. Not on a terminal (CI logs): a plain line every few seconds,
 nothing at all for a quick build. The build itself knows nothing about it;
 it runs in the calling thread while this ticks in another.
 """
+
 from __future__ import annotations
 
 import threading
@@ -25,7 +26,7 @@ class Ticker:
         self._thread = threading.Thread(target=self._run, name="fengchao-progress", daemon=True)
         self._drawn = False
 
-    def __enter__(self) -> "Ticker":
+    def __enter__(self) -> Ticker:
         self._start = time.monotonic()
         self._thread.start()
         return self

@@ -9,6 +9,7 @@ in the job summary).
     content/news/a.md:3: YAML 语法错误：这一行的引号没有结束。…
         | title: "测试
 """
+
 from __future__ import annotations
 
 import json
@@ -59,7 +60,7 @@ def describe(problem: Problem, sources: SourceLines | None) -> str:
             # Keep the column in view on long pasted paragraphs.
             start = max(0, min(problem.col - 1 - MAX_QUOTE // 2, len(shown) - MAX_QUOTE)) if problem.col else 0
             prefix = "…" if start else ""
-            shown = prefix + shown[start:start + MAX_QUOTE] + ("…" if start + MAX_QUOTE < len(shown) else "")
+            shown = prefix + shown[start : start + MAX_QUOTE] + ("…" if start + MAX_QUOTE < len(shown) else "")
             caret_at = len(prefix) + problem.col - 1 - start if problem.col else 0
         else:
             caret_at = problem.col - 1 if problem.col else 0
@@ -100,10 +101,7 @@ def github_annotation(problem: Problem, strict: bool = False) -> str:
 
 
 def as_json(problems: list[Problem]) -> str:
-    items = [
-        {"path": p.path, "line": p.line, "col": p.col, "rule": p.rule, "severity": p.severity, "message": p.message}
-        for p in _ordered(problems)
-    ]
+    items = [{"path": p.path, "line": p.line, "col": p.col, "rule": p.rule, "severity": p.severity, "message": p.message} for p in _ordered(problems)]
     return json.dumps(items, ensure_ascii=False, indent=2)
 
 

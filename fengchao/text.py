@@ -4,6 +4,7 @@ Word-based generators count a paragraph of Chinese as one "word" (Pelican
 #2863, Hugo #5443); here every CJK character counts, and Latin words count as
 words.
 """
+
 from __future__ import annotations
 
 import functools

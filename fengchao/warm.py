@@ -16,10 +16,12 @@ Two callers fill it, each from its own store:
   long-running process can use (a file's load result by its stat; a stage's
   last result while its inputs compare equal).
 """
+
 from __future__ import annotations
 
+from collections.abc import MutableMapping
 from dataclasses import dataclass
-from typing import Any, MutableMapping
+from typing import Any
 
 from fengchao.digests import Memo
 

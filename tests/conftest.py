@@ -1,5 +1,6 @@
 """Shared test helpers: small sites made in a temp folder from a dict of files
 (MkDocs' `@tempdir(files=...)` idea), and a way to run the CLI in-process."""
+
 from __future__ import annotations
 
 import hashlib
@@ -96,11 +97,7 @@ class Site:
         """Every output file's hash, to prove a failed build changed nothing."""
         if not self.out.exists():
             return {}
-        return {
-            p.relative_to(self.out).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(self.out.rglob("*"))
-            if p.is_file()
-        }
+        return {p.relative_to(self.out).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(self.out.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture(autouse=True)

@@ -5,6 +5,7 @@ checks four things: exit status 1, the exact file (relative to the project),
 the exact line in the file (line 1 is the opening `---`), and the key words of
 the Chinese message. The previous output must be left exactly as it was.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -43,11 +44,7 @@ def assert_one_problem(result, path: str, line: int, *words: str) -> str:
 
 def tree(root) -> dict[str, str]:
     """Every file under root (including dot-files) with its hash."""
-    return {
-        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(root.rglob("*"))
-        if p.is_file()
-    }
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 GOOD = {
@@ -102,6 +99,7 @@ STATION_2 = """\
 # points at the opening `---` (line 1) where the front matter starts — not at
 # whichever key happens to come first. For stations it is the item's `- ` line.
 
+
 @pytest.mark.parametrize(
     "rel, text, line, field",
     [
@@ -125,6 +123,7 @@ def test_missing_required_field(rebuild, rel, text, line, field):
 
 # 2. Unparseable dates ----------------------------------------------------------
 
+
 @pytest.mark.parametrize("value", ["2024-13-45", "昨天"], ids=["month-13", "word"])
 def test_unparseable_date(rebuild, value):
     text = f"---\ntitle: 测试\nsummary: 摘要\ndate: {value}\n---\n\n正文。\n"
@@ -133,6 +132,7 @@ def test_unparseable_date(rebuild, value):
 
 
 # 3. YAML syntax errors: the line in the FILE, not in the front-matter block ----
+
 
 @pytest.mark.parametrize(
     "text, line, words",
@@ -156,13 +156,21 @@ def test_yaml_error_in_front_matter(rebuild, text, line, words):
     "text, line, words",
     [
         # Unclosed quote on line 9; the file goes on to line 13.
-        (STATION_2 + '# 注释\n- id: new-3\n  name: "没有结束\n  district: 萨尔图区\n  address: 测试路3号\n'
-         "  location: {lat: 46.6, lng: 125.0}\n  amenities: [seating]\n", 9, ("YAML 语法错误", "引号")),
+        (
+            STATION_2 + '# 注释\n- id: new-3\n  name: "没有结束\n  district: 萨尔图区\n  address: 测试路3号\n'
+            "  location: {lat: 46.6, lng: 125.0}\n  amenities: [seating]\n",
+            9,
+            ("YAML 语法错误", "引号"),
+        ),
         # Bad indentation on line 4.
         ("- id: new-3\n  name: 三\n  district: 萨尔图区\n   address: 测试路3号\n", 4, ("YAML 语法错误", "缩进")),
         # Unclosed brace on line 11; the parser notices on line 12.
-        (STATION_2 + "- id: new-3\n  name: 三\n  district: 萨尔图区\n  address: 测试路3号\n"
-         "  location: {lat: 46.6, lng: 125.0\n  amenities: [seating]\n", 11, ("YAML 语法错误", "{", "没有结束")),
+        (
+            STATION_2 + "- id: new-3\n  name: 三\n  district: 萨尔图区\n  address: 测试路3号\n"
+            "  location: {lat: 46.6, lng: 125.0\n  amenities: [seating]\n",
+            11,
+            ("YAML 语法错误", "{", "没有结束"),
+        ),
     ],
     ids=["unclosed-quote", "bad-indent", "unclosed-brace"],
 )
@@ -173,6 +181,7 @@ def test_yaml_error_in_station_file(rebuild, text, line, words):
 
 # 4. Duplicate slug ----------------------------------------------------------------
 
+
 def test_duplicate_slug_names_second_file_and_first(rebuild):
     first = "---\ntitle: 第一篇\ndate: 2024-08-19\nslug: same\n---\n\n正文。\n"
     second = "---\ntitle: 第二篇\ndate: 2024-08-20\nsummary: 摘要\nslug: same\n---\n\n正文。\n"
@@ -182,16 +191,20 @@ def test_duplicate_slug_names_second_file_and_first(rebuild):
 
 # 5. Duplicate station id across files ----------------------------------------------
 
+
 def test_duplicate_station_id_across_files(rebuild):
     # test-1 is already in content/stations/good.yaml (line 1). Here its `id:`
     # is on line 9, the second key of the second item (which starts on line 8).
-    text = STATION_2 + "# 重复\n- name: 重复站点\n  id: test-1\n  district: 萨尔图区\n  address: 测试路9号\n" \
+    text = (
+        STATION_2 + "# 重复\n- name: 重复站点\n  id: test-1\n  district: 萨尔图区\n  address: 测试路9号\n"
         "  location: {lat: 46.6, lng: 125.0}\n  amenities: [seating]\n"
+    )
     result = rebuild({"stations/more.yaml": text})
     assert_one_problem(result, "content/stations/more.yaml", 9, "'test-1'", "重复", "content/stations/good.yaml:1")
 
 
 # 6. Unknown district, amenity, topic: the line of that key, naming the value -------
+
 
 def test_unknown_district(rebuild):
     text = STATION_2.replace("district: 龙凤区", "district: 火星区")
@@ -213,14 +226,20 @@ def test_unknown_guide_topic(rebuild):
 
 # 7. Slugs and ids that would escape the output folder ------------------------------
 
+
 @pytest.mark.parametrize(
     "rel, text, line, value",
     [
         ("news/a.md", "---\ntitle: 测试\ndate: 2024-08-19\nslug: ../../etc\n---\n\n正文。\n", 4, "../../etc"),
         ("news/a.md", "---\ntitle: 测试\ndate: 2024-08-19\nslug: a/b\n---\n\n正文。\n", 4, "a/b"),
         ("guides/g.md", "---\ntitle: 测试\ntopic: 补助申请\nsummary: 摘要\nslug: ../up\n---\n\n正文。\n", 5, "../up"),
-        ("stations/more.yaml", STATION_2 + "- name: 坏站点\n  id: ../x\n  district: 萨尔图区\n  address: 测试路\n"
-         "  location: {lat: 46.6, lng: 125.0}\n  amenities: [seating]\n", 8, "../x"),
+        (
+            "stations/more.yaml",
+            STATION_2 + "- name: 坏站点\n  id: ../x\n  district: 萨尔图区\n  address: 测试路\n"
+            "  location: {lat: 46.6, lng: 125.0}\n  amenities: [seating]\n",
+            8,
+            "../x",
+        ),
     ],
     ids=["slug-dotdot", "slug-slash", "guide-slug-dotdot", "station-id-dotdot"],
 )
@@ -236,6 +255,7 @@ def test_slug_or_id_with_path_parts_is_rejected(good_site, rebuild, tmp_path, re
 
 
 # 8. Encodings ------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     "text, line",
@@ -276,6 +296,7 @@ def test_bom_and_crlf_keep_line_numbers(rebuild):
 
 # 9. Front-matter fences --------------------------------------------------------------
 
+
 def test_missing_closing_fence(rebuild):
     text = "---\ntitle: 测试\ndate: 2024-08-19\n\n正文。\n"
     result = rebuild({"news/a.md": text})
@@ -289,9 +310,10 @@ def test_no_front_matter_at_all(rebuild):
 
 # 10. Several broken files at once: all listed, sorted by path then line --------------
 
+
 def test_all_problems_listed_in_one_run_sorted(rebuild):
-    stations = STATION_2.replace("龙凤区", "火星区") + "\n\n\n# 第二项\n" + STATION_2.replace("new-2", "new-3").replace(
-        "[seating]", "[seating, jacuzzi]"
+    stations = (
+        STATION_2.replace("龙凤区", "火星区") + "\n\n\n# 第二项\n" + STATION_2.replace("new-2", "new-3").replace("[seating]", "[seating, jacuzzi]")
     )
     result = rebuild(
         {
@@ -321,6 +343,7 @@ def test_all_problems_listed_in_one_run_sorted(rebuild):
 
 # 11. A guide naming a station that does not exist -------------------------------------
 
+
 def test_guide_names_unknown_station(rebuild):
     text = "---\ntitle: 测试指南\ntopic: 补助申请\nsummary: 摘要\nstations:\n  - test-1\n  - nope\n---\n\n正文。\n"
     result = rebuild({"guides/g.md": text})
@@ -328,6 +351,7 @@ def test_guide_names_unknown_station(rebuild):
 
 
 # 12. Latitude and longitude swapped -----------------------------------------------------
+
 
 @pytest.mark.parametrize("lat, lng", [(125.1, 46.6), (87.6, 43.8)], ids=["lat-over-90", "both-in-china-range"])
 def test_lat_lng_swapped(rebuild, lat, lng):
@@ -338,6 +362,7 @@ def test_lat_lng_swapped(rebuild, lat, lng):
 
 # 13. A Markdown link to a content file that does not exist ------------------------------
 
+
 def test_link_to_missing_content_file(rebuild):
     text = "---\ntitle: 测试\ndate: 2024-08-19\n---\n\n第一段。\n\n第二段。\n\n详见[办理指南](../guides/nope.md)。\n"
     result = rebuild({"news/a.md": text})
@@ -345,6 +370,7 @@ def test_link_to_missing_content_file(rebuild):
 
 
 # 14. `fengchao check` on a broken site ---------------------------------------------------
+
 
 def test_check_reports_same_problems_and_writes_nothing(make_site, cli, build, tmp_path):
     site = make_site(
@@ -378,6 +404,7 @@ def test_check_reports_broken_markdown_link(make_site, cli):
 
 # 15. Wrong usage ----------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     "args, word",
     [(("build", "--bogus"), "--bogus"), (("check", "--jobs", "2"), "--jobs"), (("build", "--jobs", "many"), "many"), (("frobnicate",), "frobnicate")],
@@ -393,6 +420,7 @@ def test_wrong_usage_exits_2(good_site, cli, args, word):
 
 
 # 16. Output folder safety ----------------------------------------------------------------------
+
 
 def test_out_non_empty_unmarked_folder_is_refused(good_site, build, tmp_path):
     site, before = good_site

@@ -5,6 +5,7 @@ template, site.yaml, the CSS), a build that uses the cache produces exactly
 the bytes of a clean `--no-cache` build. A stale page would be a wrong
 opening time or a deleted article still online, which matters more than speed.
 """
+
 from __future__ import annotations
 
 import os
@@ -180,7 +181,9 @@ def test_editing_one_article_rewrites_only_the_pages_that_show_it(make_site, bui
     changed = {rel for rel in after_bytes if after_bytes[rel] != before_bytes.get(rel)}
     # (The output marker is written afresh by every build; it is not a page.)
     # The search index is rebuilt whenever any page changes: it is not a page.
-    rewritten = {rel for rel in after_inodes if after_inodes[rel] != before_inodes.get(rel) and not rel.startswith("pagefind/")} - {".fengchao-output"}
+    rewritten = {rel for rel in after_inodes if after_inodes[rel] != before_inodes.get(rel) and not rel.startswith("pagefind/")} - {
+        ".fengchao-output"
+    }
     changed = {rel for rel in changed if not rel.startswith("pagefind/")}
     assert changed == {"news/a-5/index.html", "feed.xml"}
     assert rewritten == changed
@@ -300,8 +303,13 @@ def test_old_output_is_kept_for_the_next_build_and_never_restored(make_site, bui
 def _imports(root: Path, *extra: str) -> str:
     """Build in a fresh interpreter; return the modules it imported."""
     env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "PYTHONPATH": str(REPO), "FENGCHAO_CACHE_DIR": str(root / "cache")}
-    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "fengchao", "--root", str(root), "build", "--no-search", *extra],
-                          capture_output=True, text=True, env=env, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "fengchao", "--root", str(root), "build", "--no-search", *extra],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     return done.stderr
 

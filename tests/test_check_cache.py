@@ -10,6 +10,7 @@ cached build reports exactly the errors and warnings of a `--no-cache`
 build, whether the cache comes from disk or from a long-running process's
 memory (the preview server's).
 """
+
 from __future__ import annotations
 
 import re
@@ -22,8 +23,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import REPO
-from fengchao.problems import BuildFailed
 from fengchao.pipeline import Project, build
+from fengchao.problems import BuildFailed
 from fengchao.serve.rebuild import LiveSite
 
 EPOCH = "1767225600"  # 2026-01-01
@@ -73,7 +74,6 @@ def with_warnings(root: Path) -> Project:
     toggle(root / "content/stations/s.yaml", "  notes: 值班电话13912345678\n")
     set_check(root, 2)  # the content checker's link rules on
     return project
-
 
 
 def toggle(path: Path, line: str) -> None:
@@ -141,7 +141,7 @@ EDITS = {
     "page deleted or restored": delete_or_restore,
     "draft or published": lambda root, n: toggle_draft(news(root, n)),
     # Each `check:` variant its own edit, so that rule changes are drawn often.
-    **{f"site.yaml check {i}": (lambda i: lambda root, n: set_check(root, i))(i) for i in range(len(CHECK_SETTINGS))},
+    **{f"site.yaml check {i}": (lambda i: lambda root, n: set_check(root, i))(i) for i in range(len(CHECK_SETTINGS))},  # noqa: B023 - bound by the outer lambda
 }
 
 
@@ -176,8 +176,13 @@ def pinned_time(monkeypatch):
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(steps=st.lists(st.tuples(st.lists(st.tuples(st.sampled_from(sorted(EDITS)), st.integers(0, 15)), min_size=1, max_size=3),
-                                st.booleans()), min_size=1, max_size=3))
+@given(
+    steps=st.lists(
+        st.tuples(st.lists(st.tuples(st.sampled_from(sorted(EDITS)), st.integers(0, 15)), min_size=1, max_size=3), st.booleans()),
+        min_size=1,
+        max_size=3,
+    )
+)
 def test_cached_checks_report_what_a_clean_build_reports(pinned_time, steps):
     with tempfile.TemporaryDirectory() as tmp:
         project = with_warnings(Path(tmp) / "project")
@@ -259,7 +264,9 @@ def test_the_content_checker_cache_follows_site_yaml(make_site, pinned_time):
         f.write("check:\n  spam_words: [联系电话]\n")
     status, problems = outcome(project)
     assert status == "failed" and sorted(p.rule for p in problems) == ["mobile-number", "spam-keyword"]
-    (project.root / "site.yaml").write_text((project.root / "site.yaml").read_text(encoding="utf-8") + "  allow_words: [联系电话]\n", encoding="utf-8")
+    (project.root / "site.yaml").write_text(
+        (project.root / "site.yaml").read_text(encoding="utf-8") + "  allow_words: [联系电话]\n", encoding="utf-8"
+    )
     assert [p.rule for p in outcome(project)[1]] == ["mobile-number"]
 
 
@@ -290,8 +297,8 @@ def test_the_content_checker_cache_follows_the_set_of_pages(make_site, pinned_ti
 
 
 def test_checks_are_cached_on_disk_and_not_with_no_cache(make_site, pinned_time, monkeypatch, tmp_path):
-    from fengchao.output import scan as linkcheck
     from fengchao.check import content as lint
+    from fengchao.output import scan as linkcheck
 
     site = make_site()
     shutil.rmtree(site.root)
@@ -323,8 +330,10 @@ def test_checks_are_cached_on_disk_and_not_with_no_cache(make_site, pinned_time,
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet=st.sampled_from(list("/ab.中?#%2F\\ \t-_:")), max_size=16).map(lambda s: "/" + s),
-       st.sampled_from(["/", "/hub/", "/hub/news/x/", "/hub/404.html"]))
+@given(
+    st.text(alphabet=st.sampled_from(list("/ab.中?#%2F\\ \t-_:")), max_size=16).map(lambda s: "/" + s),
+    st.sampled_from(["/", "/hub/", "/hub/news/x/", "/hub/404.html"]),
+)
 def test_a_plain_path_is_classified_as_urljoin_would(href, page):
     """classify's shortcut for site-absolute paths gives what urljoin gives
     (the link check's verdicts must not depend on which way was taken)."""

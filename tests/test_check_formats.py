@@ -4,6 +4,7 @@ GitHub annotations must survive GitHub's parser (escaping per the workflow
 command rules), JSON must be a list a program can read, and external links are
 checked only when asked, against a local server here — never the internet.
 """
+
 from __future__ import annotations
 
 import json
@@ -14,7 +15,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from conftest import REPO
-
 from fengchao.problems import Problem
 from fengchao.report import escape_data, escape_property, github_annotation
 
@@ -26,6 +26,7 @@ def article(body: str) -> str:
 
 
 # 1. GitHub's escaping rules ------------------------------------------------------
+
 
 def test_annotation_escapes_percent_and_line_breaks_in_the_message():
     assert escape_data("100% 完成\r\n下一行") == "100%25 完成%0D%0A下一行"
@@ -48,11 +49,14 @@ def test_annotation_levels_and_a_problem_without_a_line():
 
 # 2. The command ----------------------------------------------------------------------
 
+
 @pytest.fixture
 def broken_site(make_site):
-    return make_site({
-        "news/2024/a.md": article("第一段。\n\n见[站点](/stations/no-such/)和[指南](/guides)。"),
-    })
+    return make_site(
+        {
+            "news/2024/a.md": article("第一段。\n\n见[站点](/stations/no-such/)和[指南](/guides)。"),
+        }
+    )
 
 
 def test_check_github_format(broken_site, cli):
@@ -110,6 +114,7 @@ def test_build_github_format_annotates_content_errors(make_site, build):
 
 # 3. External links: only on request, bounded, against a local server ----------------
 
+
 class _Handler(BaseHTTPRequestHandler):
     requests: list = []
 
@@ -159,13 +164,15 @@ def server():
 @pytest.fixture
 def external_site(make_site, server):
     origin, requests = server
-    body = "\n".join([
-        f"[好的]({origin}/ok)",
-        f"[不见了]({origin}/gone)",
-        f"[很慢]({origin}/slow)",
-        f"[不接受 HEAD]({origin}/no-head)",
-        f"[同一个，带锚点]({origin}/ok#part)",
-    ])
+    body = "\n".join(
+        [
+            f"[好的]({origin}/ok)",
+            f"[不见了]({origin}/gone)",
+            f"[很慢]({origin}/slow)",
+            f"[不接受 HEAD]({origin}/no-head)",
+            f"[同一个，带锚点]({origin}/ok#part)",
+        ]
+    )
     # The test server is a site the editors trust: allow it, so the content
     # checker's external-domain rule stays quiet and only --external speaks.
     config = (REPO / "site.yaml").read_text(encoding="utf-8") + "\ncheck:\n  allow_domains: [127.0.0.1]\n"
@@ -216,4 +223,3 @@ def test_external_bounds_must_be_positive(external_site, cli):
     assert result.code == 2
     assert "--external-max" in result.err
     assert requests == []
-

@@ -7,6 +7,7 @@ the temporary folder appears, half-way through writing it, and at the swap.
 Builds are deterministic, so "complete" is checked exactly: after each kill
 the output's files and bytes equal either the old build or the new one.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -28,18 +29,17 @@ EPOCH = "1767225600"  # 2026-01-01: every generated article is published
 
 
 def digest(folder: Path) -> dict[str, str]:
-    return {
-        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def start_build(content: Path, out: Path, stderr=subprocess.PIPE, **env) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-m", "fengchao", "--root", str(REPO), "build", "--content", str(content), "--out", str(out)],
-        env=dict(os.environ, SOURCE_DATE_EPOCH=EPOCH, **env), cwd=REPO,
-        stdout=subprocess.PIPE, stderr=stderr, text=True,
+        env=dict(os.environ, SOURCE_DATE_EPOCH=EPOCH, **env),
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=stderr,
+        text=True,
     )
 
 
@@ -52,8 +52,7 @@ def run_build(content: Path, out: Path, **env) -> subprocess.CompletedProcess:
 def leftovers(out: Path) -> list[str]:
     """Our folders beside the output, but for the previous generation, which
     is kept for the next build to recycle (fengchao/recycle.py)."""
-    return sorted(p.name for p in out.parent.iterdir()
-                  if p.name.startswith(f".{out.name}.") and p.is_dir() and p.name != f".{out.name}.prev")
+    return sorted(p.name for p in out.parent.iterdir() if p.name.startswith(f".{out.name}.") and p.is_dir() and p.name != f".{out.name}.prev")
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +62,9 @@ def corpus(tmp_path_factory):
     base = tmp_path_factory.mktemp("corpus")
     subprocess.run(
         [sys.executable, "-m", "bench.corpus", str(base / "old"), "--articles", "300", "--stations", "100", "--guides", "10"],
-        cwd=REPO, check=True, capture_output=True,
+        cwd=REPO,
+        check=True,
+        capture_output=True,
     )
     old = base / "old" / "content"
     new = base / "new" / "content"
@@ -127,7 +128,7 @@ def test_sigkill_at_any_point_leaves_a_complete_site(corpus, tmp_path):
             time.sleep(full * point)
             hit = proc.poll() is None
         else:
-            hit = _wait_for(proc, lambda: point(out, len(corpus["refs"]["new"])))
+            hit = _wait_for(proc, lambda: point(out, len(corpus["refs"]["new"])))  # noqa: B023 - called before the loop moves on
         if hit:
             proc.send_signal(signal.SIGKILL)
         proc.communicate(timeout=120)
@@ -206,6 +207,7 @@ def test_two_builds_at_once_give_one_complete_site(corpus, tmp_path):
 
 
 # Files fengchao did not make ----------------------------------------------------------------
+
 
 def test_new_never_overwrites_an_editors_file(make_site, cli):
     site = make_site({})

@@ -5,6 +5,7 @@ in / means its index.html), every #fragment must name an id on the target page
 (including the SVG sprite's symbols), and with a sub-path base_url no link may
 step outside that sub-path — the site has to work from a sub-folder.
 """
+
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
@@ -20,7 +21,15 @@ REPO = Path(__file__).resolve().parent.parent
 
 ORIGIN = "https://example.org"
 BASES = ["https://example.org/", "https://example.org/hub/"]
-LINK_ATTRS = {"a": ("href",), "link": ("href",), "img": ("src",), "script": ("src",), "use": ("href", "xlink:href"), "source": ("src",), "iframe": ("src",)}
+LINK_ATTRS = {
+    "a": ("href",),
+    "link": ("href",),
+    "img": ("src",),
+    "script": ("src",),
+    "use": ("href", "xlink:href"),
+    "source": ("src",),
+    "iframe": ("src",),
+}
 
 
 class _Page(HTMLParser):
@@ -75,7 +84,7 @@ def page_url(base_url: str, out: Path, file: Path) -> str:
 
 def target_file(out: Path, base_path: str, path: str) -> Path | None:
     """The output file a URL path (already inside base_path) points at."""
-    rel = unquote(path)[len(base_path):]
+    rel = unquote(path)[len(base_path) :]
     if rel == "" or rel.endswith("/"):
         rel += "index.html"
     return out / rel
@@ -99,7 +108,16 @@ def test_demo_has_pages_to_crawl(demo):
     pages = list(out.rglob("*.html"))
     # Home, 404, news, stations, guides, tags, categories, archive, about …
     assert len(pages) >= 40
-    for rel in ["index.html", "404.html", "news/index.html", "stations/index.html", "guides/index.html", "tags/index.html", "categories/index.html", "news/archive/index.html"]:
+    for rel in [
+        "index.html",
+        "404.html",
+        "news/index.html",
+        "stations/index.html",
+        "guides/index.html",
+        "tags/index.html",
+        "categories/index.html",
+        "news/archive/index.html",
+    ]:
         assert (out / rel).is_file(), rel
 
 
@@ -216,7 +234,7 @@ def test_404_links_work_from_any_depth(demo):
             bad.append(link)
     assert not bad, f"404.html links that break when served from a nested URL: {bad}"
     # And the 404 page's own asset links resolve from there.
-    assert f"{base_path}assets/site.css" in links or any(l.startswith(f"{base_path}assets/") and l.endswith(".css") for l in links)
+    assert f"{base_path}assets/site.css" in links or any(ln.startswith(f"{base_path}assets/") and ln.endswith(".css") for ln in links)
 
 
 def test_feed_content_links_resolve(demo):
@@ -292,8 +310,15 @@ def test_rich_site_crawl(make_site, build, base_url, monkeypatch):
     result = build(site, "--base-url", base_url)
     assert result.code == 0, result.err
     out = site.out
-    for rel in ["news/page/3/index.html", "tags/kuai-di-xiao-ge/page/3/index.html", "categories/guan-ai-xing-dong/page/2/index.html",
-                "tags/qi-zhong/index.html", "tags/qi-zhong-2/index.html", "contact/index.html", "docs/form.pdf"]:
+    for rel in [
+        "news/page/3/index.html",
+        "tags/kuai-di-xiao-ge/page/3/index.html",
+        "categories/guan-ai-xing-dong/page/2/index.html",
+        "tags/qi-zhong/index.html",
+        "tags/qi-zhong-2/index.html",
+        "contact/index.html",
+        "docs/form.pdf",
+    ]:
         assert (out / rel).is_file(), rel
     test_every_internal_link_resolves((base_url, out))
     test_root_relative_links_stay_under_base_path((base_url, out))

@@ -6,6 +6,7 @@ the exact `Content-Security-Policy` header a host would send, and reports no
 violation (a blocked stylesheet, script, image or font would be one), and the
 stylesheet really applies.
 """
+
 from __future__ import annotations
 
 import functools
@@ -19,8 +20,7 @@ from conftest import REPO, free_port
 from fengchao.cli import main
 
 CHROMIUM = "/usr/bin/chromium"
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(),
-                                reason="Chromium is not installed at /usr/bin/chromium (.ci/run installs it)")
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium is not installed at /usr/bin/chromium (.ci/run installs it)")
 
 
 def headers_for(out: Path) -> dict[str, str]:
@@ -92,10 +92,7 @@ def test_an_inline_script_would_be_caught(site_url, browser):
     """The check above can fail: an inline handler on a served page is reported."""
     page = browser.new_page()
     try:
-        page.add_init_script(
-            "window.__csp = []; document.addEventListener('securitypolicyviolation',"
-            " e => window.__csp.push(e.violatedDirective));"
-        )
+        page.add_init_script("window.__csp = []; document.addEventListener('securitypolicyviolation', e => window.__csp.push(e.violatedDirective));")
         page.goto(site_url, wait_until="load")
         page.evaluate("document.body.insertAdjacentHTML('beforeend', '<img src=x onerror=\"window.__ran=1\">')")
         page.wait_for_timeout(300)

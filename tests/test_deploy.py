@@ -6,6 +6,7 @@ Each `fengchao …` line is read out of .github/workflows/deploy.yml and
 with a sub-path) and it is run against a copy of the project — so a workflow
 that passes here fails in CI only for reasons outside fengchao.
 """
+
 from __future__ import annotations
 
 import os
@@ -69,6 +70,7 @@ def step_using(steps: list[dict], action: str) -> dict:
 
 # 1. Structure ------------------------------------------------------------------
 
+
 def test_workflow_triggers_push_pull_request_schedule_and_manual():
     on = triggers(load(WORKFLOW))
     assert on["push"] == {"branches": ["main"]}
@@ -113,7 +115,7 @@ def test_deploy_builds_strict_with_the_pages_url_and_uploads_site():
     pages = step_using(steps, "actions/configure-pages")
     build = [s for s in steps if "fengchao build" in s.get("run", "")]
     assert len(build) == 1
-    assert build[0]["env"]["BASE_URL"] == "${{ steps.%s.outputs.base_url }}" % pages["id"]
+    assert build[0]["env"]["BASE_URL"] == "${{ steps.%s.outputs.base_url }}" % pages["id"]  # noqa: UP031 - a GitHub expression, braces and all
     assert build[0]["run"].strip() == 'fengchao build --strict --format github --base-url "$BASE_URL"'
     order = [steps.index(s) for s in (pages, build[0], step_using(steps, "actions/upload-pages-artifact"))]
     assert order == sorted(order), "configure Pages → build → upload"
@@ -168,12 +170,15 @@ def test_gitlab_pages_job_publishes_public_with_the_pages_url():
 # 2. Validity: the published schemas and actionlint-style rules (actionlint itself
 # cannot be installed here: its PyPI wrapper downloads the binary from GitHub) -----
 
+
 @pytest.mark.parametrize("path, schema", [(WORKFLOW, "vendor.github-workflows"), (GITLAB, "vendor.gitlab-ci")], ids=["github", "gitlab"])
 def test_workflow_files_match_their_schema(path, schema):
     pytest.importorskip("check_jsonschema", reason="check-jsonschema is in the test extra: pip install -e '.[test]'")
     result = subprocess.run(
         [sys.executable, "-m", "check_jsonschema", "--builtin-schema", schema, str(path)],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -189,7 +194,9 @@ def test_schema_check_rejects_a_broken_workflow(tmp_path):
         path.write_text(yaml.safe_dump(workflow, allow_unicode=True), encoding="utf-8")
         return subprocess.run(
             [sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.github-workflows", str(path)],
-            capture_output=True, text=True, timeout=120,
+            capture_output=True,
+            text=True,
+            timeout=120,
         )
 
     workflow = load(WORKFLOW)
@@ -272,9 +279,9 @@ def test_the_expression_rules_catch_mistakes():
 
 
 def test_lock_file_pins_every_dependency_with_hashes():
-    from packaging.requirements import Requirement
-
     import tomllib
+
+    from packaging.requirements import Requirement
 
     declared = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
     text = LOCK.read_text(encoding="utf-8")
@@ -292,6 +299,7 @@ def test_lock_file_pins_every_dependency_with_hashes():
 
 
 # 3. The commands in the files, run -------------------------------------------
+
 
 def copy_project(tmp_path: Path) -> Path:
     root = tmp_path / "checkout"
@@ -433,13 +441,19 @@ def test_strict_deploy_build_fails_on_a_broken_link_and_publishes_a_dated_articl
 
 # 5. The docs name the same commands --------------------------------------------
 
+
 def test_deploy_doc_commands_are_valid_and_each_host_is_explained_in_both_languages():
     doc = (REPO / "docs" / "deploy.md").read_text(encoding="utf-8")
     commands = re.findall(r"^\s*(fengchao (?:build|check)[^\n`|&;]*)", doc, re.M)
     assert len(commands) >= 5, commands
     for command in commands:
-        env = {"BASE_URL": GITHUB_PAGES_URL, "CI_PAGES_URL": GITLAB_PAGES_URL, "URL": "https://hub.example.org",
-               "CF_PAGES_URL": "https://hub.pages.dev", "DEPLOY_PRIME_URL": "https://x--hub.netlify.app"}
+        env = {
+            "BASE_URL": GITHUB_PAGES_URL,
+            "CI_PAGES_URL": GITLAB_PAGES_URL,
+            "URL": "https://hub.example.org",
+            "CF_PAGES_URL": "https://hub.pages.dev",
+            "DEPLOY_PRIME_URL": "https://x--hub.netlify.app",
+        }
         _parser().parse_args(expand(command.strip(), env))
     sections = re.split(r"^## ", doc, flags=re.M)
     for host in ("GitHub Pages", "GitLab Pages", "Netlify", "Cloudflare Pages", "nginx"):

@@ -6,6 +6,7 @@ seeds, from copies of the content written in a different order, and at
 different (pinned) build times after every article's date — none of that may
 show in the output.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -31,17 +32,16 @@ def _build(content: Path, out: Path, hash_seed: str, epoch: str, *extra: str) ->
     env = dict(os.environ, PYTHONHASHSEED=hash_seed, SOURCE_DATE_EPOCH=epoch)
     proc = subprocess.run(
         [sys.executable, "-m", "fengchao", "--root", str(REPO), "build", "--content", str(content), "--out", str(out), *extra],
-        env=env, capture_output=True, text=True, timeout=120,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert proc.returncode == 0, proc.stderr
 
 
 def _digest(folder: Path) -> dict[str, str]:
-    return {
-        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def test_two_builds_are_byte_identical(tmp_path):
@@ -67,7 +67,10 @@ def test_no_build_time_in_the_output(tmp_path):
     _build(REPO / "content", out_a, "7", "1798761600")
     proc = subprocess.run(
         [sys.executable, "-m", "fengchao", "--root", str(REPO), "build", "--out", str(out_b)],
-        env={k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}, capture_output=True, text=True, timeout=120,
+        env={k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"},
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert proc.returncode == 0, proc.stderr
     assert _digest(out_a) == _digest(out_b)

@@ -1,4 +1,5 @@
 """Machine-read outputs: the Atom feed, the sitemap and robots.txt."""
+
 from __future__ import annotations
 
 import html
@@ -62,7 +63,7 @@ def test_feed_is_well_formed_atom_with_newest_20(site25):
     assert root.tag == f"{ATOM}feed"
     for child in ["id", "title", "updated"]:
         assert root.find(f"{ATOM}{child}") is not None and root.find(f"{ATOM}{child}").text.strip(), child
-    self_links = [l.get("href") for l in root.findall(f"{ATOM}link") if l.get("rel") == "self"]
+    self_links = [ln.get("href") for ln in root.findall(f"{ATOM}link") if ln.get("rel") == "self"]
     assert self_links == [BASE_URL + "feed.xml"]
     entries = root.findall(f"{ATOM}entry")
     assert [e.find(f"{ATOM}title").text for e in entries] == [f"第{i}号新闻" for i in range(24, 4, -1)]
@@ -80,7 +81,7 @@ def test_feed_entries_have_absolute_links_ids_and_authors(site25):
     ids = set()
     for entry in entries:
         number = int(re.search(r"\d+", entry.find(f"{ATOM}title").text).group())
-        alternate = [l.get("href") for l in entry.findall(f"{ATOM}link") if l.get("rel", "alternate") == "alternate"]
+        alternate = [ln.get("href") for ln in entry.findall(f"{ATOM}link") if ln.get("rel", "alternate") == "alternate"]
         assert alternate == [f"{BASE_URL}news/n{number:02d}/"]
         assert (site25.out / "news" / f"n{number:02d}" / "index.html").is_file()
         ids.add(entry.find(f"{ATOM}id").text)
@@ -99,7 +100,7 @@ def test_feed_entries_carry_the_full_rendered_body(site25):
         assert content.get("type") == "html"
         body = content.text
         # The same HTML as the article page's body, links already under base_url.
-        assert f"<strong>正文</strong>" in body
+        assert "<strong>正文</strong>" in body
         assert f"N{number:02d}-BODY" in body
         assert '<a href="/hub/stations/test-1/">去站点</a>' in body
         article_html = site25.read(f"news/n{number:02d}/index.html")
@@ -110,7 +111,9 @@ def test_feed_entries_carry_the_full_rendered_body(site25):
 
 
 def test_feed_escapes_titles_and_round_trips(make_site, build):
-    path, text = article("tricky", "'" + TRICKY_TITLE.replace("'", "''") + "'", "2024-08-19", "正文 <em>强调</em> & 符号。", summary="'摘要 <i>a</i> & \"b\"'")
+    path, text = article(
+        "tricky", "'" + TRICKY_TITLE.replace("'", "''") + "'", "2024-08-19", "正文 <em>强调</em> & 符号。", summary="'摘要 <i>a</i> & \"b\"'"
+    )
     site = make_site({path: text})
     result = build(site)
     assert result.code == 0, result.err
@@ -175,8 +178,22 @@ def test_sitemap_lists_every_page_but_404(site25):
     expected = _html_urls(site25) - {BASE_URL + "404.html"}
     assert set(locs) == expected
     assert BASE_URL + "404.html" not in locs
-    for must in ["", "news/", "news/page/2/", "news/page/3/", "news/n00/", "news/archive/", "stations/", "stations/test-1/",
-                 "guides/", "guides/g/", "tags/", "tags/kuai-di-xiao-ge/", "categories/guan-ai-xing-dong/", "about/"]:
+    for must in [
+        "",
+        "news/",
+        "news/page/2/",
+        "news/page/3/",
+        "news/n00/",
+        "news/archive/",
+        "stations/",
+        "stations/test-1/",
+        "guides/",
+        "guides/g/",
+        "tags/",
+        "tags/kuai-di-xiao-ge/",
+        "categories/guan-ai-xing-dong/",
+        "about/",
+    ]:
         assert BASE_URL + must in locs, must
     # Articles carry a lastmod date.
     lastmods = {u.find(f"{SM}loc").text: u.find(f"{SM}lastmod") for u in root.findall(f"{SM}url")}

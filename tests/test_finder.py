@@ -1,6 +1,7 @@
 """The station finder for a rider on the road: map-app links, the station
 page's extras, filter pages, exports, bad coordinates, and the browser's
 geo maths (assets/geo.js, run under node) against fengchao/geo.py."""
+
 from __future__ import annotations
 
 import csv
@@ -169,7 +170,9 @@ def test_demo_site_has_no_inline_script_style_or_handler(tmp_path, cli):
 # ---------------------------------------------------------------- filters without JavaScript
 
 
-FILTERS = TRICKY + """\
+FILTERS = (
+    TRICKY
+    + """\
 - id: s-2
   name: 二站
   district: 萨尔图区
@@ -177,6 +180,7 @@ FILTERS = TRICKY + """\
   location: {lat: 46.61, lng: 125.01}
   amenities: [charging]
 """
+)
 
 
 def card_ids(html: str) -> set[str]:
@@ -216,7 +220,21 @@ def test_csv_opens_in_excel_with_chinese_headers(make_site, build):
     raw = (site.out / "stations/stations.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM: Excel then reads UTF-8, not GBK
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
-    assert list(rows[0]) == ["编号", "名称", "区县", "地址", "纬度（WGS-84）", "经度（WGS-84）", "设施", "开放时间", "电话", "运营单位", "启用日期", "示例数据", "网址"]
+    assert list(rows[0]) == [
+        "编号",
+        "名称",
+        "区县",
+        "地址",
+        "纬度（WGS-84）",
+        "经度（WGS-84）",
+        "设施",
+        "开放时间",
+        "电话",
+        "运营单位",
+        "启用日期",
+        "示例数据",
+        "网址",
+    ]
     assert b"\r\n" in raw
     by_id = {r["编号"]: r for r in rows}
     assert set(by_id) == {"tricky", "wgs", "baidu", "s-2"}
@@ -304,7 +322,7 @@ def test_station_outside_the_city_box_is_a_warning_and_strict_fails(make_site, b
     site = make_site({"stations/far.yaml": OUTSIDE})
     result = build(site)
     assert result.code == 0
-    (line,) = [l for l in result.err.splitlines() if "stations.bounds" in l]
+    (line,) = [ln for ln in result.err.splitlines() if "stations.bounds" in ln]
     assert line.startswith("content/stations/far.yaml:5: 警告：")
     assert "'far'" in line and "纬度 45.2–47.7" in line
     before = site.snapshot()
@@ -318,7 +336,7 @@ def test_two_stations_at_one_point_name_both_files_and_lines(make_site, build, c
     site = make_site({"stations/a.yaml": TWINS_A, "stations/b.yaml": TWINS_B})
     result = build(site)
     assert result.code == 0
-    (line,) = [l for l in result.err.splitlines() if "坐标相同" in l]
+    (line,) = [ln for ln in result.err.splitlines() if "坐标相同" in ln]
     assert line.startswith("content/stations/b.yaml:6: 警告：")
     assert "'twin-b'" in line and "'twin-a'" in line and "content/stations/a.yaml:5" in line
     assert cli("--root", site.root, "check", "--strict").code == 1

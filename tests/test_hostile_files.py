@@ -4,6 +4,7 @@ a write outside the output folder (or into content/).
 
 BOM + CRLF, GBK and missing fences are in test_bad_input.py.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -22,8 +23,7 @@ from fengchao.content.load import MAX_FILE_BYTES, MAX_YAML_ALIASES, MAX_YAML_DEP
 GOOD = {"news/2024/good.md": MINIMAL_ARTICLE, "guides/good.md": MINIMAL_GUIDE, "stations/good.yaml": MINIMAL_STATION}
 
 LAUGHS = "".join(
-    f"{name}: &{name} [{', '.join([f'*{prev}'] * 9) if prev else ', '.join(['lol'] * 9)}]\n"
-    for prev, name in zip([None, *"abcdefgh"], "abcdefghi")
+    f"{name}: &{name} [{', '.join([f'*{prev}'] * 9) if prev else ', '.join(['lol'] * 9)}]\n" for prev, name in zip([None, *"abcdefgh"], "abcdefghi")
 )
 
 
@@ -114,8 +114,12 @@ def test_file_over_the_size_limit(hostile):
 
 @pytest.mark.parametrize(
     "text, expected",
-    [("", "content/news/a.md:1: 文件开头缺少前置信息"), ("---", "content/news/a.md:1: 前置信息没有结束"),
-     ("---\n", "content/news/a.md:1: 前置信息没有结束"), ("---\n---\n", "content/news/a.md:1: 缺少必填字段 title")],
+    [
+        ("", "content/news/a.md:1: 文件开头缺少前置信息"),
+        ("---", "content/news/a.md:1: 前置信息没有结束"),
+        ("---\n", "content/news/a.md:1: 前置信息没有结束"),
+        ("---\n---\n", "content/news/a.md:1: 缺少必填字段 title"),
+    ],
     ids=["empty", "only-fence", "only-fence-newline", "empty-front-matter"],
 )
 def test_empty_and_fence_only_files(hostile, text, expected):
@@ -188,8 +192,9 @@ def test_a_named_pipe_does_not_hang_the_build(make_site):
     os.mkfifo(site.content / "news" / "photo.jpg")
     # Reading either would block forever; a subprocess with a timeout turns
     # such a regression into a failure instead of a stuck CI job.
-    result = subprocess.run([sys.executable, "-m", "fengchao", "--root", str(site.root), "build"],
-                            capture_output=True, text=True, timeout=60, cwd=REPO)
+    result = subprocess.run(
+        [sys.executable, "-m", "fengchao", "--root", str(site.root), "build"], capture_output=True, text=True, timeout=60, cwd=REPO
+    )
     assert result.returncode == 1 and "Traceback" not in result.stderr
     for rel in ["content/news/pipe.md", "content/news/photo.jpg"]:
         assert f"{rel}: 不是普通文件（可能是管道或设备文件），已跳过" in result.stderr
@@ -197,6 +202,4 @@ def test_a_named_pipe_does_not_hang_the_build(make_site):
 
 def test_control_character_in_front_matter(hostile):
     _, result = hostile({"news/a.md": "---\ntitle: 标题\ndate: 2024-08-19\nsummary: 从网页复制\x0b的文字\n---\n\n正文\n"})
-    assert only_problem(result) == (
-        "content/news/a.md:4: 含有不可见的控制字符（U+000B），YAML 不允许。请删除它（常见于从网页或 Word 复制的文字）"
-    )
+    assert only_problem(result) == ("content/news/a.md:4: 含有不可见的控制字符（U+000B），YAML 不允许。请删除它（常见于从网页或 Word 复制的文字）")

@@ -1,4 +1,5 @@
 """`fengchao import FILE`: a scraped article becomes a draft a person would accept."""
+
 from __future__ import annotations
 
 import frontmatter

@@ -5,6 +5,7 @@ when not, the build fails with the SOURCE line an editor can fix (or, for a
 template's link, the output file and line, said once), and the previous
 output stays as it was.
 """
+
 from __future__ import annotations
 
 import json
@@ -91,7 +92,9 @@ def test_a_missing_trailing_slash_is_a_warning_and_strict_fails(linked_site, bui
     linked_site.write("news/2024/a.md", article("看[指南](/guides/use)。"))
     result = build(linked_site)
     assert result.code == 0, result.err
-    assert problem_lines(result.err) == ["content/news/2024/a.md:6: 警告：链接 '/guides/use' 少了结尾的 /，打开时会多一次跳转（请写成 /hub/guides/use/）"]
+    assert problem_lines(result.err) == [
+        "content/news/2024/a.md:6: 警告：链接 '/guides/use' 少了结尾的 /，打开时会多一次跳转（请写成 /hub/guides/use/）"
+    ]
     strict = build(linked_site, "--strict")
     assert strict.code == 1
     assert "失败：0 个错误，1 个警告" in strict.err
@@ -121,10 +124,16 @@ def test_check_finds_the_same_link_problems_without_writing(linked_site, cli):
     result = cli("--root", linked_site.root, "check", "--format", "json")
     assert result.code == 1
     problems = json.loads(result.out)
-    assert problems == [{
-        "path": "content/news/2024/a.md", "line": 6, "col": 0, "rule": "", "severity": "error",
-        "message": "链接 '/stations/no-such/' 指向的 /hub/stations/no-such/ 在生成的网站中不存在（会显示 404）",
-    }]
+    assert problems == [
+        {
+            "path": "content/news/2024/a.md",
+            "line": 6,
+            "col": 0,
+            "rule": "",
+            "severity": "error",
+            "message": "链接 '/stations/no-such/' 指向的 /hub/stations/no-such/ 在生成的网站中不存在（会显示 404）",
+        }
+    ]
     assert linked_site.snapshot() == before
 
 
@@ -158,8 +167,15 @@ def test_the_scanner_reads_any_case_empty_values_and_the_line_of_each_link():
         b'<use xlink:href="#icon-map"></use><form action="/q/"><style id=css>a{}</style>'
     )
     assert page.links == (
-        ("/upper/", 1), ("", 2), ("/split/", 4),
-        ("/s.webp", 7), ("/s2.webp", 7), ("/i.png", 7), ("/j.png", 7), ("#icon-map", 8), ("/q/", 8),
+        ("/upper/", 1),
+        ("", 2),
+        ("/split/", 4),
+        ("/s.webp", 7),
+        ("/s2.webp", 7),
+        ("/i.png", 7),
+        ("/j.png", 7),
+        ("#icon-map", 8),
+        ("/q/", 8),
     )
     assert page.ids == {"top", "s1", "split", "css"}
 

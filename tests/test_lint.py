@@ -1,10 +1,11 @@
 """The content checker (`fengchao check`, also run by `build`): every rule
 reports `path:line:col: rule-id: message` at the right place, stays quiet on
 ordinary text, and obeys the `check:` section of site.yaml."""
+
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -42,6 +43,7 @@ def one(make_site, cli, body, rule, line, col, *words, config=None, extra=None, 
 
 # --- the acceptance example ------------------------------------------------
 
+
 def test_scraped_fixture_gives_exactly_spam_two_mojibake_and_stray_fragment(make_site, cli):
     fixture = (SHARED / "fixtures" / "scraped-article.txt").read_text(encoding="utf-8")
     result, found = check_body(make_site, cli, fixture)
@@ -60,6 +62,7 @@ def test_scraped_fixture_gives_exactly_spam_two_mojibake_and_stray_fragment(make
 
 
 # --- mojibake --------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     "body, col, words",
@@ -82,7 +85,7 @@ def test_mojibake_repair_from_gbk_shift(make_site, cli):
 
 
 def test_mojibake_repair_of_utf8_read_as_gbk(make_site, cli):
-    garbled = "请到高新区顺丰快递网点".encode("utf-8").decode("gbk", errors="replace")  # 璇峰埌楂樻柊…
+    garbled = "请到高新区顺丰快递网点".encode().decode("gbk", errors="replace")  # 璇峰埌楂樻柊…
     message = one(make_site, cli, f"通知：{garbled}\n", "mojibake", 5, 4)
     assert "原文可能是「请到高新区顺丰快递网」" in message
 
@@ -94,6 +97,7 @@ def test_ordinary_chinese_with_rare_names_is_not_mojibake(make_site, cli):
 
 
 # --- spam and hidden links -------------------------------------------------
+
 
 def test_spam_keywords(make_site, cli):
     one(make_site, cli, "正文。\n今晚一品楼上门服务\n", "spam-keyword", 6, 3, "一品楼", "上门服务")
@@ -141,6 +145,7 @@ def test_allow_domains_from_site_yaml(make_site, cli):
 
 # --- stray markup ----------------------------------------------------------
 
+
 def test_stray_markup_in_text_but_not_in_code(make_site, cli):
     body = "第一段。</p>\n\n```html\n<p>代码</p>\n```\n\n用 `</p>` 结束段落。\n"
     one(make_site, cli, body, "stray-markup", 5, 5, "「</p>」")
@@ -151,6 +156,7 @@ def test_tag_that_lost_its_bracket(make_site, cli):
 
 
 # --- personal data ---------------------------------------------------------
+
 
 def test_resident_id_with_valid_checksum(make_site, cli):
     message = one(make_site, cli, "申请人身份证号 11010519491231002X 已登记。\n", "personal-id", 5, 9, "110105********002X")
@@ -164,8 +170,7 @@ def test_eighteen_digits_with_wrong_checksum_are_not_an_id(make_site, cli):
 
 def test_mobile_number_in_body_but_not_in_contacts(make_site, cli):
     guide = "---\ntitle: 指南\ntopic: 补助申请\ncontacts:\n  - {name: 市关工委, phone: '13812345678'}\n---\n\n请咨询。\n"
-    message = one(make_site, cli, "联系人：138-1234-5678。\n", "mobile-number", 5, 5, "138****5678", "contacts",
-                  extra={"guides/g.md": guide}, code=0)
+    message = one(make_site, cli, "联系人：138-1234-5678。\n", "mobile-number", 5, 5, "138****5678", "contacts", extra={"guides/g.md": guide}, code=0)
     assert message.startswith("警告：")
 
 
@@ -195,7 +200,7 @@ STALE_GUIDE = "---\ntitle: 指南\ntopic: 补助申请\nreviewed: 2024-01-01\n--
 
 
 def test_stale_guide(make_site, cli, monkeypatch):
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(datetime(2025, 3, 1, tzinfo=timezone.utc).timestamp())))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(datetime(2025, 3, 1, tzinfo=UTC).timestamp())))
     site = make_site({"guides/g.md": STALE_GUIDE, "stations/s.yaml": MINIMAL_STATION})
     result = cli("--root", site.root, "check")
     found = findings(result.err)
@@ -209,6 +214,7 @@ def test_stale_guide(make_site, cli, monkeypatch):
 
 
 # --- configuration and build -----------------------------------------------
+
 
 def test_rule_levels_from_site_yaml(make_site, cli):
     config = (REPO / "site.yaml").read_text(encoding="utf-8") + "check:\n  rules:\n    stray-markup: off\n    mobile-number: error\n"
@@ -236,6 +242,7 @@ def test_build_fails_on_error_findings_and_keeps_old_output(make_site, build):
 
 
 # --- front matter and station fields ----------------------------------------
+
 
 def test_title_and_station_notes_are_checked_but_not_the_phone_field(make_site, cli):
     article = "---\ntitle: 好消息</p>\ndate: 2024-08-19\n---\n正文。\n"

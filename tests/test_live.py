@@ -5,6 +5,7 @@ from one build to the next and re-renders only pages whose inputs changed.
 After any sequence of edits its output must be exactly what a clean build
 with drafts makes, byte for byte.
 """
+
 from __future__ import annotations
 
 import os
@@ -15,11 +16,11 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_build_cache import EDITS, EPOCH, article, make_project, station
 
+from fengchao.pipeline import Project, build
 from fengchao.problems import BuildFailed
 from fengchao.serve.rebuild import LiveSite
-from fengchao.pipeline import Project, build
-from test_build_cache import EDITS, EPOCH, article, make_project, station
 
 BASE = "http://127.0.0.1:8000/"
 STATIONS = "".join(station(i) for i in range(4))
@@ -78,10 +79,17 @@ def test_an_edit_re_renders_only_the_pages_that_show_it(make_site, pinned_time):
     again = live.build()
     # The article (short: its summary is all of it) and every page that
     # shows its summary or text; not the other articles, stations or guides.
-    assert sorted(again.rendered) == sorted([
-        "news/a-5/index.html", "news/index.html", "tags/kuai-di-xiao-ge/index.html",
-        "categories/guan-ai-xing-dong/index.html", "news/archive/index.html", "index.html", "feed.xml",
-    ])
+    assert sorted(again.rendered) == sorted(
+        [
+            "news/a-5/index.html",
+            "news/index.html",
+            "tags/kuai-di-xiao-ge/index.html",
+            "categories/guan-ai-xing-dong/index.html",
+            "news/archive/index.html",
+            "index.html",
+            "feed.xml",
+        ]
+    )
     assert "结尾补充一句" in again.files["news/a-5/index.html"].decode()
 
 

@@ -6,6 +6,7 @@ Compared with Python-Markdown's own inline and table-of-contents processors,
 configured exactly as fengchao's renderer is, on random Markdown built from every character and
 construct the patterns look for, and on real bodies: the demo site, the
 benchmark's generated articles and the scraped city page."""
+
 from __future__ import annotations
 
 import random
@@ -13,7 +14,6 @@ import re
 
 import frontmatter
 import pytest
-from conftest import REPO, SHARED
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown.extensions.attr_list import AttrListTreeprocessor
@@ -21,6 +21,7 @@ from markdown.extensions.toc import TocExtension, TocTreeprocessor
 from markdown.treeprocessors import InlineProcessor
 
 from bench.corpus import article_body
+from conftest import REPO, SHARED
 from fengchao.markup import markdown as markup
 from fengchao.markup import quick as markup_quick
 from fengchao.markup.markdown import LinkMap, MarkdownRenderer
@@ -72,14 +73,61 @@ def test_the_renderer_runs_the_quick_stages(converters):
 # constructs themselves (complete and broken), block syntax that makes table
 # cells, list items and headings, and plain Chinese text in between.
 PIECES = [
-    *"`\\[]()!<>&*_^{}|#-:.;=/\"' \n\t", "  \n", "\n\n",
-    "快递小哥", "暖心驿站", "abc", "123", "http://x.cn/a", "a@b.cn",
-    "[链接](news/a.md)", "[ref][1]", "[1]: http://x.cn", "![图](a.png)", "![ref][1]", "[^1]", "[^1]: 注释",
-    "**加粗**", "*斜体*", "__粗__", "_斜_", "***粗斜***", " * ", " _ ", "`代码`", "``a`b``", "\\*", "\\\\",
-    "<http://x.cn>", "<a@b.cn>", "<b>粗</b>", "<!-- 注 -->", "&amp;", "&#169;", "&copy", "&",
-    "# 标题", "## 二级 {#id}", "- 项", "1. 项", "> 引用", "| a | b |\n|---|---|\n| 中 | *文* |\n",
-    "    缩进代码", "```\n代码\n```\n", "*[HTML]: 超文本", "术语\n:   定义", "{: .cls }", "{: #anchor }", "{#x}", "\n{: .note }\n", "| a {: .c } |\n|---|\n| b {: .d } |\n", "- 项 {: .e }\n",
-    "[TOC]", "\n\n[TOC]\n\n", "## 目录\n\n[TOC]\n\n### 小节\n", '<div markdown="1">\n\n[TOC]\n\n</div>\n',
+    *"`\\[]()!<>&*_^{}|#-:.;=/\"' \n\t",
+    "  \n",
+    "\n\n",
+    "快递小哥",
+    "暖心驿站",
+    "abc",
+    "123",
+    "http://x.cn/a",
+    "a@b.cn",
+    "[链接](news/a.md)",
+    "[ref][1]",
+    "[1]: http://x.cn",
+    "![图](a.png)",
+    "![ref][1]",
+    "[^1]",
+    "[^1]: 注释",
+    "**加粗**",
+    "*斜体*",
+    "__粗__",
+    "_斜_",
+    "***粗斜***",
+    " * ",
+    " _ ",
+    "`代码`",
+    "``a`b``",
+    "\\*",
+    "\\\\",
+    "<http://x.cn>",
+    "<a@b.cn>",
+    "<b>粗</b>",
+    "<!-- 注 -->",
+    "&amp;",
+    "&#169;",
+    "&copy",
+    "&",
+    "# 标题",
+    "## 二级 {#id}",
+    "- 项",
+    "1. 项",
+    "> 引用",
+    "| a | b |\n|---|---|\n| 中 | *文* |\n",
+    "    缩进代码",
+    "```\n代码\n```\n",
+    "*[HTML]: 超文本",
+    "术语\n:   定义",
+    "{: .cls }",
+    "{: #anchor }",
+    "{#x}",
+    "\n{: .note }\n",
+    "| a {: .c } |\n|---|\n| b {: .d } |\n",
+    "- 项 {: .e }\n",
+    "[TOC]",
+    "\n\n[TOC]\n\n",
+    "## 目录\n\n[TOC]\n\n### 小节\n",
+    '<div markdown="1">\n\n[TOC]\n\n</div>\n',
 ]
 markdownish = st.lists(st.sampled_from(PIECES), max_size=40).map("".join)
 
@@ -91,8 +139,10 @@ def test_random_markdown_renders_byte_for_byte_as_python_markdown_does(converter
 
 
 def _real_bodies() -> list[tuple[str, str]]:
-    bodies = [(str(path.relative_to(REPO)), frontmatter.loads(path.read_text(encoding="utf-8")).content)
-              for path in sorted((REPO / "content").rglob("*.md"))]
+    bodies = [
+        (str(path.relative_to(REPO)), frontmatter.loads(path.read_text(encoding="utf-8")).content)
+        for path in sorted((REPO / "content").rglob("*.md"))
+    ]
     bodies += [(str(path.relative_to(REPO)), path.read_text(encoding="utf-8")) for path in sorted((REPO / "docs").glob("*.md"))]
     rng = random.Random(7)
     bodies += [(f"bench article {i}", article_body(rng, i, 624)) for i in range(40)]

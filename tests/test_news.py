@@ -1,6 +1,7 @@
 """News articles as a reader and an editor see them: the article page, lists,
 taxonomies, the archive, CJK-aware summaries/reading time/anchors, what gets
 published when, and links written in Markdown."""
+
 from __future__ import annotations
 
 import re
@@ -172,7 +173,7 @@ def test_archive_groups_by_year_newest_first(make_site, build):
     heads = [(m.start(), int(m.group(1))) for m in re.finditer(r"<h2[^>]*>\s*(\d{4})\s*年?\s*</h2>", html)]
     assert [y for _, y in heads] == [2024, 2023]
     cut = heads[1][0]
-    assert article_links(Page(html[heads[0][0]:cut])) == [f"{BASE}news/y24b/", f"{BASE}news/y24a/"]
+    assert article_links(Page(html[heads[0][0] : cut])) == [f"{BASE}news/y24b/", f"{BASE}news/y24a/"]
     assert article_links(Page(html[cut:])) == [f"{BASE}news/y23b/", f"{BASE}news/y23a/"]
 
 

@@ -6,6 +6,7 @@ Each test lowers `parallel.MIN_PER_WORKER` so that a small site goes through
 the pool, and counts what the pool was sent, so a test cannot pass because
 everything quietly ran in one process.
 """
+
 from __future__ import annotations
 
 import multiprocessing
@@ -18,13 +19,13 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pytest
-
-from fengchao.render import pages as incremental
-from fengchao import pool as parallel
-from fengchao.serve.rebuild import LiveSite
-from fengchao.pipeline import Project
 from test_build_cache import append, files, inodes, make_project, replace
 from test_live import BASE, served
+
+from fengchao import pool as parallel
+from fengchao.pipeline import Project
+from fengchao.render import pages as incremental
+from fengchao.serve.rebuild import LiveSite
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -117,12 +118,15 @@ def test_no_worker_outlives_a_failed_build(project, sent, monkeypatch, how):
     elif how == "broken link":  # found by the link check, after the workers rendered
         append(project / "content/news/a-3.md", "\n去[没有的驿站](/stations/no-such/)看看。\n")
     else:  # a bug: an exception in a worker, inherited through fork
+
         def broken(*args):
             raise RuntimeError("bug in a worker")
+
         monkeypatch.setattr(incremental, "_render", broken)
     if how == "crash in a worker":
         with pytest.raises(RuntimeError, match="bug in a worker"):
             from fengchao.pipeline import build
+
             build(Project(project, project / "content", project / "site"), jobs=2, search=False)
         assert any(entry and entry[0] == "_page_worker" for entry in sent)
     else:
@@ -185,8 +189,9 @@ def _alive(pid: int) -> bool:
 def test_workers_leave_when_the_build_is_killed(project):
     """SIGKILL (an OOM kill, a cancelled CI job) gives the build no chance to
     shut its pool down; the workers notice their parent is gone and exit."""
-    proc = subprocess.Popen([sys.executable, "-c", DRIVER, "--root", str(project), "build", "--jobs", "2"],
-                            cwd=REPO, stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", DRIVER, "--root", str(project), "build", "--jobs", "2"], cwd=REPO, stdout=subprocess.PIPE, text=True
+    )
     try:
         workers = [int(pid) for pid in proc.stdout.readline().split()]
     finally:

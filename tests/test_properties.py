@@ -9,6 +9,7 @@ Example counts are bounded so the whole file runs in seconds; the fuzz run
 found two crashes in station validation (a list inside `amenities`, a
 non-list `photos`), now problems with their line.
 """
+
 from __future__ import annotations
 
 import math
@@ -21,30 +22,55 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import REPO
-from fengchao.site.assemble import Urls
 from fengchao.content.config import load_config
-from fengchao.problems import Problem
 from fengchao.content.load import LineMap, LoadedContent, SourceDoc, StationFile, parse_yaml, split_front_matter
-from fengchao.markup.markdown import LinkMap, MarkdownRenderer
-from fengchao.site.news import paginate
 from fengchao.content.stations import FIELDS, validate_stations
-from fengchao.text import SLUG_RE
 from fengchao.content.validate import validate
+from fengchao.markup.markdown import LinkMap, MarkdownRenderer
+from fengchao.problems import Problem
+from fengchao.site.assemble import Urls
+from fengchao.site.news import paginate
+from fengchao.text import SLUG_RE
 
 CONFIG, _ = load_config(REPO / "site.yaml", REPO)
 # FENGCHAO_FUZZ_EXAMPLES=5000 for a longer run by hand; CI keeps it short.
-FUZZ = settings(max_examples=int(os.environ.get("FENGCHAO_FUZZ_EXAMPLES", "150")), deadline=None,
-                suppress_health_check=[HealthCheck.too_slow])
+FUZZ = settings(max_examples=int(os.environ.get("FENGCHAO_FUZZ_EXAMPLES", "150")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 # Text an editor might type, with YAML's and HTML's special characters.
 editor_text = st.text(alphabet=st.sampled_from(list("快递小哥蜂巢站 abcXYZ019-_:#&*!|>'\"{}[],%@`<>/\\\t\n")), max_size=40)
-keys = st.sampled_from(["title", "date", "tags", "category", "slug", "summary", "draft", "image", "image_alt",
-                        "source_url", "author", "updated", "expires", "topic", "order", "stations", "contacts",
-                        "trusted_html", *FIELDS, "x"])
-scalars = st.one_of(st.none(), st.booleans(), st.integers(-10**6, 10**6), st.floats(allow_nan=True), editor_text,
-                    st.sampled_from(["2024-08-19", "2024-13-45", "08:30", "gaoxin-001", "萨尔图区", "seating", "gcj02"]))
-values = st.recursive(scalars, lambda children: st.one_of(st.lists(children, max_size=4),
-                                                          st.dictionaries(keys, children, max_size=5)), max_leaves=12)
+keys = st.sampled_from(
+    [
+        "title",
+        "date",
+        "tags",
+        "category",
+        "slug",
+        "summary",
+        "draft",
+        "image",
+        "image_alt",
+        "source_url",
+        "author",
+        "updated",
+        "expires",
+        "topic",
+        "order",
+        "stations",
+        "contacts",
+        "trusted_html",
+        *FIELDS,
+        "x",
+    ]
+)
+scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**6), 10**6),
+    st.floats(allow_nan=True),
+    editor_text,
+    st.sampled_from(["2024-08-19", "2024-13-45", "08:30", "gaoxin-001", "萨尔图区", "seating", "gcj02"]),
+)
+values = st.recursive(scalars, lambda children: st.one_of(st.lists(children, max_size=4), st.dictionaries(keys, children, max_size=5)), max_leaves=12)
 
 
 def doc(kind: str, rel: str, text: str) -> tuple[SourceDoc | None, list[Problem]]:
@@ -72,10 +98,16 @@ def assert_problems_point_into(problems, shown: str, text: str) -> None:
 
 # Front matter ---------------------------------------------------------------
 
+
 @FUZZ
-@given(st.dictionaries(st.sampled_from(["title", "summary", "category", "source", "editor", "image_alt"]),
-                       st.text(st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), min_size=1, max_size=30)
-                       .filter(lambda s: s.strip()), min_size=1, max_size=6))
+@given(
+    st.dictionaries(
+        st.sampled_from(["title", "summary", "category", "source", "editor", "image_alt"]),
+        st.text(st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), min_size=1, max_size=30).filter(lambda s: s.strip()),
+        min_size=1,
+        max_size=6,
+    )
+)
 def test_front_matter_round_trips_values_and_lines(fields):
     front = yaml.safe_dump(fields, allow_unicode=True, sort_keys=False, width=10**6)
     text = f"---\n{front}---\n\n正文\n"
@@ -125,14 +157,16 @@ def test_fuzz_front_matter_gives_records_or_problems(meta, kind, body):
 
 # Stations -------------------------------------------------------------------
 
-station = st.fixed_dictionaries({
-    "id": st.from_regex(r"[a-z0-9][a-z0-9-]{0,15}", fullmatch=True),
-    "name": st.text(alphabet="庆小驿快递驿站一二三", min_size=1, max_size=10),
-    "district": st.sampled_from(CONFIG.districts),
-    "address": st.text(alphabet="路街号12345大庆", min_size=1, max_size=12),
-    "location": st.fixed_dictionaries({"lat": st.floats(45.3, 47.6), "lng": st.floats(123.6, 125.9)}),
-    "amenities": st.lists(st.sampled_from(list(CONFIG.amenity_labels)), max_size=4, unique=True),
-})
+station = st.fixed_dictionaries(
+    {
+        "id": st.from_regex(r"[a-z0-9][a-z0-9-]{0,15}", fullmatch=True),
+        "name": st.text(alphabet="庆小驿快递驿站一二三", min_size=1, max_size=10),
+        "district": st.sampled_from(CONFIG.districts),
+        "address": st.text(alphabet="路街号12345大庆", min_size=1, max_size=12),
+        "location": st.fixed_dictionaries({"lat": st.floats(45.3, 47.6), "lng": st.floats(123.6, 125.9)}),
+        "amenities": st.lists(st.sampled_from(list(CONFIG.amenity_labels)), max_size=4, unique=True),
+    }
+)
 
 
 @FUZZ
@@ -168,6 +202,7 @@ def test_fuzz_station_files_give_stations_or_problems(items):
 
 # Slugs ----------------------------------------------------------------------
 
+
 @FUZZ
 @given(st.text(max_size=30).filter(lambda s: "/" not in s and s not in (".", "..") and s.strip()))
 def test_a_file_name_is_a_slug_or_a_clear_problem(stem):
@@ -181,6 +216,7 @@ def test_a_file_name_is_a_slug_or_a_clear_problem(stem):
 
 
 # Pagination -----------------------------------------------------------------
+
 
 @FUZZ
 @given(st.integers(0, 95), st.integers(1, 12))
@@ -207,10 +243,44 @@ def test_pagination_loses_and_repeats_nothing(count, per_page):
 
 # Markdown -------------------------------------------------------------------
 
-html_ish = st.lists(st.sampled_from(
-    ["<", ">", "/", "=", '"', "'", " ", "\n", "script", "img", "a", "svg", "onerror", "onclick", "href", "src", "style",
-     "javascript:", "JaVaScRiPt:", "data:", "&#106;", "alert(1)", "[x](", ")", "{:", "}", "iframe", "!--", "`", "*", "#"]),
-    max_size=40).map("".join)
+html_ish = st.lists(
+    st.sampled_from(
+        [
+            "<",
+            ">",
+            "/",
+            "=",
+            '"',
+            "'",
+            " ",
+            "\n",
+            "script",
+            "img",
+            "a",
+            "svg",
+            "onerror",
+            "onclick",
+            "href",
+            "src",
+            "style",
+            "javascript:",
+            "JaVaScRiPt:",
+            "data:",
+            "&#106;",
+            "alert(1)",
+            "[x](",
+            ")",
+            "{:",
+            "}",
+            "iframe",
+            "!--",
+            "`",
+            "*",
+            "#",
+        ]
+    ),
+    max_size=40,
+).map("".join)
 
 _EVENT = re.compile(r"<[^>]*\son[a-z]+\s*=", re.I)
 
@@ -239,8 +309,13 @@ file_bytes = st.one_of(
 
 
 @FUZZ
-@given(st.dictionaries(st.sampled_from(["news/a.md", "news/2024/b.md", "guides/g.md", "pages/p.md",
-                                        "stations/s.yaml", "stations/t.yml", "news/img.png"]), file_bytes, min_size=1))
+@given(
+    st.dictionaries(
+        st.sampled_from(["news/a.md", "news/2024/b.md", "guides/g.md", "pages/p.md", "stations/s.yaml", "stations/t.yml", "news/img.png"]),
+        file_bytes,
+        min_size=1,
+    )
+)
 def test_fuzz_files_on_disk_give_records_or_problems(files):
     import tempfile
 

@@ -2,6 +2,7 @@
 
 Checked on the demo site, built as production (`fengchao build`).
 """
+
 from __future__ import annotations
 
 import gzip

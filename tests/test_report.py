@@ -1,5 +1,6 @@
 """Errors a person can act on: the offending line quoted under `path:line`,
 a caret under the column, and a sign of life during long builds."""
+
 from __future__ import annotations
 
 import io
@@ -67,13 +68,15 @@ def test_progress_in_ci_is_plain_lines_and_silent_for_quick_builds(monkeypatch):
 
 def test_check_lists_what_is_not_public(make_site, cli, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1725163200")  # 2024-09-01 12:00 +08:00
-    site = make_site({
-        "news/a.md": MINIMAL_ARTICLE,
-        "news/draft.md": MINIMAL_ARTICLE.replace("date: 2024-08-19", "date: 2024-08-19\ndraft: true"),
-        "news/later.md": MINIMAL_ARTICLE.replace("date: 2024-08-19", "date: 2024-10-01 08:00"),
-        "news/old.md": MINIMAL_ARTICLE.replace("date: 2024-08-19", "date: 2024-08-19\nexpires: 2024-09-01"),
-        "stations/s.yaml": MINIMAL_STATION,
-    })
+    site = make_site(
+        {
+            "news/a.md": MINIMAL_ARTICLE,
+            "news/draft.md": MINIMAL_ARTICLE.replace("date: 2024-08-19", "date: 2024-08-19\ndraft: true"),
+            "news/later.md": MINIMAL_ARTICLE.replace("date: 2024-08-19", "date: 2024-10-01 08:00"),
+            "news/old.md": MINIMAL_ARTICLE.replace("date: 2024-08-19", "date: 2024-08-19\nexpires: 2024-09-01"),
+            "stations/s.yaml": MINIMAL_STATION,
+        }
+    )
     result = cli("--root", site.root, "check")
     assert result.code == 0, result.err
     assert "以下 3 篇现在不会公开（预览中可见）：\n" in result.out

@@ -1,6 +1,7 @@
 """Search without a browser: what the index holds, what pages load, and a
 failed index failing the build. The queries themselves run in a real
 browser in tests/browser/."""
+
 from __future__ import annotations
 
 import gzip
@@ -49,8 +50,9 @@ FILES = {
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     """One small site, built once for the read-only tests below."""
-    from fengchao.cli import main
     import shutil
+
+    from fengchao.cli import main
 
     root = tmp_path_factory.mktemp("search") / "project"
     root.mkdir()
@@ -68,7 +70,7 @@ def built(tmp_path_factory):
 def read_pf(path):
     data = gzip.decompress(path.read_bytes())
     assert data.startswith(b"pagefind_dcd")
-    return cbor2.loads(data[len(b"pagefind_dcd"):])
+    return cbor2.loads(data[len(b"pagefind_dcd") :])
 
 
 def filters(out) -> dict[str, dict[str, list[int]]]:
@@ -143,9 +145,9 @@ def test_search_page_works_without_inline_code_and_says_where_else_to_look(built
 
 def test_station_list_and_nearby_names_are_not_part_of_a_station_s_text(built):
     html = (built / "stations" / "s-1" / "index.html").read_text(encoding="utf-8")
-    body = html[html.index("data-pagefind-body"):]
+    body = html[html.index("data-pagefind-body") :]
     assert "乙站" in body  # listed as nearby...
-    ignored = body[body.index("附近的其他站点") - 60:]
+    ignored = body[body.index("附近的其他站点") - 60 :]
     assert "data-pagefind-ignore" in ignored  # ...but inside an ignored block
 
 

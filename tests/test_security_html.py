@@ -5,6 +5,7 @@ must never become markup or script in a reader's browser; every page must
 work under the CSP written to `_headers` (no 'unsafe-inline'). These tests
 build sites with hostile content and read every output file back.
 """
+
 from __future__ import annotations
 
 import json
@@ -16,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from conftest import MINIMAL_GUIDE, MINIMAL_STATION, REPO
-from fengchao.site.headers import csp
 from fengchao.markup.sanitize import clean
+from fengchao.site.headers import csp
 
 HOSTILE_TITLES = [
     '</script><script>alert(1)</script>',
@@ -183,7 +184,7 @@ def test_hostile_front_matter_in_feed_and_sitemap_is_text(hostile_site):
 def test_markdown_raw_html_is_sanitized_and_reported(hostile_site):
     site, result = hostile_site
     html = site.read("news/a/index.html")
-    prose = html[html.index('<div class="prose">'):html.index('<ul class="tags"')]
+    prose = html[html.index('<div class="prose">') : html.index('<ul class="tags"')]
     for bad in ["alert(", "onclick", "iframe", "<form", "<input", "javascript:", "JaVaScRiPt", "data:image", "display:none"]:
         assert bad not in prose, bad
     # What articles legitimately use survives.
@@ -226,8 +227,10 @@ def test_trusted_html_must_be_true_or_false(make_site, build):
 
 @pytest.mark.parametrize(
     "field, value, words",
-    [("source_url", "javascript:alert(1)", "source_url 'javascript:alert(1)' 不是网页地址"),
-     ("image", "javascript:alert(1)", "封面图片 'javascript:alert(1)' 不能用这种网址")],
+    [
+        ("source_url", "javascript:alert(1)", "source_url 'javascript:alert(1)' 不是网页地址"),
+        ("image", "javascript:alert(1)", "封面图片 'javascript:alert(1)' 不能用这种网址"),
+    ],
 )
 def test_front_matter_urls_must_be_web_addresses(make_site, build, field, value, words):
     site = make_site({"news/a.md": f"---\ntitle: 标题\ndate: 2024-08-19\n{field}: '{value}'\nimage_alt: 图\n---\n\n正文\n"})

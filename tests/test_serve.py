@@ -1,5 +1,6 @@
 """`fengchao serve` as an editor uses it: a real server on a free port, real
 file edits, the browser's reload signal over livereload's websocket."""
+
 from __future__ import annotations
 
 import asyncio
@@ -17,11 +18,13 @@ from conftest import MINIMAL_ARTICLE, MINIMAL_STATION, REPO, free_port
 
 PORTS = range(8440, 8500)  # this project's test range
 
+
 def run_async(coro):
     """asyncio.run in a fresh thread: the browser tests' Playwright (sync API)
     keeps an event loop running in the main thread for the whole session."""
     with concurrent.futures.ThreadPoolExecutor(1) as pool:
         return pool.submit(asyncio.run, coro).result()
+
 
 TIMEOUT = 60  # a loaded CI machine can be slow; nothing here is timed
 
@@ -41,7 +44,10 @@ class Preview:
         env = dict(os.environ, FENGCHAO_CACHE_DIR=str(tmp_path / "cache"), PYTHONPATH=str(REPO))
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "fengchao", "--root", str(root), "serve", "--port", str(self.port)],
-            cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            cwd=REPO,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + TIMEOUT
         while time.monotonic() < deadline:
@@ -95,7 +101,9 @@ def test_edit_break_fix_and_template_change(preview):
     assert "正文第一段" in page and "草稿：" not in page
 
     # 1. An edit is rebuilt and the browser told to reload.
-    message = run_async(edit_and_wait_for_reload(server, lambda: article.write_text(MINIMAL_ARTICLE.replace("正文第一段", "修改后的正文"), encoding="utf-8")))
+    message = run_async(
+        edit_and_wait_for_reload(server, lambda: article.write_text(MINIMAL_ARTICLE.replace("正文第一段", "修改后的正文"), encoding="utf-8"))
+    )
     assert message["command"] == "reload"
     page = get(server.base + "news/a/")[1]
     assert "修改后的正文" in page and "fengchao-overlay" not in page
@@ -121,7 +129,11 @@ def test_edit_break_fix_and_template_change(preview):
     assert server.status()["problems"] == []
 
     # 4. A draft is shown in the preview, with the banner saying it is not public.
-    run_async(edit_and_wait_for_reload(server, lambda: article.write_text(MINIMAL_ARTICLE.replace("date: 2024-08-19", "date: 2024-08-19\ndraft: true"), encoding="utf-8")))
+    run_async(
+        edit_and_wait_for_reload(
+            server, lambda: article.write_text(MINIMAL_ARTICLE.replace("date: 2024-08-19", "date: 2024-08-19\ndraft: true"), encoding="utf-8")
+        )
+    )
     assert "草稿：本文尚未公开发布，只在预览中可见。" in get(server.base + "news/a/")[1]
 
     # 5. A template change reaches the pages that use it.

@@ -3,6 +3,7 @@ memory, and nothing else: not `..` (plain or percent-encoded), not absolute
 paths, not what a symlink in content/ points at, not dot-files; it writes
 nothing to disk and listens on loopback unless told otherwise. Tested
 against the real command in a subprocess."""
+
 from __future__ import annotations
 
 import http.client
@@ -35,7 +36,7 @@ def get(port: int, raw_path: str) -> tuple[int, bytes]:
 def listening_addresses(port: int) -> set[str]:
     """Local addresses with a listening TCP socket on `port` (Linux /proc)."""
     found = set()
-    for table, width in (("/proc/net/tcp", 8), ("/proc/net/tcp6", 32)):
+    for table, _width in (("/proc/net/tcp", 8), ("/proc/net/tcp6", 32)):
         if not os.path.exists(table):
             continue
         for line in Path(table).read_text().splitlines()[1:]:
@@ -48,10 +49,12 @@ def listening_addresses(port: int) -> set[str]:
 
 @pytest.fixture
 def server(make_site, tmp_path):
-    site = make_site({
-        "news/a.md": "---\ntitle: 预览\ndate: 2024-08-19\n---\n\n正文\n",
-        "images/p.png": "PNG",
-    })
+    site = make_site(
+        {
+            "news/a.md": "---\ntitle: 预览\ndate: 2024-08-19\n---\n\n正文\n",
+            "images/p.png": "PNG",
+        }
+    )
     cache = tmp_path / "cache"
     secret = cache / "secret.txt"  # beside the preview folder
     cache.mkdir()
@@ -60,7 +63,9 @@ def server(make_site, tmp_path):
     proc = subprocess.Popen(
         [sys.executable, "-m", "fengchao", "--root", str(site.root), "serve", "--port", str(port)],
         env=dict(os.environ, FENGCHAO_CACHE_DIR=str(cache)),
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     try:
         deadline = time.monotonic() + 60

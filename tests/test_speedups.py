@@ -1,4 +1,5 @@
 """The fast paths give the same answers as the plain ones they replace."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -7,11 +8,13 @@ import yaml
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from fengchao.content.yaml_lines import LineMap, _fast_parse, _Loader, parse_yaml
 from fengchao.content.stations import nearest, nearest_all
+from fengchao.content.yaml_lines import LineMap, _fast_parse, _Loader, parse_yaml
 
 _text = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), max_size=12)
-_scalar = st.one_of(_text, st.integers(-10**6, 10**6), st.booleans(), st.none(), st.sampled_from(["9:00", "08:30-20:00", "2024-08-19", "1.5e3", "0o17", "yes", "~"]))
+_scalar = st.one_of(
+    _text, st.integers(-(10**6), 10**6), st.booleans(), st.none(), st.sampled_from(["9:00", "08:30-20:00", "2024-08-19", "1.5e3", "0o17", "yes", "~"])
+)
 _key = st.text(st.sampled_from("abcdefgh_庆小驿"), min_size=1, max_size=6)
 _value = st.recursive(_scalar, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_key, inner, max_size=4), max_leaves=12)
 

@@ -1,5 +1,6 @@
 """`fengchao stations import`: a spreadsheet becomes station YAML, or every
 problem is named by FILE:row:column and nothing is written."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -28,7 +29,11 @@ def run_import(cli, site, *args):
 
 
 def test_csv_import_writes_yaml_that_builds(make_site, cli, build, tmp_path):
-    site = make_site({"stations/good.yaml": "- id: test-1\n  name: 已有\n  district: 萨尔图区\n  address: 路1号\n  location: {lat: 46.6, lng: 125.0}\n  amenities: [seating]\n"})
+    site = make_site(
+        {
+            "stations/good.yaml": "- id: test-1\n  name: 已有\n  district: 萨尔图区\n  address: 路1号\n  location: {lat: 46.6, lng: 125.0}\n  amenities: [seating]\n"
+        }
+    )
     sheet = tmp_path / "驿站表.csv"
     sheet.write_text(GOOD_CSV, encoding="utf-8-sig")  # Excel's "CSV UTF-8" has a BOM
     result = run_import(cli, site, sheet)
@@ -46,14 +51,18 @@ def test_csv_import_writes_yaml_that_builds(make_site, cli, build, tmp_path):
 
 
 def test_bad_sheet_names_every_cell_and_writes_nothing(make_site, cli, tmp_path):
-    site = make_site({"stations/good.yaml": "- id: test-1\n  name: 已有\n  district: 萨尔图区\n  address: 路1号\n  location: {lat: 46.6, lng: 125.0}\n  amenities: [seating]\n"})
+    site = make_site(
+        {
+            "stations/good.yaml": "- id: test-1\n  name: 已有\n  district: 萨尔图区\n  address: 路1号\n  location: {lat: 46.6, lng: 125.0}\n  amenities: [seating]\n"
+        }
+    )
     sheet = tmp_path / "bad.csv"
     sheet.write_text(BAD_CSV, encoding="utf-8")
     before = sorted(p.name for p in (site.content / "stations").iterdir())
     result = run_import(cli, site, sheet)
     assert result.code == 1
-    lines = [l for l in result.err.splitlines() if l.startswith(str(sheet))]
-    where = [l.removeprefix(f"{sheet}:").split(": ", 1)[0] for l in lines]
+    lines = [ln for ln in result.err.splitlines() if ln.startswith(str(sheet))]
+    where = [ln.removeprefix(f"{sheet}:").split(": ", 1)[0] for ln in lines]
     assert where == ["1:H", "2:E", "3:B", "3:C", "3:E", "3:G", "4:A"], lines
     text = "\n".join(lines)
     assert "不认识的列名 '备用'" in text

@@ -1,4 +1,5 @@
 """The station directory and its open data, program guides, and the home page."""
+
 from __future__ import annotations
 
 import json

@@ -1,4 +1,5 @@
 """Unit tests: Chinese-aware text helpers and datum conversions."""
+
 from __future__ import annotations
 
 import math
@@ -98,7 +99,6 @@ def test_heading_anchor_has_no_url_breaking_characters():
 def test_plain_text_keeps_inline_runs_together():
     rendered = '<h2 id="x">标题</h2>\n<p>当天有<strong>107名</strong>快递员，见<a href="/g/">指南</a>。</p><ul><li>一</li><li>二</li></ul><p>a<br>b &amp; <em>c</em>d</p>'
     assert plain_text(rendered) == "标题 当天有107名快递员，见指南。 一 二 a b & cd"
-
 
 
 SENTENCE = "快递员每天穿行在城市的大街小巷。"  # 16 characters

@@ -8,6 +8,7 @@ byte), a page changing under a reader's feet before the swap (a file of the
 live site written through a hard link), a site lost to a killed build, or a
 build that waits for the previous one's clean-up.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -20,19 +21,18 @@ import time
 from pathlib import Path
 
 import pytest
+from test_build_cache import EPOCH, append, article, build, files, make_project, replace
 
 from conftest import REPO
 from fengchao.output import discard
-from fengchao.problems import UsageError
 from fengchao.output.lock import build_lock
 from fengchao.output.write import MARKER, write_site
-from test_build_cache import EPOCH, append, article, build, files, make_project, replace
+from fengchao.problems import UsageError
 
 
 def snapshot(folder: Path) -> dict[str, tuple[int, bytes]]:
     """Every file: its inode and its bytes."""
-    return {p.relative_to(folder).as_posix(): (p.stat().st_ino, p.read_bytes())
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {p.relative_to(folder).as_posix(): (p.stat().st_ino, p.read_bytes()) for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def prev_of(out: Path) -> Path:
@@ -142,6 +142,7 @@ def test_a_previous_generation_that_cannot_be_pruned_is_replaced_by_a_new_folder
     out = tmp_path / "site"
     write_site(out, [("a/index.html", b"1")], [])
     write_site(out, [("a/index.html", b"2")], [])
+
     def refuses(folder, wanted):
         raise PermissionError(13, "Permission denied", str(folder / "a"))
 
@@ -190,8 +191,14 @@ def test_a_kill_while_recycling_leaves_the_live_site_and_the_next_build_is_right
     # workers; with --jobs 1 by the build itself, which the kill then hits)
     # and linked into the recycled folder (the "linking" case).
     jobs = ["--jobs", "1"] if point == "writing" else []
-    proc = subprocess.run([sys.executable, "-c", DRIVER, point, str(after), "--root", str(project), "build", "--out", str(out), *jobs],
-                          cwd=REPO, capture_output=True, text=True, timeout=300, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-c", DRIVER, point, str(after), "--root", str(project), "build", "--out", str(out), *jobs],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert proc.returncode == -signal.SIGKILL, proc.stderr
     # The render workers' spool of pages (.site.spool-PID) is left too; the
     # next build removes it (its process is dead), as the last line checks.
@@ -199,8 +206,7 @@ def test_a_kill_while_recycling_leaves_the_live_site_and_the_next_build_is_right
     if point == "writing":  # killed while rendering into the spool: recycling had not begun
         assert beside == [".site.lock", ".site.prev"] and any(".spool-" in p.name for p in project.iterdir()), beside
     else:
-        assert beside[0] == ".site.lock" and beside[1].startswith(".site.tmp-") and len(beside) == 2, \
-            f"not killed while recycling: {beside}"
+        assert beside[0] == ".site.lock" and beside[1].startswith(".site.tmp-") and len(beside) == 2, f"not killed while recycling: {beside}"
     assert snapshot(out) == live, "the kill changed the live site"
     assert build(project, out) == 0
     clean = tmp_path / "clean"
@@ -210,6 +216,7 @@ def test_a_kill_while_recycling_leaves_the_live_site_and_the_next_build_is_right
 
 
 # The background deleter and the build lock ---------------------------------------------------
+
 
 def test_the_background_deleter_does_not_hold_the_build_lock(tmp_path, monkeypatch):
     out = tmp_path / "site"
@@ -262,7 +269,11 @@ def test_a_spool_of_pages_becomes_the_output_or_is_linked_into_the_recycled_one(
     assert not spool[0].exists()
     assert (out / "news/a/index.html").stat().st_ino == inode
     assert {rel: data for rel, (_, data) in snapshot(out).items()} == {
-        MARKER: (out / MARKER).read_bytes(), "data.json": b"{}", "index.html": "首页".encode(), "news/a/index.html": "甲".encode()}
+        MARKER: (out / MARKER).read_bytes(),
+        "data.json": b"{}",
+        "index.html": "首页".encode(),
+        "news/a/index.html": "甲".encode(),
+    }
     # Two more builds: the second recycles the first's folder, whose news/a
     # must go; the spooled page is linked in, and the unchanged one kept.
     for text in ("乙", "丙"):

@@ -1,6 +1,7 @@
 """What the last build made, and from what: the fingerprint of every input
 (so a build with nothing changed does nothing at all) and the identity of
 every output file (so an unchanged page is linked, not written)."""
+
 from __future__ import annotations
 
 import hashlib

@@ -10,6 +10,7 @@ stored file still has the size and the digest of the bytes it was stored
 with: a cache restored from an archive has new inodes and times, and a
 hard link could have been written through.
 """
+
 from __future__ import annotations
 
 import errno

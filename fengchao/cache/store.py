@@ -43,6 +43,7 @@ Keys include `SALT`: the fengchao version, a hash of its own source code and
 the versions of the libraries that shape the output (Jinja, Markdown, PyYAML,
 pypinyin, minify-html), so upgrading (or editing) any of them starts cold.
 """
+
 from __future__ import annotations
 
 import functools
@@ -56,6 +57,7 @@ from fengchao.cache.page_store import PageStore
 from fengchao.digests import SALT, Memo
 from fengchao.text import SlugBook
 from fengchao.warm import Warm
+
 
 def cache_dir(root: Path) -> Path:
     named = os.environ.get("FENGCHAO_CACHE_DIR")
@@ -130,8 +132,7 @@ class BuildCache:
 
     def warm(self, pool) -> Warm:
         """What the stages may reuse from the last build, and `pool` to work in."""
-        return Warm(pool=pool, yaml=self.yaml, markdown=Memo(self.markdown), stations=self.assembled, lint=self.lint,
-                    slugs=SlugBook(self.slugs))
+        return Warm(pool=pool, yaml=self.yaml, markdown=Memo(self.markdown), stations=self.assembled, lint=self.lint, slugs=SlugBook(self.slugs))
 
     def unchanged(self, fingerprint: str, now: float) -> tuple | None:
         """The last build's (pages, files, warnings) if it was made from exactly

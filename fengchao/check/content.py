@@ -14,6 +14,7 @@ Internal links are cached unresolved and resolved against this build's
 outputs; staleness (against today) and the place of a field's finding in
 its file are worked out afresh every time.
 """
+
 from __future__ import annotations
 
 import re
@@ -23,14 +24,14 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from fengchao.digests import Memo, digest
-from fengchao.problems import Problem
-from fengchao.warm import COLD, Warm
-from fengchao.check.settings import CheckConfig, load_check_config
 from fengchao.check.content_links import link_hits, may_hold_refs, resolve
 from fengchao.check.mojibake import find_garbles, may_hold_garbles
+from fengchao.check.settings import CheckConfig, load_check_config
+from fengchao.digests import Memo, digest
 from fengchao.pool import Pool, pool_for
+from fengchao.problems import Problem
 from fengchao.site import urls as scheme
+from fengchao.warm import COLD, Warm
 
 Hits = list[tuple[int, str]]  # (0-based column, message)
 
@@ -76,10 +77,11 @@ def _clip(text: str, limit: int = 24) -> str:
 
 # --- rules over one line ---------------------------------------------------
 
+
 def mojibake(line: str, cfg: CheckConfig) -> Hits:
     hits = []
     for g in find_garbles(line):
-        what = f"疑似乱码（{g.reason}）：「{_clip(line[g.start:g.end])}」。"
+        what = f"疑似乱码（{g.reason}）：「{_clip(line[g.start : g.end])}」。"
         if g.repair:
             what += f"按 GBK 错位重新解读，原文可能是「{g.repair}」，请对照原稿改正"
         else:
@@ -180,7 +182,8 @@ def personal_id(line: str, cfg: CheckConfig) -> Hits:
         return []
     return [
         (m.start(), f"出现了身份证号码（{m.group(1)[:6]}********{m.group(1)[-4:]}），不得公开，请删除")
-        for m in _ID.finditer(line) if is_resident_id(m.group(1))
+        for m in _ID.finditer(line)
+        if is_resident_id(m.group(1))
     ]
 
 
@@ -222,6 +225,7 @@ _MAY_HIT = {
 
 # --- staleness -------------------------------------------------------------
 
+
 def stale_guides(guides, root: Path, cfg: CheckConfig, today: date) -> list[tuple[str, int, str]]:
     found = []
     for guide in guides:
@@ -230,7 +234,13 @@ def stale_guides(guides, root: Path, cfg: CheckConfig, today: date) -> list[tupl
         age = (today - guide.reviewed).days
         if age > cfg.stale_days:
             line = _key_line(root / guide.where.path, "reviewed") or guide.where.line
-            found.append((guide.where.path, line, f"这篇指南上次核对是 {guide.reviewed.isoformat()}，已过去 {age} 天（上限 {cfg.stale_days} 天）：请核对内容是否仍然有效，再把 reviewed 改为核对当天的日期"))
+            found.append(
+                (
+                    guide.where.path,
+                    line,
+                    f"这篇指南上次核对是 {guide.reviewed.isoformat()}，已过去 {age} 天（上限 {cfg.stale_days} 天）：请核对内容是否仍然有效，再把 reviewed 改为核对当天的日期",
+                )
+            )
     return found
 
 
@@ -248,6 +258,7 @@ def _key_line(path: Path, key: str) -> int:
 
 
 # --- runner ----------------------------------------------------------------
+
 
 def doc_hits(doc: Doc, cfg: CheckConfig) -> tuple:
     """Every finding of one document as (body line index, link_hits entry),
@@ -278,8 +289,7 @@ def _docs_worker(cfg: CheckConfig):
     return lambda docs: [doc_hits(doc, cfg) for doc in docs]
 
 
-def lint_docs(docs: list[Doc], cfg: CheckConfig, outputs: frozenset, memo: Memo | None = None,
-              jobs: int | Pool = 1) -> list[Problem]:
+def lint_docs(docs: list[Doc], cfg: CheckConfig, outputs: frozenset, memo: Memo | None = None, jobs: int | Pool = 1) -> list[Problem]:
     """Documents not in `memo` are checked on every core (`jobs`: the
     build's pool): ~0.4 s of a cold build of 2,000 articles in one process."""
     problems = []
@@ -336,7 +346,7 @@ def lint_fields(records, root: Path, cfg: CheckConfig, memo: Memo | None = None)
     files: dict[str, list[str]] = {}
     problems = []
     for where, values in _field_values(records):
-        found = _cached(memo, lambda: field_hits(values, cfg), "lint-fields", settings, repr(values))
+        found = _cached(memo, lambda values=values: field_hits(values, cfg), "lint-fields", settings, repr(values))
         for text, hits in found:
             if where.path not in files:
                 try:

@@ -7,6 +7,7 @@ is returned unresolved ("exists?") and `resolve` checks it against the
 site's outputs: lint.py caches a document's hits by its own text, and the
 cache can never hide a page that this build removed.
 """
+
 from __future__ import annotations
 
 import posixpath
@@ -75,7 +76,9 @@ def link_hits(line: str, doc, cfg: CheckConfig) -> list[tuple]:
         if parts.scheme in ("http", "https") or target.startswith("//"):
             host = (parts.hostname or "").lower()
             if not any(host == d or host.endswith("." + d) for d in cfg.allow_domains):
-                hits.append(("external-link", ref.col, f"外部链接指向 {host}，不在允许的网站名单中；确认可靠后把它加入 site.yaml 的 check.allow_domains"))
+                hits.append(
+                    ("external-link", ref.col, f"外部链接指向 {host}，不在允许的网站名单中；确认可靠后把它加入 site.yaml 的 check.allow_domains")
+                )
             continue
         if not doc.published or not target or target.startswith("#") or _SCHEME.match(target):
             continue

@@ -6,15 +6,16 @@ direction — a per-request timeout, a maximum number of distinct URLs (the
 first N in sorted order, so two runs check the same ones) and a small thread
 pool — and a dead link is a warning (an error only with --strict).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
 from fengchao import __version__
-from fengchao.problems import Problem
 from fengchao.check.output_links import Source, classify, locate, page_url
 from fengchao.output.scan import PageLinks
+from fengchao.problems import Problem
 
 USER_AGENT = f"fengchao-linkcheck/{__version__} (+static site link check)"
 # Servers that refuse HEAD but serve GET.
@@ -69,7 +70,7 @@ def probe(url: str, timeout: float) -> str | None:
             if method == "HEAD" and exc.code in _RETRY_WITH_GET:
                 continue
             return f"外部链接 {url} 返回 HTTP {exc.code}（{exc.reason}）"
-        except (TimeoutError, socket.timeout):
+        except TimeoutError:
             return f"外部链接 {url} 在 {timeout:g} 秒内没有响应"
         except urllib.error.URLError as exc:
             if isinstance(exc.reason, (TimeoutError, socket.timeout)):
@@ -80,8 +81,9 @@ def probe(url: str, timeout: float) -> str | None:
     return None
 
 
-def check_external(pages: dict[str, PageLinks], *, base_path: str, origin: str, sources: dict[str, Source],
-                   out_label: str, policy: ExternalPolicy) -> ExternalReport:
+def check_external(
+    pages: dict[str, PageLinks], *, base_path: str, origin: str, sources: dict[str, Source], out_label: str, policy: ExternalPolicy
+) -> ExternalReport:
     found = collect(pages, base_path, origin)
     urls = sorted(found)
     chosen = urls[: max(0, policy.max_links)]

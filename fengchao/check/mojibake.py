@@ -10,6 +10,7 @@ offer the repair.
 "Common" means GB2312 level 1: the 3,755 hanzi of everyday modern Chinese,
 taken from Python's own codec (bytes B0A1–D7F9), so no word list is shipped.
 """
+
 from __future__ import annotations
 
 import re
@@ -62,7 +63,14 @@ def is_private(ch: str) -> bool:
 def _in_run(ch: str) -> bool:
     """Characters a mis-decoded run is made of: hanzi, kana, full-width forms,
     GBK symbols, and the ASCII letters a scraper folded from full width."""
-    return is_han(ch) or is_kana(ch) or ("\uff01" <= ch <= "\uff5e" and ch not in "，！？：；（）") or ch in "±×÷¤§¨°" or is_private(ch) or (ch.isascii() and (ch.isalpha() or ch == "!"))
+    return (
+        is_han(ch)
+        or is_kana(ch)
+        or ("\uff01" <= ch <= "\uff5e" and ch not in "，！？：；（）")
+        or ch in "±×÷¤§¨°"
+        or is_private(ch)
+        or (ch.isascii() and (ch.isalpha() or ch == "!"))
+    )
 
 
 @dataclass(frozen=True)
@@ -120,7 +128,7 @@ def _signals(line: str) -> list[tuple[int, int, str]]:
     if not suspect.search(line):
         return spans
     for token in GARBAGE:
-        for m in (re.finditer(re.escape(token), line) if token in line else ()):
+        for m in re.finditer(re.escape(token), line) if token in line else ():
             spans.append((m.start(), m.end(), "替换字符 U+FFFD" if token == "\ufffd" else f"“{token}”"))
     for m in _PRIVATE.finditer(line):
         spans.append((m.start(), m.end(), "私用区字符"))

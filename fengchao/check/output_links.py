@@ -17,6 +17,7 @@ page's broken links are kept by (render key, digest of every target of the
 site: paths, ids, SVG sprites), so an unchanged page is judged again only
 when some target changed — a page this build removed, a heading renamed.
 """
+
 from __future__ import annotations
 
 import posixpath
@@ -26,11 +27,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
+from fengchao.content.records import Records
 from fengchao.digests import Memo, digest
 from fengchao.output.scan import PageLinks, scan_pages
-from fengchao.site import urls as scheme
 from fengchao.problems import Problem
-from fengchao.content.records import Records
+from fengchao.site import urls as scheme
+
 
 @dataclass(frozen=True)
 class Source:
@@ -152,7 +154,7 @@ class OutputLinks:
             path += "/"
         if not path.startswith(self.base_path) and path + "/" != self.base_path:
             return "error", "outside", self.base_path
-        rel = path[len(self.base_path):] if path.startswith(self.base_path) else ""
+        rel = path[len(self.base_path) :] if path.startswith(self.base_path) else ""
         file = rel + "index.html" if rel == "" or rel.endswith("/") else rel
         if file not in self.paths:
             if file + "/index.html" in self.paths:
@@ -198,7 +200,7 @@ def locate(page: str, href: str, sources: dict[str, Source], base_path: str) -> 
     parts = urlsplit(href)
     needles = [href]
     if parts.path.startswith(base_path) and not parts.netloc:
-        needles.append("/" + parts.path[len(base_path):] + (f"#{parts.fragment}" if parts.fragment else ""))
+        needles.append("/" + parts.path[len(base_path) :] + (f"#{parts.fragment}" if parts.fragment else ""))
     if parts.fragment:
         needles += [f"#{parts.fragment}", f"#{unquote(parts.fragment)}"]
     found = source.line_of(needles)
@@ -218,9 +220,19 @@ def targets_digest(pages: dict[str, PageLinks], paths: set[str], copies: dict[st
     return digest("link-targets", *parts)
 
 
-def check_output(pages: dict[str, PageLinks], paths: set[str], copies: dict[str, Path], *, base_path: str, origin: str,
-                 sources: dict[str, Source], templates: dict[str, str], out_label: str,
-                 keys: dict | None = None, memo: Memo | None = None) -> list[Problem]:
+def check_output(
+    pages: dict[str, PageLinks],
+    paths: set[str],
+    copies: dict[str, Path],
+    *,
+    base_path: str,
+    origin: str,
+    sources: dict[str, Source],
+    templates: dict[str, str],
+    out_label: str,
+    keys: dict | None = None,
+    memo: Memo | None = None,
+) -> list[Problem]:
     """Every broken internal link or anchor of the output, as Problems.
 
     With `keys` (page → render key) and `memo`, a page's broken links are
@@ -255,8 +267,9 @@ def check_output(pages: dict[str, PageLinks], paths: set[str], copies: dict[str,
     return sorted(set(problems))
 
 
-def check_model(files, model, records: Records, config, out_label: str,
-                extra_paths: frozenset = frozenset(), root: Path | None = None) -> tuple[dict[str, PageLinks], list[Problem]]:
+def check_model(
+    files, model, records: Records, config, out_label: str, extra_paths: frozenset = frozenset(), root: Path | None = None
+) -> tuple[dict[str, PageLinks], list[Problem]]:
     """The pipeline's entry: rendered files + the model's raw files and copies.
 
     Everything the write stage will write must be known here; a stage that
@@ -267,12 +280,31 @@ def check_model(files, model, records: Records, config, out_label: str,
     return pages, check_scanned(pages, paths, model, records, config, out_label, root)
 
 
-def check_scanned(pages: dict[str, PageLinks], paths: set[str], model, records: Records, config, out_label: str,
-                  root: Path | None, keys: dict | None = None, memo: Memo | None = None) -> list[Problem]:
+def check_scanned(
+    pages: dict[str, PageLinks],
+    paths: set[str],
+    model,
+    records: Records,
+    config,
+    out_label: str,
+    root: Path | None,
+    keys: dict | None = None,
+    memo: Memo | None = None,
+) -> list[Problem]:
     """check_model for pages already scanned (scan_output): `paths` are the
     rendered files' paths; the model's raw files and copies are added here."""
     paths = set(paths) | {r.path for r in model.raw} | {c.path for c in model.copies}
     copies = {c.path: c.source for c in model.copies}
     templates = {job.path: job.template for job in model.jobs}
-    return check_output(pages, paths, copies, base_path=config.base_path, origin=config.origin,
-                        sources=page_sources(records, root), templates=templates, out_label=out_label, keys=keys, memo=memo)
+    return check_output(
+        pages,
+        paths,
+        copies,
+        base_path=config.base_path,
+        origin=config.origin,
+        sources=page_sources(records, root),
+        templates=templates,
+        out_label=out_label,
+        keys=keys,
+        memo=memo,
+    )

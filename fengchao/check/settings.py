@@ -13,13 +13,14 @@ Every rule has a default level chosen so that the demo site passes and what
 would get a government site failed on inspection (spam, hidden links, ID
 numbers, mojibake) is an error.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from fengchao.problems import Problem, display_path
 from fengchao.content.load import LineMap, parse_yaml, read_text
+from fengchao.problems import Problem, display_path
 
 LEVELS = ("off", "warn", "error")
 
@@ -43,10 +44,43 @@ DEFAULT_LEVELS = {
 # Words that on their own only appear in SEO spam for escort services,
 # gambling and porn (the injected first lines of scraped pages).
 SPAM_STRONG = (
-    "一品楼", "凤楼", "楼凤", "风楼阁", "品凤", "外围女", "外围模特", "上门服务", "同城约", "约炮", "援交",
-    "包夜", "全套服务", "小姐上门", "桑拿会所", "丝袜会所", "成人视频", "色情", "黄色网站", "av在线", "无码视频",
-    "百家乐", "澳门赌场", "网上赌场", "真人娱乐", "博彩", "时时彩", "六合彩", "赌球", "老虎机", "棋牌游戏下载",
-    "娱乐城", "彩票平台", "体育投注", "代孕", "办证刻章", "代开发票",
+    "一品楼",
+    "凤楼",
+    "楼凤",
+    "风楼阁",
+    "品凤",
+    "外围女",
+    "外围模特",
+    "上门服务",
+    "同城约",
+    "约炮",
+    "援交",
+    "包夜",
+    "全套服务",
+    "小姐上门",
+    "桑拿会所",
+    "丝袜会所",
+    "成人视频",
+    "色情",
+    "黄色网站",
+    "av在线",
+    "无码视频",
+    "百家乐",
+    "澳门赌场",
+    "网上赌场",
+    "真人娱乐",
+    "博彩",
+    "时时彩",
+    "六合彩",
+    "赌球",
+    "老虎机",
+    "棋牌游戏下载",
+    "娱乐城",
+    "彩票平台",
+    "体育投注",
+    "代孕",
+    "办证刻章",
+    "代开发票",
 )
 # Ordinary words that spam lines are made of: reported only when two of
 # them, or one with a strong word, meet on one line ("品茶" alone is tea).
@@ -54,8 +88,16 @@ SPAM_WEAK = ("品茶", "论坛", "官网", "下载", "信息共享平台", "会�
 
 # External sites a government program hub links to as a matter of course.
 DEFAULT_DOMAINS = (
-    "gov.cn", "people.com.cn", "xinhuanet.com", "news.cn", "cctv.com", "cctv.cn", "wenming.cn", "cyol.com",
-    "chinapost.com.cn", "12348.gov.cn",
+    "gov.cn",
+    "people.com.cn",
+    "xinhuanet.com",
+    "news.cn",
+    "cctv.com",
+    "cctv.cn",
+    "wenming.cn",
+    "cyol.com",
+    "chinapost.com.cn",
+    "12348.gov.cn",
 )
 
 
@@ -107,7 +149,9 @@ def load_check_config(root: Path, own_host: str = "") -> tuple[CheckConfig, list
     def words(key: str) -> tuple[str, ...]:
         value = section.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-            problems.append(Problem(shown, section.line_of(key), f"check.{key} 应为文字列表，例如 [{key == 'allow_domains' and 'example.org' or '某词'}]"))
+            problems.append(
+                Problem(shown, section.line_of(key), f"check.{key} 应为文字列表，例如 [{key == 'allow_domains' and 'example.org' or '某词'}]")
+            )
             return ()
         return tuple(v.strip() for v in value)
 

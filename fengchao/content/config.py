@@ -3,6 +3,7 @@
 The config is validated like content: every problem is collected with its
 line, so a typo in site.yaml reads the same way as a typo in an article.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -10,9 +11,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from fengchao.problems import Problem, display_path
 from fengchao.content.load import LineMap, parse_yaml, read_text
 from fengchao.content.station_settings import StationSettings, parse_station_settings
+from fengchao.problems import Problem, display_path
 
 DATUMS = ("wgs84", "gcj02", "bd09")
 
@@ -53,7 +54,7 @@ class SiteConfig:
     def amenity_labels(self) -> dict[str, str]:
         return dict(self.amenities)
 
-    def with_base_url(self, base_url: str) -> "SiteConfig":
+    def with_base_url(self, base_url: str) -> SiteConfig:
         from dataclasses import replace
 
         return replace(self, base_url=normalise_base_url(base_url))

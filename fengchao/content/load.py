@@ -7,6 +7,7 @@ front matter into `LineMap`s (dicts that remember each key's line in the file)
 and bodies into strings with their starting line. Encoding and syntax problems
 become `Problem`s with the line in the file, front-matter offset included.
 """
+
 from __future__ import annotations
 
 import os
@@ -16,9 +17,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from fengchao.content.yaml_lines import MAX_YAML_ALIASES, MAX_YAML_DEPTH, MAX_YAML_VALUES, LineMap, parse_yaml  # noqa: F401 - also load's API
 from fengchao.problems import Problem, display_path
 from fengchao.warm import COLD, Warm
-from fengchao.content.yaml_lines import MAX_YAML_ALIASES, MAX_YAML_DEPTH, MAX_YAML_VALUES, LineMap, parse_yaml  # noqa: F401 - also load's API
 
 # Limits that keep a hostile or broken file from hanging the build.
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -206,7 +207,7 @@ def load_content(content_dir: Path, root: Path, warm: Warm = COLD) -> tuple[Load
         # tick coarsely (a few ms), so a second save of the same size could
         # carry the same stat as the version read now (git's "racy clean").
         if files is not None and st.st_mtime_ns < started_ns - RACY_NS:
-            files[full] = (signature, *_added(mark[0], lists), tuple(problems[mark[1]:]))
+            files[full] = (signature, *_added(mark[0], lists), tuple(problems[mark[1] :]))
     if files is not None:
         # Forget deleted files: `files` must not grow without bound in a long session.
         for gone in set(files) - visited:

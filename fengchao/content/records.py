@@ -3,6 +3,7 @@
 Frozen dataclasses only: once validate has made a record nobody changes it,
 so any page can be rendered from them in any order or process.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

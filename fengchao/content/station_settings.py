@@ -4,26 +4,50 @@ Kept apart from config.py so the station finder's options (city box, report
 link, map tiles, spreadsheet columns) are validated in one place, with lines,
 like every other part of site.yaml.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from fengchao.problems import Problem
 from fengchao.content.load import LineMap
+from fengchao.problems import Problem
 
 # Spreadsheet column names understood by `fengchao stations import` even when
 # site.yaml names none; site.yaml's `stations.columns` adds to (or overrides) these.
 DEFAULT_COLUMNS: dict[str, str] = {
-    "id": "id", "编号": "id", "name": "name", "名称": "name", "站点名称": "name",
-    "district": "district", "区县": "district", "address": "address", "地址": "address",
-    "lat": "lat", "纬度": "lat", "lng": "lng", "lon": "lng", "经度": "lng",
-    "amenities": "amenities", "设施": "amenities", "hours": "hours", "开放时间": "hours",
-    "phone": "phone", "电话": "phone", "operator": "operator", "运营单位": "operator",
-    "opened": "opened", "启用日期": "opened", "启用时间": "opened", "notes": "notes", "备注": "notes",
-    "sample": "sample", "示例": "sample", "datum": "datum", "坐标系": "datum",
+    "id": "id",
+    "编号": "id",
+    "name": "name",
+    "名称": "name",
+    "站点名称": "name",
+    "district": "district",
+    "区县": "district",
+    "address": "address",
+    "地址": "address",
+    "lat": "lat",
+    "纬度": "lat",
+    "lng": "lng",
+    "lon": "lng",
+    "经度": "lng",
+    "amenities": "amenities",
+    "设施": "amenities",
+    "hours": "hours",
+    "开放时间": "hours",
+    "phone": "phone",
+    "电话": "phone",
+    "operator": "operator",
+    "运营单位": "operator",
+    "opened": "opened",
+    "启用日期": "opened",
+    "启用时间": "opened",
+    "notes": "notes",
+    "备注": "notes",
+    "sample": "sample",
+    "示例": "sample",
+    "datum": "datum",
+    "坐标系": "datum",
 }
-IMPORT_FIELDS = ("id", "name", "district", "address", "lat", "lng", "amenities", "hours", "phone",
-                 "operator", "opened", "notes", "sample", "datum")
+IMPORT_FIELDS = ("id", "name", "district", "address", "lat", "lng", "amenities", "hours", "phone", "operator", "opened", "notes", "sample", "datum")
 
 
 @dataclass(frozen=True)
@@ -82,9 +106,7 @@ def parse_station_settings(section: LineMap, shown: str, problems: list[Problem]
                     bounds = Bounds(*values)
 
     report_url = section.get("report_url")
-    if report_url is not None and not (
-        isinstance(report_url, str) and report_url.strip().lower().startswith(("https://", "http://", "mailto:"))
-    ):
+    if report_url is not None and not (isinstance(report_url, str) and report_url.strip().lower().startswith(("https://", "http://", "mailto:"))):
         problems.append(Problem(shown, section.line_of("report_url"), "stations.report_url 应为 https:// 网址或 mailto: 链接"))
         report_url = None
 
@@ -116,7 +138,11 @@ def parse_station_settings(section: LineMap, shown: str, problems: list[Problem]
         else:
             for header, target in raw.items():
                 if target not in IMPORT_FIELDS:
-                    problems.append(Problem(shown, raw.line_of(header), f"stations.columns 中 {header!r} 对应的字段 {target!r} 未知。可选：{'、'.join(IMPORT_FIELDS)}"))
+                    problems.append(
+                        Problem(
+                            shown, raw.line_of(header), f"stations.columns 中 {header!r} 对应的字段 {target!r} 未知。可选：{'、'.join(IMPORT_FIELDS)}"
+                        )
+                    )
                     continue
                 columns[str(header)] = str(target)
     return StationSettings(bounds, report_url.strip() if report_url else None, nav_app.strip(), tiles, tuple(columns.items()))

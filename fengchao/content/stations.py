@@ -4,6 +4,7 @@ A station record is one item of a YAML list in content/stations/*.yaml. Its
 coordinates stay in their own datum in the record; exports convert (GeoJSON is
 always WGS-84, RFC 7946).
 """
+
 from __future__ import annotations
 
 import difflib
@@ -11,15 +12,27 @@ import math
 from datetime import date
 
 from fengchao.content.config import DATUMS, SiteConfig
-from fengchao.problems import Problem
-from fengchao.geo import EARTH_RADIUS_M, convert, distance_m
 from fengchao.content.load import LineMap, StationFile
 from fengchao.content.records import Photo, Station, Where
+from fengchao.geo import EARTH_RADIUS_M, convert, distance_m
+from fengchao.problems import Problem
 from fengchao.text import SLUG_RE
 
 FIELDS = (
-    "id", "name", "district", "address", "location", "amenities", "hours", "phone",
-    "operator", "opened", "notes", "photos", "sample", "datum",
+    "id",
+    "name",
+    "district",
+    "address",
+    "location",
+    "amenities",
+    "hours",
+    "phone",
+    "operator",
+    "opened",
+    "notes",
+    "photos",
+    "sample",
+    "datum",
 )
 
 
@@ -119,10 +132,22 @@ def _station(item: LineMap, sf: StationFile, config: SiteConfig, problems: list[
     if not (station_id and name and district and address and location and amenities is not None and datum in DATUMS):
         return None
     return Station(
-        id=station_id, name=name, district=district, address=address, lat=location[0], lng=location[1],
-        datum=datum, amenities=amenities, where=Where(sf.shown, item.line), hours=text("hours"),
-        phone=text("phone"), operator=text("operator"), opened=opened, notes=text("notes"),
-        photos=tuple(photos), sample=sample is True,
+        id=station_id,
+        name=name,
+        district=district,
+        address=address,
+        lat=location[0],
+        lng=location[1],
+        datum=datum,
+        amenities=amenities,
+        where=Where(sf.shown, item.line),
+        hours=text("hours"),
+        phone=text("phone"),
+        operator=text("operator"),
+        opened=opened,
+        notes=text("notes"),
+        photos=tuple(photos),
+        sample=sample is True,
     )
 
 
@@ -131,20 +156,28 @@ def _check_place(station: Station, line: int, config: SiteConfig, seen: dict, pr
     lat, lng = wgs84(station)
     bounds = config.finder.bounds
     if bounds and not bounds.contains(lat, lng):
-        problems.append(Problem(
-            station.where.path, line,
-            f"站点 {station.id!r} 的坐标（换算为 WGS-84 为 lat={lat:.5f}, lng={lng:.5f}）在 stations.bounds 之外"
-            f"（{bounds}）：请核对坐标，或在 site.yaml 中放宽 stations.bounds", "warning",
-        ))
+        problems.append(
+            Problem(
+                station.where.path,
+                line,
+                f"站点 {station.id!r} 的坐标（换算为 WGS-84 为 lat={lat:.5f}, lng={lng:.5f}）在 stations.bounds 之外"
+                f"（{bounds}）：请核对坐标，或在 site.yaml 中放宽 stations.bounds",
+                "warning",
+            )
+        )
     # About a metre: two records this close are one place entered twice, or a copied coordinate.
     key = (round(lat, 5), round(lng, 5))
     first = seen.get(key)
     if first:
         other, other_line = first
-        problems.append(Problem(
-            station.where.path, line,
-            f"站点 {station.id!r} 与站点 {other.id!r}（{other.where.path}:{other_line}）坐标相同：是否重复录入，或复制了坐标？", "warning",
-        ))
+        problems.append(
+            Problem(
+                station.where.path,
+                line,
+                f"站点 {station.id!r} 与站点 {other.id!r}（{other.where.path}:{other_line}）坐标相同：是否重复录入，或复制了坐标？",
+                "warning",
+            )
+        )
     else:
         seen[key] = (station, line)
 
@@ -163,9 +196,7 @@ def validate_stations(files: tuple[StationFile, ...], config: SiteConfig) -> tup
                 continue
             first = stations.get(station.id)
             if first:
-                problems.append(
-                    Problem(sf.shown, item.line_of("id"), f"站点 id {station.id!r} 重复：{first.where.path}:{first.where.line} 已使用")
-                )
+                problems.append(Problem(sf.shown, item.line_of("id"), f"站点 id {station.id!r} 重复：{first.where.path}:{first.where.line} 已使用"))
                 continue
             stations[station.id] = station
             _check_place(station, item.line_of("location"), config, seen_points, problems)
@@ -179,9 +210,7 @@ def wgs84(station: Station) -> tuple[float, float]:
 
 
 def by_district(stations: tuple[Station, ...], config: SiteConfig) -> tuple[tuple[str, tuple[Station, ...]], ...]:
-    return tuple(
-        (d, group) for d in config.districts if (group := tuple(s for s in stations if s.district == d))
-    )
+    return tuple((d, group) for d in config.districts if (group := tuple(s for s in stations if s.district == d)))
 
 
 def nearest(

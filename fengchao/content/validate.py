@@ -4,6 +4,7 @@ Each check names the file and the line of the offending key, so the editor
 lands on the right line. Cross-record checks (duplicate slugs, guides naming
 stations that do not exist) happen here too, after every record is read.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -13,21 +14,36 @@ from pathlib import PurePosixPath
 from zoneinfo import ZoneInfo
 
 from fengchao.content.config import SiteConfig
-from fengchao.problems import Problem
-from fengchao.warm import COLD, Warm
 from fengchao.content.load import LineMap, LoadedContent, SourceDoc
 from fengchao.content.records import Article, Contact, Guide, Page, Records, Where
 from fengchao.content.stations import validate_stations
+from fengchao.problems import Problem
 from fengchao.text import SLUG_RE
+from fengchao.warm import COLD, Warm
 
 # Slugs under news/ that would collide with the list pages.
 RESERVED_NEWS_SLUGS = {"page", "archive"}
 # Front-matter fields each kind understands; anything else is probably a typo.
 KNOWN_FIELDS = {
-    "news": ("title", "date", "slug", "summary", "tags", "category", "source", "source_url", "author",
-             "editor", "image", "image_alt", "updated", "draft", "expires", "trusted_html"),
-    "guide": ("title", "topic", "slug", "summary", "order", "updated", "reviewed", "audience", "stations",
-              "contacts", "draft", "trusted_html"),
+    "news": (
+        "title",
+        "date",
+        "slug",
+        "summary",
+        "tags",
+        "category",
+        "source",
+        "source_url",
+        "author",
+        "editor",
+        "image",
+        "image_alt",
+        "updated",
+        "draft",
+        "expires",
+        "trusted_html",
+    ),
+    "guide": ("title", "topic", "slug", "summary", "order", "updated", "reviewed", "audience", "stations", "contacts", "draft", "trusted_html"),
     "page": ("title", "slug", "summary", "draft", "trusted_html"),
 }
 
@@ -181,7 +197,7 @@ def _contacts(f: Fields) -> tuple[Contact, ...]:
             line = item.line if isinstance(item, LineMap) else f.meta.line_of("contacts")
             f.problems.append(Problem(f.shown, line, "联系方式每项都需要 name（单位或联系人名称）"))
             continue
-        get = lambda k: str(item[k]).strip() if item.get(k) not in (None, "") else None  # noqa: E731
+        get = lambda k, item=item: str(item[k]).strip() if item.get(k) not in (None, "") else None  # noqa: E731
         contacts.append(Contact(str(item["name"]).strip(), get("phone"), get("address"), get("hours")))
     return tuple(contacts)
 
@@ -230,7 +246,9 @@ def _duplicates(records, kind: str, problems: list[Problem]) -> None:
         first = seen.setdefault(record.slug, record.where)
         if first is not record.where:
             problems.append(
-                Problem(record.where.path, record.where.line, f"{kind}网址 {record.slug!r} 重复：{first.path}:{first.line} 已使用。请改 slug 或文件名")
+                Problem(
+                    record.where.path, record.where.line, f"{kind}网址 {record.slug!r} 重复：{first.path}:{first.line} 已使用。请改 slug 或文件名"
+                )
             )
 
 

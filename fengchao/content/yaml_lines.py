@@ -8,6 +8,7 @@ pure-Python loader. Limits on aliases, nesting and expanded size keep a
 hostile file from hanging the build; a key written twice is an error; and
 `1:30` stays text (YAML 1.1 would read a sexagesimal number).
 """
+
 from __future__ import annotations
 
 import re
@@ -96,9 +97,7 @@ class _Loader(yaml.SafeLoader):
             self.alias_count += 1
             if self.alias_count > MAX_YAML_ALIASES:
                 mark = self.peek_event().start_mark
-                raise _Limit(
-                    problem=f"YAML 别名（*引用）超过 {MAX_YAML_ALIASES} 个的上限，已停止解析", problem_mark=mark
-                )
+                raise _Limit(problem=f"YAML 别名（*引用）超过 {MAX_YAML_ALIASES} 个的上限，已停止解析", problem_mark=mark)
         return super().compose_node(parent, index)
 
     def construct_mapping(self, node, deep=False):
@@ -109,9 +108,7 @@ class _Loader(yaml.SafeLoader):
             if key in key_lines:
                 # YAML would silently keep the last value; an editor who wrote
                 # a field twice meant one of them.
-                raise _DuplicateKey(
-                    problem=f"字段 {key!r} 写了两次（第 {key_lines[key]} 行已有），请删掉一个", problem_mark=key_node.start_mark
-                )
+                raise _DuplicateKey(problem=f"字段 {key!r} 写了两次（第 {key_lines[key]} 行已有），请删掉一个", problem_mark=key_node.start_mark)
             key_lines[key] = key_node.start_mark.line + self.first_line
         return LineMap(pairs, line=node.start_mark.line + self.first_line, key_lines=key_lines)
 
@@ -121,6 +118,8 @@ def _without_sexagesimal(tag: str, rx):
     if tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float"):
         return tag, re.compile(r"(?!.*:)(?:" + rx.pattern + ")", rx.flags)
     return tag, rx
+
+
 def _oversize_mark(node, memo: dict):
     """Where to point: down the chain of too-big values, the last key (or
     list item) that is still too big — the line that defines the bomb."""

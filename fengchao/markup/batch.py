@@ -7,6 +7,7 @@ resolved still resolves the same way, otherwise in worker processes. The
 results are handed to the `MarkdownRenderer`, whose `render` then returns
 them, so domain modules stay unaware of caching and processes.
 """
+
 from __future__ import annotations
 
 from fengchao.digests import Memo, digest
@@ -27,8 +28,9 @@ def _md_worker(links: LinkMap, trusted: frozenset):
     return run
 
 
-def prerender(md: MarkdownRenderer, items: list[tuple[str, str, str, int]], workers: int | Pool, cache: Memo | None,
-              warm: dict | None = None) -> None:
+def prerender(
+    md: MarkdownRenderer, items: list[tuple[str, str, str, int]], workers: int | Pool, cache: Memo | None, warm: dict | None = None
+) -> None:
     """Convert every (body, source_rel, shown, body_line) into `md`'s memo.
 
     `warm`, kept by a long-running process, maps each item to its cache key

@@ -5,6 +5,7 @@ the site's root) or `../guides/eye-check.md` (another content file). Both are
 rewritten here to real URLs under base_url's path; a link to a content file
 that does not exist is a problem with its line, not a 404 found later.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -19,9 +20,10 @@ from urllib.parse import quote, unquote, urlsplit
 import markdown
 from markdown.treeprocessors import Treeprocessor
 
-from fengchao.problems import Problem
-from fengchao.markup.quick import QuickTocExtension, install as install_quick_stages
+from fengchao.markup.quick import QuickTocExtension
+from fengchao.markup.quick import install as install_quick_stages
 from fengchao.markup.sanitize import clean, dropped
+from fengchao.problems import Problem
 from fengchao.text import heading_anchor, plain_text, text_stats
 
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
@@ -115,7 +117,7 @@ class LinkMap:
 
 
 class _Links(Treeprocessor):
-    def __init__(self, md, owner: "MarkdownRenderer"):
+    def __init__(self, md, owner: MarkdownRenderer):
         super().__init__(md)
         self.owner = owner
 
@@ -198,12 +200,15 @@ class MarkdownRenderer:
         first = removed[0].split("=")[0].split(":")[0].rstrip(">").lower()
         index = lower.find(first)
         line = self._body_line + (lower.count("\n", 0, index) if index >= 0 else 0)
-        self._problems.append(Problem(
-            self._shown, line,
-            f"已删除不安全或不支持的 HTML：{'、'.join(removed[:10])}{' 等' if len(removed) > 10 else ''}。"
-            "如确需原样发布，请由管理员在前置信息中设置 trusted_html: true",
-            "warning",
-        ))
+        self._problems.append(
+            Problem(
+                self._shown,
+                line,
+                f"已删除不安全或不支持的 HTML：{'、'.join(removed[:10])}{' 等' if len(removed) > 10 else ''}。"
+                "如确需原样发布，请由管理员在前置信息中设置 trusted_html: true",
+                "warning",
+            )
+        )
 
     def render(self, body: str, source_rel: str, shown: str, body_line: int) -> tuple[Rendered, list[Problem]]:
         done = self._done.get((body, source_rel, shown, body_line))
@@ -219,10 +224,13 @@ class MarkdownRenderer:
             self._problems.append(Problem(shown, body_line, "Markdown 嵌套过深（列表或引用套了太多层），无法生成。请减少缩进层数"))
             return Rendered("", ()), self._problems
         except _RenderTimeout:
-            self._problems.append(Problem(
-                shown, body_line,
-                f"正文生成超过 {MAX_RENDER_SECONDS:g} 秒的上限，已停止。常见原因是大量没有配对的 [ ] 或 ( )，请检查正文",
-            ))
+            self._problems.append(
+                Problem(
+                    shown,
+                    body_line,
+                    f"正文生成超过 {MAX_RENDER_SECONDS:g} 秒的上限，已停止。常见原因是大量没有配对的 [ ] 或 ( )，请检查正文",
+                )
+            )
             return Rendered("", ()), self._problems
         if source_rel not in self.trusted:
             # Always clean: the finder only names what was removed, for the

@@ -33,6 +33,7 @@ unchanged.
 `{: …}`; every one of its patterns needs a "{". A document whose text holds
 none is passed over (~5 % of the Markdown time).
 """
+
 from __future__ import annotations
 
 import re

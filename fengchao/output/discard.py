@@ -11,6 +11,7 @@ descriptor it inherited, the build lock's above all (see `discard`).
 removes trash left by one that was killed. Small folders, and systems
 without fork, are deleted in place.
 """
+
 from __future__ import annotations
 
 import os

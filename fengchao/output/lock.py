@@ -7,6 +7,7 @@ when the process dies, even by SIGKILL, so a crashed build never leaves a
 stale lock behind. A second build waits, says for whom, and gives up with a
 clear message after a timeout.
 """
+
 from __future__ import annotations
 
 import contextlib

@@ -24,6 +24,7 @@ only real folders (never through a symlink) that carry the output marker;
 anything else under the name `.site.prev` is discarded and the build starts
 from an empty folder.
 """
+
 from __future__ import annotations
 
 import os

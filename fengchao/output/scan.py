@@ -4,6 +4,7 @@ The link check (check/output_links.py) judges these scans; the render
 workers make them (render/pages.py) where the page's bytes already are, so a
 cold build parses its pages on every core instead of in one process.
 """
+
 from __future__ import annotations
 
 import html
@@ -15,8 +16,16 @@ from fengchao.digests import Memo
 
 # Attributes that make the browser fetch or navigate (what a 404 would break).
 LINK_ATTRS = {
-    "a": ("href",), "link": ("href",), "img": ("src",), "script": ("src",), "source": ("src",),
-    "iframe": ("src",), "embed": ("src",), "use": ("href", "xlink:href"), "video": ("src", "poster"), "audio": ("src",),
+    "a": ("href",),
+    "link": ("href",),
+    "img": ("src",),
+    "script": ("src",),
+    "source": ("src",),
+    "iframe": ("src",),
+    "embed": ("src",),
+    "use": ("href", "xlink:href"),
+    "video": ("src", "poster"),
+    "audio": ("src",),
     "form": ("action",),
 }
 # <link rel> values that are hints to other origins, not documents of ours.

@@ -22,6 +22,7 @@ from the stored text, so excerpts read normally. The index language is forced
 from site.yaml (zh-CN → `zh-cn`) because only a Chinese-language index is
 segmented at all. docs/search.md has the measurements.
 """
+
 from __future__ import annotations
 
 import gzip
@@ -92,9 +93,21 @@ def _index(scratch: Path, bundle: Path, language: str) -> None:
     import pagefind  # noqa: F401 - ImportError says Pagefind is not installed
 
     proc = subprocess.run(
-        [sys.executable, "-m", "pagefind", "--site", str(scratch), "--output-path", str(bundle),
-         "--force-language", index_language(language), "--quiet"],
-        capture_output=True, stdin=subprocess.DEVNULL, check=False,
+        [
+            sys.executable,
+            "-m",
+            "pagefind",
+            "--site",
+            str(scratch),
+            "--output-path",
+            str(bundle),
+            "--force-language",
+            index_language(language),
+            "--quiet",
+        ],
+        capture_output=True,
+        stdin=subprocess.DEVNULL,
+        check=False,
     )
     if proc.returncode != 0:
         detail = (proc.stderr or proc.stdout).decode("utf-8", "replace").strip().splitlines()[-3:]
@@ -161,7 +174,7 @@ def _read_pf(path: Path):
     data = gzip.decompress(path.read_bytes())
     if not data.startswith(_SIGNATURE):
         raise ValueError(f"{path.name}: not a Pagefind data file")
-    return cbor2.loads(data[len(_SIGNATURE):])
+    return cbor2.loads(data[len(_SIGNATURE) :])
 
 
 def _write_pf(folder: Path, stem: str, suffix: str, value, digits: int) -> str:

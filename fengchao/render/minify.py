@@ -10,6 +10,7 @@ should have to get right), and measured on the 2,000-article corpus its
 further saving is ~3% gzipped. Only production builds are minified
 (`fengchao build`, not the drafts preview).
 """
+
 from __future__ import annotations
 
 import functools

@@ -7,6 +7,7 @@ the cache's SALT (fengchao's version and code). Rendering is a pure function
 of those, so a page whose key matches the last build's, and whose output file
 is untouched since, is hard-linked from the old output instead of rendered.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -17,16 +18,15 @@ from pathlib import Path
 
 from jinja2 import meta
 
-from fengchao.render import minify
+from fengchao.cache.page_store import page_entry
 from fengchao.cache.store import BuildCache
 from fengchao.digests import Memo, context_digest, digest
-from fengchao.problems import Problem
 from fengchao.output.scan import scan_html
-from fengchao.cache.page_store import page_entry
-from fengchao.pool import Pool, pool_for
-from fengchao.render.templates import Renderer
 from fengchao.output.write import safe_rel
-
+from fengchao.pool import Pool, pool_for
+from fengchao.problems import Problem
+from fengchao.render import minify
+from fengchao.render.templates import Renderer
 
 # A chunk's pickled contexts stay in this process until a worker has
 # rendered it: small chunks keep them a few MB (a page's context is ~6 KB
@@ -151,8 +151,9 @@ def _spool(spool: Path, rel: str, data: bytes) -> Path | bytes:
     return target
 
 
-def render_pages(jobs: tuple, templates: Path, root: Path, workers: int | Pool, cache: BuildCache | None,
-                 minified: bool = False, spool: Path | None = None) -> Rendered:
+def render_pages(
+    jobs: tuple, templates: Path, root: Path, workers: int | Pool, cache: BuildCache | None, minified: bool = False, spool: Path | None = None
+) -> Rendered:
     """With `spool` (an empty folder), rendered pages are written there and
     come back as paths in `files` instead of bytes."""
     renderer = Renderer(templates, root)
@@ -224,5 +225,3 @@ def reuse_copies(items: list[tuple[str, Path]], cache: BuildCache | None, keys: 
         old = cache.reusable(rel, key) if cache else None
         (reused.append((rel, old)) if old else copies.append((rel, source)))
     return copies, reused
-
-

@@ -4,6 +4,7 @@
 no shared state, so pages can be rendered in any order, or in worker
 processes, and an unchanged job renders to the same bytes.
 """
+
 from __future__ import annotations
 
 import traceback

@@ -24,21 +24,21 @@ never from half of one. Stages are the same functions `build` runs (load →
 validate → assemble → lint → render → link check); only the bookkeeping
 differs, and tests compare the two byte for byte.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from fengchao.check.output_links import check_scanned
 from fengchao.digests import Memo
+from fengchao.output.scan import scan_output
+from fengchao.pipeline import Project, Settings, prepare
+from fengchao.pool import default_jobs
 from fengchao.problems import BuildFailed, Problem, display_path
 from fengchao.render.pages import render_pages, template_keys
-from fengchao.check.output_links import check_scanned
-from fengchao.output.scan import scan_output
-from fengchao.pool import default_jobs
-from fengchao.pipeline import Project, Settings, prepare
-from fengchao.warm import Warm
 from fengchao.render.templates import Renderer
-
+from fengchao.warm import Warm
 
 POOL_FROM = 200  # stale pages; fewer render quicker here than forking workers
 
@@ -76,8 +76,9 @@ class LiveSite:
     def build(self) -> Snapshot:
         """Raise BuildFailed with every problem, as `pipeline.build` does."""
         lint = Memo(self._lint)
-        warm = Warm(pool=self.jobs, yaml=self._yaml, markdown=self._markdown, stations=self._stations, lint=lint,
-                    files=self._files, recall=self._recall)
+        warm = Warm(
+            pool=self.jobs, yaml=self._yaml, markdown=self._markdown, stations=self._stations, lint=lint, files=self._files, recall=self._recall
+        )
         prepared = prepare(self.project, Settings(self.base_url, self.drafts), warm)
         self._lint = lint.used
         # This build's entries are the next one's "previous"; entries no
@@ -122,8 +123,7 @@ class LiveSite:
         scans, findings = Memo(self._scans), Memo(self._findings)
         scanned = scan_output([(rel, entry[2]) for rel, entry in pages.items()], (), keys, scans)
         out_label = display_path(self.project.out, self.project.root)
-        link_problems = check_scanned(scanned, set(pages), model, prepared.records, prepared.config, out_label,
-                                      self.project.root, keys, findings)
+        link_problems = check_scanned(scanned, set(pages), model, prepared.records, prepared.config, out_label, self.project.root, keys, findings)
         self._scans, self._findings = scans.used, findings.used
         problems = prepared.warnings + link_problems
         if any(p.severity == "error" for p in link_problems):

@@ -8,24 +8,25 @@ reload. A failed rebuild prints its errors and keeps the last good build
 served, with the errors shown over every page (preview.py: debounced
 watcher, overlay, the handler that answers from memory).
 """
+
 from __future__ import annotations
 
 import gc
 import sys
 import time
 
-from fengchao.problems import BuildFailed, Problem, UsageError
-from fengchao.serve.rebuild import LiveSite
 from fengchao.pipeline import Project
+from fengchao.problems import BuildFailed, Problem, UsageError
 from fengchao.report import SourceLines, describe
+from fengchao.serve.rebuild import LiveSite
 
 
 def serve(project: Project, host: str, port: int) -> int:
     from livereload import Server
     from livereload.handlers import LiveReloadHandler
 
-    from fengchao.site.headers import csp
     from fengchao.serve.watch import DebouncedWatcher, PreviewState, snapshot_handler
+    from fengchao.site.headers import csp
 
     base_url = f"http://{host}:{port}/"
     state = PreviewState()  # the last good build, and the last rebuild's errors

@@ -16,6 +16,7 @@ Editors save in bursts and expect the page to follow within a blink, so:
   as `path:line: message`. The block is plain HTML; its stylesheet is served
   by the same handler.
 """
+
 from __future__ import annotations
 
 import html
@@ -91,7 +92,7 @@ def overlay_block(problems: tuple[Problem, ...], css_href: str) -> bytes:
         f'<details open class="fc-overlay" role="alert" id="fengchao-overlay">'
         f"<summary>内容有 {len(problems)} 个错误，预览仍显示上一次成功生成的版本（点此收起）</summary>"
         f"<ol>{items}</ol>{more}<p>改正并保存后，这个提示会自动消失。</p></details>"
-    ).encode("utf-8")
+    ).encode()
 
 
 def inject(page: bytes, block: bytes) -> bytes:

@@ -6,6 +6,7 @@ taxonomies, pagination, neighbours and cross-links. The result is a tuple of
 `Job`s, each a template name plus a small explicit context, so rendering a
 page is a pure function of its job (and can run in any process, in any order).
 """
+
 from __future__ import annotations
 
 import pickle
@@ -17,13 +18,14 @@ from fengchao.digests import Memo, context_digest, digest
 from fengchao.markup.batch import prerender
 from fengchao.markup.markdown import LinkMap, MarkdownRenderer
 from fengchao.problems import Problem
-from fengchao.site import feeds, guides, news, offline, search_page, urls as scheme
+from fengchao.site import feeds, guides, news, offline, search_page
 from fengchao.site import station_pages as directory
+from fengchao.site import urls as scheme
 from fengchao.site.headers import HEADERS_FILE, headers_file, tile_hosts
 from fengchao.site.jobs import BuildOptions, CopyFile, Ctx, Job, RawFile, SiteModel
+from fengchao.site.open_data import GEOJSON_FILE
 from fengchao.site.publish import is_public
 from fengchao.site.urls import Urls
-from fengchao.site.open_data import GEOJSON_FILE
 from fengchao.site.views import Figure, Link, SiteView
 from fengchao.text import pinyin_slug
 from fengchao.warm import COLD, Warm
@@ -40,25 +42,38 @@ def site_view(config: SiteConfig, urls: Urls, assets: dict[str, str], pages=()) 
         ("guides", Link("办事指南", urls.page(scheme.GUIDES))),
     )
     return SiteView(
-        title=config.title, description=config.description, base_path=config.base_path,
-        language=config.language, publisher=config.publisher, nav=nav,
+        title=config.title,
+        description=config.description,
+        base_path=config.base_path,
+        language=config.language,
+        publisher=config.publisher,
+        nav=nav,
         css_url=urls.page(assets.get("site.css", "assets/site.css")),
         icons_url=urls.page(assets.get("icons.svg", "assets/icons.svg")),
-        feed_url=urls.page(scheme.FEED), home_url=urls.page(""),
+        feed_url=urls.page(scheme.FEED),
+        home_url=urls.page(""),
         footer_links=tuple(Link(p.title, urls.page(scheme.page(p.slug))) for p in pages)
-        + (Link("新闻归档", urls.page(scheme.ARCHIVE)), Link("订阅（RSS/Atom）", urls.page(scheme.FEED)),
-           Link("站点数据（GeoJSON）", urls.page(GEOJSON_FILE))),
+        + (
+            Link("新闻归档", urls.page(scheme.ARCHIVE)),
+            Link("订阅（RSS/Atom）", urls.page(scheme.FEED)),
+            Link("站点数据（GeoJSON）", urls.page(GEOJSON_FILE)),
+        ),
         elder_css_url=urls.page(assets.get("elder.css", "assets/elder.css")),
         elder_js_url=urls.page(assets.get("elder.js", "assets/elder.js")),
         # The switch needs its no-JavaScript fallback, the 长辈模式 page (content/pages/elder.md).
         elder_help_url=urls.page("elder/") if any(p.slug == "elder" for p in pages) else "",
-        offline_js_url=urls.page(assets.get("offline.js", "assets/offline.js")), sw_url=urls.page("sw.js"),
+        offline_js_url=urls.page(assets.get("offline.js", "assets/offline.js")),
+        sw_url=urls.page("sw.js"),
         share_image_url=urls.absolute(assets["og-image.png"]) if "og-image.png" in assets else "",
     )
 
 
 def assemble(
-    records: Records, config: SiteConfig, options: BuildOptions, asset_files: tuple[CopyFile, ...], warm: Warm = COLD,
+    records: Records,
+    config: SiteConfig,
+    options: BuildOptions,
+    asset_files: tuple[CopyFile, ...],
+    warm: Warm = COLD,
 ) -> tuple[SiteModel, list[Problem]]:
     """Every output of the site, and the problems found making them.
 
@@ -83,8 +98,7 @@ def assemble(
     links = LinkMap(config.base_path, doc_urls, static_rel)
     assets = {c.path.removeprefix("assets/"): c.path for c in asset_files}
     assets |= {c.name: c.path for c in asset_files if c.name}  # templates get the fingerprinted names
-    ctx = Ctx(config, urls, site_view(config, urls, assets, pages), options, MarkdownRenderer(links, records.trusted_html),
-              warm.slugs or pinyin_slug)
+    ctx = Ctx(config, urls, site_view(config, urls, assets, pages), options, MarkdownRenderer(links, records.trusted_html), warm.slugs or pinyin_slug)
     bodies = [(d.body, d.source_rel, d.where.path, d.body_line) for d in (*articles, *guide_list, *pages)]
     bodies += [(s.notes, "stations/notes.yaml", s.where.path, s.where.line) for s in records.stations if s.notes]
     prerender(ctx.markdown, bodies, warm.pool, warm.markdown, warm.memory("markdown"))
@@ -120,8 +134,7 @@ def _canonical(inputs: tuple) -> tuple:
     give equal bytes in every process (a set's order follows the
     per-process hash seed; everything else here is built in a fixed order)."""
     config, urls, site, links, trusted, stations, guides = inputs
-    return (config, urls, site, links.base_path, tuple(links.doc_urls.items()), tuple(sorted(links.static)),
-            tuple(sorted(trusted)), stations, guides)
+    return (config, urls, site, links.base_path, tuple(links.doc_urls.items()), tuple(sorted(links.static)), tuple(sorted(trusted)), stations, guides)
 
 
 def _directory(ctx: Ctx, records: Records, guide_list: tuple, store: Memo | None, problems: list[Problem]):
@@ -167,7 +180,13 @@ def home_job(ctx: Ctx, latest, topics, records: Records, article_count: int, gui
     figures.append(Figure(f"{article_count}", "篇新闻"))
     meta = ctx.meta("", "", "home")
     return ctx.job(
-        "", "home.html", meta, latest=latest, topics=topics, figures=tuple(figures), station_count=len(stations),
+        "",
+        "home.html",
+        meta,
+        latest=latest,
+        topics=topics,
+        figures=tuple(figures),
+        station_count=len(stations),
         station_charts=directory.home_charts(stations, ctx.config) if stations else (),
     )
 

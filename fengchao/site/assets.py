@@ -7,6 +7,7 @@ unchanged one is never fetched twice. The plain name stays published too, for
 links from outside (and a hand-written path in a template still works, just
 without the year-long caching).
 """
+
 from __future__ import annotations
 
 import hashlib

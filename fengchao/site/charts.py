@@ -6,6 +6,7 @@ style="" attributes) so a strict Content-Security-Policy allows them; the
 numbers are also in the text of each row, so a screen reader or a printout
 loses nothing.
 """
+
 from __future__ import annotations
 
 from html import escape

@@ -3,8 +3,8 @@
 They are rendered from templates like pages (autoescaped XML), so one
 render stage handles every output.
 """
-from __future__ import annotations
 
+from __future__ import annotations
 
 from fengchao.site.jobs import Ctx, Job
 from fengchao.site.news import FeedEntry
@@ -16,9 +16,16 @@ def feed_jobs(ctx: Ctx, entries: tuple[FeedEntry, ...], pages: list[Job]) -> lis
     meta = PageMeta(ctx.config.title, ctx.config.description, urls.absolute("feed.xml"), "", noindex=True)
     updated = max((e.updated for e in entries), default="1970-01-01T00:00:00+00:00")
     feed = Job(
-        "feed.xml", "atom.xml",
-        {"site": ctx.site, "page": meta, "entries": entries, "updated": updated,
-         "base_url": ctx.config.base_url, "self_url": urls.absolute("feed.xml")},
+        "feed.xml",
+        "atom.xml",
+        {
+            "site": ctx.site,
+            "page": meta,
+            "entries": entries,
+            "updated": updated,
+            "base_url": ctx.config.base_url,
+            "self_url": urls.absolute("feed.xml"),
+        },
         in_sitemap=False,
     )
     listed = tuple(

@@ -1,16 +1,16 @@
 """Program guides (index by topic, guide pages) and free-standing pages."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from fengchao.site.station_pages import station_card
-from fengchao.problems import Problem
 from fengchao.content.records import Guide, Page, Station
-from fengchao.text import heading_anchor, summarise
-from fengchao.site.views import ContactView, GuideCard, GuideView, Link, Moment, TopicView
-
-from fengchao.site.jobs import Ctx, Job
+from fengchao.problems import Problem
 from fengchao.site import urls as scheme
+from fengchao.site.jobs import Ctx, Job
+from fengchao.site.station_pages import station_card
+from fengchao.site.views import ContactView, GuideCard, GuideView, Link, Moment, TopicView
+from fengchao.text import heading_anchor, summarise
 
 
 @dataclass(frozen=True)
@@ -19,7 +19,7 @@ class GuidePart:
     topics: tuple[TopicView, ...]
 
 
-def assemble_guides(ctx: "Ctx", guides: tuple[Guide, ...], stations: tuple[Station, ...], problems: list[Problem]) -> GuidePart:
+def assemble_guides(ctx: Ctx, guides: tuple[Guide, ...], stations: tuple[Station, ...], problems: list[Problem]) -> GuidePart:
     urls, config = ctx.urls, ctx.config
     by_id = {s.id: s for s in stations}
     rendered = []
@@ -31,11 +31,10 @@ def assemble_guides(ctx: "Ctx", guides: tuple[Guide, ...], stations: tuple[Stati
         rendered.append((guide, result, card))
 
     topics = tuple(
-        TopicView(name, description, heading_anchor(name), tuple(c for g, _, c in rendered if g.topic == name))
-        for name, description in config.topics
+        TopicView(name, description, heading_anchor(name), tuple(c for g, _, c in rendered if g.topic == name)) for name, description in config.topics
     )
     index_meta = ctx.meta("办事指南", scheme.GUIDES, "guides", "补助申请、健康服务、法律援助、心理关爱、技能提升等办事指南。")
-    jobs: list["Job"] = [ctx.job(scheme.GUIDES, "guides_index.html", index_meta, topics=topics)]
+    jobs: list[Job] = [ctx.job(scheme.GUIDES, "guides_index.html", index_meta, topics=topics)]
 
     for guide, result, card in rendered:
         topic_url = urls.page(f"guides/#{heading_anchor(guide.topic)}")
@@ -59,7 +58,7 @@ def assemble_guides(ctx: "Ctx", guides: tuple[Guide, ...], stations: tuple[Stati
     return GuidePart(tuple(jobs), topics)
 
 
-def assemble_pages(ctx: "Ctx", pages: tuple[Page, ...], problems: list[Problem]) -> list["Job"]:
+def assemble_pages(ctx: Ctx, pages: tuple[Page, ...], problems: list[Problem]) -> list[Job]:
     jobs = []
     for page in pages:
         result, link_problems = ctx.markdown.render(page.body, page.source_rel, page.where.path, page.body_line)

@@ -9,6 +9,7 @@ cannot run an inline script in a reader's browser.
 same headers into the server's configuration). Its paths are relative to the
 deployed folder's root.
 """
+
 from __future__ import annotations
 
 HEADERS_FILE = "_headers"
@@ -35,25 +36,26 @@ def tile_hosts(url_template: str, subdomains: str = "") -> tuple[str, ...]:
 
 def csp(img_hosts: tuple[str, ...] = IMG_HOSTS) -> str:
     img = " ".join(("'self'", "data:", *img_hosts))
-    return "; ".join((
-        "default-src 'self'",
-        f"img-src {img}",
-        # 'wasm-unsafe-eval' lets the search page compile Pagefind's
-        # WebAssembly; it does not allow JavaScript eval() or inline scripts.
-        # It is site-wide because Netlify and Cloudflare Pages join the
-        # policies of overlapping _headers rules, and two policies are both
-        # enforced, so a /search/* exception cannot loosen the /* one.
-        "script-src 'self' 'wasm-unsafe-eval'",
-        "style-src 'self'",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'self'",
-    ))
+    return "; ".join(
+        (
+            "default-src 'self'",
+            f"img-src {img}",
+            # 'wasm-unsafe-eval' lets the search page compile Pagefind's
+            # WebAssembly; it does not allow JavaScript eval() or inline scripts.
+            # It is site-wide because Netlify and Cloudflare Pages join the
+            # policies of overlapping _headers rules, and two policies are both
+            # enforced, so a /search/* exception cannot loosen the /* one.
+            "script-src 'self' 'wasm-unsafe-eval'",
+            "style-src 'self'",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            "frame-ancestors 'self'",
+        )
+    )
 
 
-def headers_file(img_hosts: tuple[str, ...] = IMG_HOSTS, fingerprinted: tuple[str, ...] = (),
-                 plain_assets: tuple[str, ...] = ()) -> bytes:
+def headers_file(img_hosts: tuple[str, ...] = IMG_HOSTS, fingerprinted: tuple[str, ...] = (), plain_assets: tuple[str, ...] = ()) -> bytes:
     """The `_headers` file. Assets get one rule each, never an `/assets/*`
     catch-all: Netlify and Cloudflare join the values of every matching rule,
     and two Cache-Control values would contradict each other."""

@@ -5,12 +5,13 @@ family is given to make its jobs.
 They live here, apart from the orchestrator (assemble.py) that imports the
 families, so a family needs nothing from assemble: imports run one way.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Callable
 
 from fengchao.content.config import SiteConfig
 from fengchao.markup.markdown import MarkdownRenderer

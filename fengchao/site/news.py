@@ -1,16 +1,16 @@
 """The news domain: article pages, the paginated list, tags, categories,
 the by-year archive and the entries of the Atom feed."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from fengchao.problems import Problem
 from fengchao.content.records import Article
-from fengchao.text import pinyin_slug, summarise, xml_safe
-from fengchao.site.views import ArticleCard, ArticleView, Link, Moment, Pager, Term
-
-from fengchao.site.jobs import Ctx, Job
+from fengchao.problems import Problem
 from fengchao.site import urls as scheme
+from fengchao.site.jobs import Ctx, Job
+from fengchao.site.views import ArticleCard, ArticleView, Link, Moment, Pager, Term
+from fengchao.text import pinyin_slug, summarise, xml_safe
 
 LATEST_ON_HOME = 5
 
@@ -86,7 +86,7 @@ def _window(links: tuple[Link, ...], index: int) -> tuple[Link, ...]:
     return tuple(window)
 
 
-def assemble_news(ctx: "Ctx", articles: tuple[Article, ...], problems: list[Problem], memo: dict | None = None) -> NewsPart:
+def assemble_news(ctx: Ctx, articles: tuple[Article, ...], problems: list[Problem], memo: dict | None = None) -> NewsPart:
     """`memo`, kept by a long-running process (live.py): each article's card
     and page job from the last build, handed back as the same objects while
     the article (the same record object: validate's memo), its converted
@@ -115,7 +115,7 @@ def assemble_news(ctx: "Ctx", articles: tuple[Article, ...], problems: list[Prob
         kept[article.source_rel] = [article, result, summary, card, None]
 
     cards = tuple(kept[a.source_rel][3] for a in articles)
-    jobs: list["Job"] = []
+    jobs: list[Job] = []
     crumbs = (Link("新闻", urls.page(scheme.NEWS)),)
     for index, (article, html, stats, summary) in enumerate(rendered):
         newer = cards[index - 1] if index > 0 else None
@@ -150,18 +150,24 @@ def assemble_news(ctx: "Ctx", articles: tuple[Article, ...], problems: list[Prob
     # make the whole feed unreadable, so strip those from everything in it.
     entries = tuple(
         FeedEntry(
-            title=xml_safe(a.title), url=urls.absolute(scheme.article(a.slug)), published=a.date.isoformat(),
-            updated=(a.updated or a.date).isoformat(), summary=xml_safe(summary), html=xml_safe(html),
+            title=xml_safe(a.title),
+            url=urls.absolute(scheme.article(a.slug)),
+            published=a.date.isoformat(),
+            updated=(a.updated or a.date).isoformat(),
+            summary=xml_safe(summary),
+            html=xml_safe(html),
             authors=tuple(map(xml_safe, a.authors or ((a.source,) if a.source else ()))),
-            category=xml_safe(a.category) if a.category else None, tags=tuple(map(xml_safe, a.tags)),
+            category=xml_safe(a.category) if a.category else None,
+            tags=tuple(map(xml_safe, a.tags)),
         )
         for a, html, _, summary in rendered[: config.feed_items]
     )
     return NewsPart(tuple(jobs), cards[:LATEST_ON_HOME], entries)
 
 
-def _article_job(ctx: "Ctx", article: Article, html: str, stats, summary: str, url: str, newer, older, notice,
-                 tag_link, cat_link, crumbs, problems: list[Problem]) -> "Job":
+def _article_job(
+    ctx: Ctx, article: Article, html: str, stats, summary: str, url: str, newer, older, notice, tag_link, cat_link, crumbs, problems: list[Problem]
+) -> Job:
     urls = ctx.urls
     image_url = None
     if article.image:
@@ -169,25 +175,41 @@ def _article_job(ctx: "Ctx", article: Article, html: str, stats, summary: str, u
         if problem:
             problems.append(Problem(article.where.path, 0, f"封面图片：{problem}"))
     view = ArticleView(
-        title=article.title, url=url, date=Moment.of(article.date, with_time=True),
-        updated=Moment.of(article.updated) if article.updated else None, summary=summary, html=html,
-        tags=tuple(tag_link(t) for t in article.tags), category=cat_link(article.category),
-        source=article.source, source_url=article.source_url, authors=article.authors,
-        editor=article.editor, image_url=image_url, image_alt=article.image_alt,
-        reading_minutes=stats.reading_minutes, char_count=stats.char_count,
+        title=article.title,
+        url=url,
+        date=Moment.of(article.date, with_time=True),
+        updated=Moment.of(article.updated) if article.updated else None,
+        summary=summary,
+        html=html,
+        tags=tuple(tag_link(t) for t in article.tags),
+        category=cat_link(article.category),
+        source=article.source,
+        source_url=article.source_url,
+        authors=article.authors,
+        editor=article.editor,
+        image_url=image_url,
+        image_alt=article.image_alt,
+        reading_minutes=stats.reading_minutes,
+        char_count=stats.char_count,
         newer=Link(newer.title, newer.url) if newer else None,
         older=Link(older.title, older.url) if older else None,
     )
     rel = scheme.article(article.slug)
     meta = ctx.meta(
-        article.title, rel, "news", summary, breadcrumbs=crumbs, og_type="article",
-        og_image=urls.origin + image_url if image_url and image_url.startswith("/") else image_url, notice=notice,
+        article.title,
+        rel,
+        "news",
+        summary,
+        breadcrumbs=crumbs,
+        og_type="article",
+        og_image=urls.origin + image_url if image_url and image_url.startswith("/") else image_url,
+        notice=notice,
     )
     lastmod = (article.updated or article.date).date().isoformat()
     return ctx.job(rel, "article.html", meta, article=view, lastmod=lastmod)
 
 
-def _notice(article: Article, ctx: "Ctx") -> str | None:
+def _notice(article: Article, ctx: Ctx) -> str | None:
     now = ctx.options.now
     if article.draft:
         return "草稿：本文尚未公开发布，只在预览中可见。"
@@ -198,7 +220,7 @@ def _notice(article: Article, ctx: "Ctx") -> str | None:
     return None
 
 
-def _taxonomy(ctx: "Ctx", kind: str, label: str, articles, cards, terms_of, slugs: dict[str, str]) -> list["Job"]:
+def _taxonomy(ctx: Ctx, kind: str, label: str, articles, cards, terms_of, slugs: dict[str, str]) -> list[Job]:
     urls = ctx.urls
     members: dict[str, list[ArticleCard]] = {name: [] for name in slugs}
     for article, card in zip(articles, cards):
@@ -208,18 +230,30 @@ def _taxonomy(ctx: "Ctx", kind: str, label: str, articles, cards, terms_of, slug
         Term(name, urls.page(scheme.term(kind, slugs[name])), len(members[name]))
         for name in sorted(members, key=lambda n: (-len(members[n]), slugs[n]))
     )
-    jobs = [ctx.job(f"{kind}/", "terms.html", ctx.meta(f"全部{label}", f"{kind}/", "news", breadcrumbs=(Link("新闻", urls.page(scheme.NEWS)),)), heading=f"全部{label}", terms=terms)]
+    jobs = [
+        ctx.job(
+            f"{kind}/",
+            "terms.html",
+            ctx.meta(f"全部{label}", f"{kind}/", "news", breadcrumbs=(Link("新闻", urls.page(scheme.NEWS)),)),
+            heading=f"全部{label}",
+            terms=terms,
+        )
+    ]
     for name, slug in sorted(slugs.items(), key=lambda kv: kv[1]):
         crumbs = (Link("新闻", urls.page(scheme.NEWS)), Link(f"全部{label}", urls.page(f"{kind}/")))
         for rel, chunk, pager in paginate(tuple(members[name]), ctx.config.per_page, scheme.term(kind, slug), urls):
             heading = f"{label}：{name}"
             title = heading if pager.number == 1 else f"{heading}（第 {pager.number} 页）"
             intro = f"共 {len(members[name])} 篇新闻。"
-            jobs.append(ctx.job(rel, "news_list.html", ctx.meta(title, rel, "news", breadcrumbs=crumbs), heading=heading, cards=chunk, pager=pager, intro=intro))
+            jobs.append(
+                ctx.job(
+                    rel, "news_list.html", ctx.meta(title, rel, "news", breadcrumbs=crumbs), heading=heading, cards=chunk, pager=pager, intro=intro
+                )
+            )
     return jobs
 
 
-def _archive(ctx: "Ctx", articles, cards) -> "Job":
+def _archive(ctx: Ctx, articles, cards) -> Job:
     years: dict[int, list[ArticleCard]] = {}
     for article, card in zip(articles, cards):
         years.setdefault(article.date.year, []).append(card)

@@ -6,6 +6,7 @@ the site depends on it. It is rendered at the site root (templates/sw.js)
 because a worker only controls pages at or below its own URL; the list of
 files to keep comes from the assets mapping, so fingerprinted names work,
 and the cache name changes whenever that list does."""
+
 from __future__ import annotations
 
 import hashlib
@@ -26,5 +27,10 @@ def sw_config(ctx, assets: dict[str, str]) -> dict:
     precache = [urls.page(scheme.STATIONS), urls.page(JSON_FILE)]
     precache += [urls.page(assets[name]) for name in PRECACHE_ASSETS if name in assets]
     version = hashlib.sha256(json.dumps(precache).encode()).hexdigest()[:12]
-    return {"version": version, "precache": precache, "recent": RECENT_PAGES,
-            "skip": [urls.page(BUNDLE_DIR + "/")], "fallback": urls.page(scheme.STATIONS)}
+    return {
+        "version": version,
+        "precache": precache,
+        "recent": RECENT_PAGES,
+        "skip": [urls.page(BUNDLE_DIR + "/")],
+        "fallback": urls.page(scheme.STATIONS),
+    }

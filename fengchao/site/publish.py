@@ -2,6 +2,7 @@
 (drafts, articles dated in the future, expired articles), when its answer
 next changes, and the same rule said in words an editor can act on (what
 `check` lists as not public right now)."""
+
 from __future__ import annotations
 
 from datetime import datetime

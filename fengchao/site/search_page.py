@@ -1,5 +1,6 @@
 """The search page. The index it searches is made after the pages are
 written (output/search_index.py, Pagefind), in the folder it names here."""
+
 from __future__ import annotations
 
 from fengchao.output.search_index import BUNDLE_DIR
@@ -16,9 +17,20 @@ def search_job(ctx: Ctx) -> Job:
     # Indexable and in the sitemap like any page: its canonical URL has no
     # query, so /search/?q=… never shows up as pages of its own.
     meta = ctx.meta("搜索", urls.SEARCH, "search", "搜索新闻、办事指南和庆小驿站点")
-    links = (Link("新闻归档", ctx.urls.page(urls.ARCHIVE)), Link("办事指南（按主题）", ctx.urls.page(urls.GUIDES)),
-             Link("驿站名录（按区县）", ctx.urls.page(urls.STATIONS)))
-    return ctx.job(urls.SEARCH, "search.html", meta, bundle_url=ctx.urls.page(BUNDLE_DIR + "/"),
-                   script_url=ctx.urls.page("assets/search.js"), style_url=ctx.urls.page("assets/search.css"),
-                   types=TYPES, districts=ctx.config.districts,
-                   amenities=tuple(label for _, label in ctx.config.amenities), browse=links)
+    links = (
+        Link("新闻归档", ctx.urls.page(urls.ARCHIVE)),
+        Link("办事指南（按主题）", ctx.urls.page(urls.GUIDES)),
+        Link("驿站名录（按区县）", ctx.urls.page(urls.STATIONS)),
+    )
+    return ctx.job(
+        urls.SEARCH,
+        "search.html",
+        meta,
+        bundle_url=ctx.urls.page(BUNDLE_DIR + "/"),
+        script_url=ctx.urls.page("assets/search.js"),
+        style_url=ctx.urls.page("assets/search.css"),
+        types=TYPES,
+        districts=ctx.config.districts,
+        amenities=tuple(label for _, label in ctx.config.amenities),
+        browse=links,
+    )

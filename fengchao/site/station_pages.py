@@ -10,6 +10,7 @@ page's JSON-LD. All built at build time, so they work without JavaScript.
 Each map app wants its own datum: Amap and Tencent GCJ-02, Baidu BD-09 (we
 say so with `coord_type`). Names go through `quote(safe="")` so a name with
 `&`, `#` or `;` cannot change a link's meaning."""
+
 from __future__ import annotations
 
 import json
@@ -54,10 +55,7 @@ def nav_links(station: Station, app: str) -> tuple[Link, ...]:
     b_lat, b_lng = convert(station.lat, station.lng, station.datum, "bd09")
     name = station.name
     addr = station.address if station.address.startswith(station.district) else station.district + station.address
-    amap = (
-        f"https://uri.amap.com/marker?position={g_lng:.6f},{g_lat:.6f}&name={_q(name)}"
-        f"&src={_q(app)}&coordinate=gaode&callnative=1"
-    )
+    amap = f"https://uri.amap.com/marker?position={g_lng:.6f},{g_lat:.6f}&name={_q(name)}&src={_q(app)}&coordinate=gaode&callnative=1"
     baidu = (
         f"https://api.map.baidu.com/marker?location={b_lat:.6f},{b_lng:.6f}&title={_q(name)}"
         f"&content={_q(addr)}&output=html&coord_type=bd09ll&src={_q('webapp.' + app)}"
@@ -91,9 +89,7 @@ def json_ld(station: Station, url: str, wgs: tuple[float, float], labels: dict[s
         "url": url,
         "address": {"@type": "PostalAddress", "addressLocality": station.district, "streetAddress": station.address, "addressCountry": "CN"},
         "geo": {"@type": "GeoCoordinates", "latitude": round(wgs[0], 6), "longitude": round(wgs[1], 6)},
-        "amenityFeature": [
-            {"@type": "LocationFeatureSpecification", "name": labels[a], "value": True} for a in station.amenities
-        ],
+        "amenityFeature": [{"@type": "LocationFeatureSpecification", "name": labels[a], "value": True} for a in station.amenities],
     }
     if station.phone:
         data["telephone"] = station.phone
@@ -120,12 +116,17 @@ class MapView:
     leaflet_css: str
 
 
-def station_card(ctx: "Ctx", station: Station) -> StationCard:
+def station_card(ctx: Ctx, station: Station) -> StationCard:
     labels = ctx.config.amenity_labels
     return StationCard(
-        id=station.id, name=station.name, url=ctx.urls.page(scheme.station(station.id)),
-        district=station.district, address=station.address, hours=station.hours,
-        amenities=tuple(Amenity(a, labels[a]) for a in station.amenities), sample=station.sample,
+        id=station.id,
+        name=station.name,
+        url=ctx.urls.page(scheme.station(station.id)),
+        district=station.district,
+        address=station.address,
+        hours=station.hours,
+        amenities=tuple(Amenity(a, labels[a]) for a in station.amenities),
+        sample=station.sample,
         district_slug=ctx.slug(station.district),
     )
 
@@ -136,58 +137,83 @@ def distance_text(metres: float) -> str:
     return f"{metres / 1000:.1f} 公里"
 
 
-def assemble_directory(ctx: "Ctx", stations: tuple[Station, ...], guides: tuple[Guide, ...], problems: list[Problem]) -> DirectoryPart:
+def assemble_directory(ctx: Ctx, stations: tuple[Station, ...], guides: tuple[Guide, ...], problems: list[Problem]) -> DirectoryPart:
 
     urls, config = ctx.urls, ctx.config
     cards = {s.id: station_card(ctx, s) for s in stations}
     groups = tuple((district, tuple(cards[s.id] for s in group)) for district, group in by_district(stations, config))
     finder = config.finder
-    amenity_counts = tuple(
-        (Amenity(key, label), sum(1 for s in stations if key in s.amenities)) for key, label in config.amenities
-    )
+    amenity_counts = tuple((Amenity(key, label), sum(1 for s in stations if key in s.amenities)) for key, label in config.amenities)
     slugs = {d: ctx.slug(d) for d in config.districts}
-    district_pages = tuple(
-        (Link(d, urls.page(scheme.district(slugs[d]))), len(group)) for d, group in groups
-    )
-    amenity_pages = tuple(
-        (Link(a.label, urls.page(scheme.amenity(a.key))), a, n) for a, n in amenity_counts if n
-    )
+    district_pages = tuple((Link(d, urls.page(scheme.district(slugs[d]))), len(group)) for d, group in groups)
+    amenity_pages = tuple((Link(a.label, urls.page(scheme.amenity(a.key))), a, n) for a, n in amenity_counts if n)
     charts = station_charts(groups, amenity_counts, len(stations))
     tiles = config.finder.tiles
     map_view = tiles and MapView(
-        tiles.url, tiles.subdomains, tiles.datum, tiles.attribution, tiles.max_zoom,
-        urls.page("assets/vendor/leaflet/leaflet.js"), urls.page("assets/vendor/leaflet/leaflet.css"),
+        tiles.url,
+        tiles.subdomains,
+        tiles.datum,
+        tiles.attribution,
+        tiles.max_zoom,
+        urls.page("assets/vendor/leaflet/leaflet.js"),
+        urls.page("assets/vendor/leaflet/leaflet.css"),
     )
     meta = ctx.meta("找驿站", scheme.STATIONS, "stations", "大庆“庆小驿”温暖服务站名录：按区县查找，可看到每个站点的休息、饮水、微波炉、充电等设施。")
-    jobs: list["Job"] = [
+    jobs: list[Job] = [
         ctx.job(
-            scheme.STATIONS, "stations_index.html", meta, groups=groups, total=len(stations),
-            sample_count=sum(1 for s in stations if s.sample), amenity_counts=amenity_counts,
-            json_url=urls.page(JSON_FILE), geojson_url=urls.page(GEOJSON_FILE),
-            csv_url=urls.page(CSV_FILE), district_pages=district_pages, amenity_pages=amenity_pages,
-            districts=tuple((d, slugs[d]) for d in config.districts), amenities=tuple(a for a, _ in amenity_counts),
-            charts=charts, map=map_view, scripts=(urls.page("assets/geo.js"), urls.page("assets/finder.js"), urls.page("assets/map.js")),
+            scheme.STATIONS,
+            "stations_index.html",
+            meta,
+            groups=groups,
+            total=len(stations),
+            sample_count=sum(1 for s in stations if s.sample),
+            amenity_counts=amenity_counts,
+            json_url=urls.page(JSON_FILE),
+            geojson_url=urls.page(GEOJSON_FILE),
+            csv_url=urls.page(CSV_FILE),
+            district_pages=district_pages,
+            amenity_pages=amenity_pages,
+            districts=tuple((d, slugs[d]) for d in config.districts),
+            amenities=tuple(a for a, _ in amenity_counts),
+            charts=charts,
+            map=map_view,
+            scripts=(urls.page("assets/geo.js"), urls.page("assets/finder.js"), urls.page("assets/map.js")),
         )
     ]
     crumbs = (Link("找驿站", urls.page(scheme.STATIONS)),)
     for (link, count), (district, group) in zip(district_pages, groups):
         rel = scheme.district(slugs[district])
-        jobs.append(ctx.job(
-            rel, "stations_list.html",
-            ctx.meta(f"{district}的驿站", rel, "stations", f"{district}的“庆小驿”温暖服务站，共 {count} 处。", breadcrumbs=crumbs),
-            heading=f"{district}的驿站", cards=group, total=len(stations), others=district_pages, kind="区县",
-            current=link.url, filter_url=urls.page(f"stations/?district={slugs[district]}"),
-        ))
+        jobs.append(
+            ctx.job(
+                rel,
+                "stations_list.html",
+                ctx.meta(f"{district}的驿站", rel, "stations", f"{district}的“庆小驿”温暖服务站，共 {count} 处。", breadcrumbs=crumbs),
+                heading=f"{district}的驿站",
+                cards=group,
+                total=len(stations),
+                others=district_pages,
+                kind="区县",
+                current=link.url,
+                filter_url=urls.page(f"stations/?district={slugs[district]}"),
+            )
+        )
     for link, amenity, count in amenity_pages:
         rel = scheme.amenity(amenity.key)
         matching = tuple(cards[s.id] for s in stations if amenity.key in s.amenities)
-        jobs.append(ctx.job(
-            rel, "stations_list.html",
-            ctx.meta(f"有{amenity.label}的驿站", rel, "stations", f"有{amenity.label}的“庆小驿”温暖服务站，共 {count} 处。", breadcrumbs=crumbs),
-            heading=f"有{amenity.label}的驿站", cards=matching, total=len(stations),
-            others=tuple((l, n) for l, _, n in amenity_pages), kind="设施", current=link.url,
-            filter_url=urls.page(f"stations/?amenity={amenity.key}"),
-        ))
+        jobs.append(
+            ctx.job(
+                rel,
+                "stations_list.html",
+                ctx.meta(f"有{amenity.label}的驿站", rel, "stations", f"有{amenity.label}的“庆小驿”温暖服务站，共 {count} 处。", breadcrumbs=crumbs),
+                heading=f"有{amenity.label}的驿站",
+                cards=matching,
+                total=len(stations),
+                others=tuple((ln, n) for ln, _, n in amenity_pages),
+                kind="设施",
+                current=link.url,
+                filter_url=urls.page(f"stations/?amenity={amenity.key}"),
+            )
+        )
     positions = {s.id: wgs84(s) for s in stations}
     labels = config.amenity_labels
     near = nearest_all(stations, positions)
@@ -204,9 +230,15 @@ def assemble_directory(ctx: "Ctx", stations: tuple[Station, ...], guides: tuple[
                 problems.append(Problem(station.where.path, station.where.line, f"照片：{problem}"))
             photos.append((src, photo.alt))
         view = StationView(
-            card=cards[station.id], phone=station.phone, operator=station.operator,
-            opened=Moment.of_day(station.opened) if station.opened else None, notes_html=notes_html,
-            photos=tuple(photos), lat=station.lat, lng=station.lng, datum=station.datum,
+            card=cards[station.id],
+            phone=station.phone,
+            operator=station.operator,
+            opened=Moment.of_day(station.opened) if station.opened else None,
+            notes_html=notes_html,
+            photos=tuple(photos),
+            lat=station.lat,
+            lng=station.lng,
+            datum=station.datum,
             nearby=tuple(Nearby(cards[s.id], distance_text(d)) for s, d in near[station.id]),
             guides=tuple(Link(g.title, urls.page(scheme.guide(g.slug))) for g in guides if station.id in g.stations),
             nav=nav_links(station, finder.nav_app),
@@ -216,13 +248,18 @@ def assemble_directory(ctx: "Ctx", stations: tuple[Station, ...], guides: tuple[
         rel = scheme.station(station.id)
         description = f"{station.name}：{station.district}{station.address}。设施：{'、'.join(a.label for a in view.card.amenities)}。"
         crumbs_here = crumbs + (Link(station.district, urls.page(scheme.district(ctx.slug(station.district)))),)
-        jobs.append(ctx.job(
-            rel, "station.html", ctx.meta(station.name, rel, "stations", description, breadcrumbs=crumbs_here),
-            station=view, scripts=(urls.page("assets/wechat.js"),),
-        ))
+        jobs.append(
+            ctx.job(
+                rel,
+                "station.html",
+                ctx.meta(station.name, rel, "stations", description, breadcrumbs=crumbs_here),
+                station=view,
+                scripts=(urls.page("assets/wechat.js"),),
+            )
+        )
 
     url_of = {s.id: urls.page(scheme.station(s.id)) for s in stations}
-    raw: list["RawFile"] = [
+    raw: list[RawFile] = [
         RawFile(JSON_FILE, stations_json(stations, url_of, config, ctx.slug).encode()),
         RawFile(GEOJSON_FILE, stations_geojson(stations, url_of, config).encode()),
         RawFile(CSV_FILE, stations_csv(stations, ctx.urls, config).encode("utf-8")),
@@ -233,15 +270,11 @@ def assemble_directory(ctx: "Ctx", stations: tuple[Station, ...], guides: tuple[
 def station_charts(groups, amenity_counts, total: int) -> tuple[str, str]:
     """Stations per district and amenity coverage, as inline SVG made now."""
     per_district = bar_chart("各区县站点数", tuple((d, len(cards)) for d, cards in groups), unit="处")
-    coverage = bar_chart(
-        "设施覆盖（有该设施的站点数）", tuple((a.label, n) for a, n in amenity_counts), unit="处", total=total
-    )
+    coverage = bar_chart("设施覆盖（有该设施的站点数）", tuple((a.label, n) for a, n in amenity_counts), unit="处", total=total)
     return per_district, coverage
 
 
 def home_charts(stations: tuple[Station, ...], config) -> tuple[str, str]:
     groups = by_district(stations, config)
-    counts = tuple(
-        (Amenity(key, label), sum(1 for s in stations if key in s.amenities)) for key, label in config.amenities
-    )
+    counts = tuple((Amenity(key, label), sum(1 for s in stations if key in s.amenities)) for key, label in config.amenities)
     return station_charts(groups, counts, len(stations))

@@ -4,6 +4,7 @@ Paths are relative to the output root and to the site's base path
 ("news/x/"); `Urls` turns one into a link (with the base path) or an absolute
 address (with the origin). A page's file is its path plus "index.html".
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -4,6 +4,7 @@ Like Zola's serialised page views: a template gets exactly these fields, all
 pre-formatted, so templates stay simple and a page's context is plain data
 that can be pickled to a worker process.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -56,14 +57,14 @@ class Moment:
     iso: str  # machine-readable, for <time datetime>
 
     @classmethod
-    def of(cls, moment: datetime, with_time: bool = False) -> "Moment":
+    def of(cls, moment: datetime, with_time: bool = False) -> Moment:
         text = f"{moment.year}年{moment.month}月{moment.day}日"
         if with_time and (moment.hour or moment.minute):
             text += f" {moment.hour:02d}:{moment.minute:02d}"
         return cls(text, moment.isoformat())
 
     @classmethod
-    def of_day(cls, day: date) -> "Moment":
+    def of_day(cls, day: date) -> Moment:
         return cls(f"{day.year}年{day.month}月{day.day}日", day.isoformat())
 
 

@@ -8,6 +8,7 @@ credit, 责任编辑 — so we keep that and drop the rest. Mojibake is kept (on
 the editor can say what the original was) but marked with an HTML comment
 carrying the suggested repair, and `fengchao check` still reports it.
 """
+
 from __future__ import annotations
 
 import re
@@ -18,11 +19,11 @@ from pathlib import Path
 
 import frontmatter
 
+from fengchao.check.content import STRAY_MARKUP, spam_keyword
+from fengchao.check.mojibake import find_garbles
+from fengchao.check.settings import CheckConfig
 from fengchao.content.config import load_config
 from fengchao.problems import BuildFailed, UsageError
-from fengchao.check.content import STRAY_MARKUP, spam_keyword
-from fengchao.check.settings import CheckConfig
-from fengchao.check.mojibake import find_garbles
 from fengchao.tools.new import short_slug
 
 _META = re.compile(r"(?:发布时间|发布日期|时间)\s*[:：]\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s+(\d{1,2}):(\d{2}))?")
@@ -215,9 +216,17 @@ def import_file(project, source: Path) -> tuple[Path, Imported]:
         raise UsageError(f"{source} 中找不到标题：请确认这是一篇文章的文字或网页")
     now = datetime.now(config.tz)
     date = article.date or now.strftime("%Y-%m-%d %H:%M")
-    meta = {"title": article.title, "date": date, "summary": "", "tags": [], "category": "", "source": article.source,
-            "author": article.authors[0] if len(article.authors) == 1 else article.authors, "editor": article.editor,
-            "draft": True}
+    meta = {
+        "title": article.title,
+        "date": date,
+        "summary": "",
+        "tags": [],
+        "category": "",
+        "source": article.source,
+        "author": article.authors[0] if len(article.authors) == 1 else article.authors,
+        "editor": article.editor,
+        "draft": True,
+    }
     body = "\n\n".join(article.paragraphs) + "\n"
     text = frontmatter.dumps(frontmatter.Post(body, **meta), sort_keys=False)
     path = project.content / "news" / date[:4] / f"{short_slug(article.title)}.md"

@@ -9,6 +9,7 @@ sheet is valid; the YAML is written to a temporary file and renamed.
 Column names come from `stations.columns` in site.yaml plus built-in Chinese
 and English names (station_config.DEFAULT_COLUMNS).
 """
+
 from __future__ import annotations
 
 import csv
@@ -21,9 +22,9 @@ from datetime import date, datetime
 from pathlib import Path
 
 from fengchao.content.config import SiteConfig
-from fengchao.problems import Problem, display_path
 from fengchao.content.load import LineMap, StationFile, load_content, read_text
 from fengchao.content.stations import validate_stations
+from fengchao.problems import Problem, display_path
 
 REQUIRED = ("id", "name", "district", "address", "lat", "lng", "amenities")
 GENERATED = "# 由 fengchao stations import 生成"
@@ -152,7 +153,11 @@ def import_sheet(sheet: Path, root: Path, content: Path, config: SiteConfig, out
         field = columns.get(name) or columns.get(name.lower())
         if not field:
             known = "、".join(dict.fromkeys(k for k in columns if not k.isascii()))
-            problems.append(SheetProblem(shown, 1, column_letter(index), f"不认识的列名 {name!r}。可用的列名：{known}（也可在 site.yaml 的 stations.columns 中添加）"))
+            problems.append(
+                SheetProblem(
+                    shown, 1, column_letter(index), f"不认识的列名 {name!r}。可用的列名：{known}（也可在 site.yaml 的 stations.columns 中添加）"
+                )
+            )
         elif field in fields.values():
             first = next(i for i, f in fields.items() if f == field)
             problems.append(SheetProblem(shown, 1, column_letter(index), f"列 {name!r} 与第 {column_letter(first)} 列都对应字段 {field}，请删掉一列"))
@@ -195,8 +200,7 @@ def _scalar(value: object) -> str:
 
 
 def to_yaml(items: list[LineMap], shown: str, fields: dict[int, str]) -> str:
-    order = ("id", "name", "district", "address", "location", "amenities", "hours", "phone", "operator",
-             "opened", "notes", "sample", "datum")
+    order = ("id", "name", "district", "address", "location", "amenities", "hours", "phone", "operator", "opened", "notes", "sample", "datum")
     lines = [f"{GENERATED}，来源：{shown}。", "# 改站点请改表格后重新导入；直接改这里，下次导入会被覆盖。", ""]
     for item in items:
         first = True

@@ -1,5 +1,6 @@
 """`fengchao new news|guide|station "标题"`: a new file with the front matter
 filled in. It never overwrites: an existing file is an error."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -33,21 +34,47 @@ def new_file(project, kind: str, title: str) -> Path:
     now = datetime.now(config.tz).replace(second=0, microsecond=0)
     if kind == "news":
         path = project.content / "news" / str(now.year) / f"{slug}.md"
-        meta = {"title": title, "date": now.strftime("%Y-%m-%d %H:%M"), "summary": "", "tags": [], "category": "",
-                "source": "", "author": "", "editor": "", "draft": True}
+        meta = {
+            "title": title,
+            "date": now.strftime("%Y-%m-%d %H:%M"),
+            "summary": "",
+            "tags": [],
+            "category": "",
+            "source": "",
+            "author": "",
+            "editor": "",
+            "draft": True,
+        }
         text = frontmatter.dumps(frontmatter.Post("在这里写正文。\n", **meta), sort_keys=False)
     elif kind == "guide":
         path = project.content / "guides" / f"{slug}.md"
-        meta = {"title": title, "topic": config.topics[0][0], "summary": "", "order": 0,
-                "updated": now.strftime("%Y-%m-%d"), "reviewed": now.strftime("%Y-%m-%d"),
-                "audience": "", "stations": [], "contacts": [], "draft": True}
+        meta = {
+            "title": title,
+            "topic": config.topics[0][0],
+            "summary": "",
+            "order": 0,
+            "updated": now.strftime("%Y-%m-%d"),
+            "reviewed": now.strftime("%Y-%m-%d"),
+            "audience": "",
+            "stations": [],
+            "contacts": [],
+            "draft": True,
+        }
         body = "## 这是什么\n\n\n## 谁可以参加\n\n\n## 怎么办理\n\n"
         text = frontmatter.dumps(frontmatter.Post(body, **meta), sort_keys=False)
     elif kind == "station":
         path = project.content / "stations" / f"{slug}.yaml"
-        record = {"id": slug, "name": title, "district": config.districts[0], "address": "",
-                  "location": {"lat": 0.0, "lng": 0.0}, "amenities": [key for key, _ in config.amenities[:2]],
-                  "hours": "", "phone": "", "operator": ""}
+        record = {
+            "id": slug,
+            "name": title,
+            "district": config.districts[0],
+            "address": "",
+            "location": {"lat": 0.0, "lng": 0.0},
+            "amenities": [key for key, _ in config.amenities[:2]],
+            "hours": "",
+            "phone": "",
+            "operator": "",
+        }
         text = "# 请填写 address 和 location（坐标系见 site.yaml 的 stations.datum），再删掉不需要的字段。\n"
         text += yaml.safe_dump([record], allow_unicode=True, sort_keys=False)
     else:

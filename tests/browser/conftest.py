@@ -5,6 +5,7 @@ and driven by Playwright through Debian's Chromium (never `playwright install`).
 They skip, saying why, when /usr/bin/chromium or the playwright package is
 missing; .ci/run installs Chromium so CI runs them.
 """
+
 from __future__ import annotations
 
 import functools
@@ -21,8 +22,10 @@ from fengchao.cli import main
 REPO = Path(__file__).resolve().parents[2]
 
 # `browser` (one Chromium for the run) lives in tests/conftest.py.
-CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data: https:; "
-       "connect-src 'self'; object-src 'none'; base-uri 'self'")
+CSP = (
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data: https:; "
+    "connect-src 'self'; object-src 'none'; base-uri 'self'"
+)
 
 
 class _Handler(SimpleHTTPRequestHandler):
@@ -89,4 +92,3 @@ def open_tab(browser):
     yield factory
     for context in contexts:
         context.close()
-

@@ -6,12 +6,13 @@ and a rider on a 320 px phone each need.
 axe-core is vendored (tests/vendor/axe.min.js) so CI needs no npm for it;
 vnu.jar comes from npm (package.json devDependency, installed by .ci/run)
 and the Nu test skips, saying why, only where java or the jar is missing."""
+
 from __future__ import annotations
 
 import json
 import re
-import struct
 import shutil
+import struct
 import subprocess
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -54,8 +55,8 @@ def open_page(tab, demo_site, path: str) -> None:
         page.wait_for_selector("#map-section[data-markers]")
     elif path.startswith("search/"):
         page.wait_for_function(
-            "() => { const s = document.getElementById('search-status').textContent; return s && !s.startsWith('正在'); }",
-            timeout=20000)
+            "() => { const s = document.getElementById('search-status').textContent; return s && !s.startsWith('正在'); }", timeout=20000
+        )
         assert page.locator(".result-title a").count() > 0, "the search page must show results before axe runs"
 
 
@@ -64,8 +65,11 @@ def axe_violations(page) -> list[str]:
     page.evaluate(AXE.read_text(encoding="utf-8") + "\n;0")
     result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG)
     assert len(result["passes"]) > 10, "axe must have checked the page"
-    return [f"{v['id']} ({v['impact']}): {v['help']} — " + "; ".join(n["target"][0] if isinstance(n["target"][0], str) else str(n["target"]) for n in v["nodes"][:3])
-            for v in result["violations"]]
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — "
+        + "; ".join(n["target"][0] if isinstance(n["target"][0], str) else str(n["target"]) for n in v["nodes"][:3])
+        for v in result["violations"]
+    ]
 
 
 @pytest.mark.parametrize("width", WIDTHS)
@@ -82,8 +86,7 @@ def test_nu_html_checker_finds_no_error(demo_site):
     if not VNU.exists():
         pytest.skip(f"{VNU.relative_to(REPO)} not found: run `npm ci` (the vnu-jar devDependency) to run the Nu HTML Checker")
     files = [str(demo_site.root / file) for _, _, file in PAGES]
-    run = subprocess.run(["java", "-jar", str(VNU), "--errors-only", "--format", "json", *files],
-                         capture_output=True, text=True, timeout=300)
+    run = subprocess.run(["java", "-jar", str(VNU), "--errors-only", "--format", "json", *files], capture_output=True, text=True, timeout=300)
     messages = json.loads(run.stderr or run.stdout)["messages"]
     errors = [f"{m.get('url', '').rsplit(str(demo_site.root), 1)[-1]}:{m.get('lastLine')}: {m['message']}" for m in messages]
     assert errors == []
@@ -109,8 +112,7 @@ def horizontal_overflow(page) -> int:
 
 
 def geo_tab(open_tab, width: int, height: int = 900):
-    return open_tab(viewport={"width": width, "height": height},
-                    geolocation={"latitude": 46.58, "longitude": 125.15}, permissions=["geolocation"])
+    return open_tab(viewport={"width": width, "height": height}, geolocation={"latitude": 46.58, "longitude": 125.15}, permissions=["geolocation"])
 
 
 def set_elder(tab, demo_site, on: bool) -> None:
@@ -137,7 +139,8 @@ TAP_TARGETS = ".elder-toggle, .site-nav a, .site-search button, .site-search inp
 
 
 def measure(page) -> dict:
-    return page.evaluate("""sel => {
+    return page.evaluate(
+        """sel => {
         const body = getComputedStyle(document.body);
         const h1 = getComputedStyle(document.querySelector('main h1'));
         const meta = document.querySelector('.meta, .byline');
@@ -148,7 +151,9 @@ def measure(page) -> dict:
             pressed: document.querySelector('.elder-toggle').getAttribute('aria-pressed'),
             tag: document.querySelector('.elder-toggle').tagName,
         };
-    }""", TAP_TARGETS)
+    }""",
+        TAP_TARGETS,
+    )
 
 
 def test_elder_mode_switch_enlarges_text_and_targets_and_persists(demo_site, open_tab):
@@ -194,8 +199,11 @@ def test_without_javascript_elder_mode_is_a_stylesheet_and_a_help_page(demo_site
     assert "字体大小" in page.locator("main").inner_text()
 
 
-@pytest.mark.parametrize("name,path,_file", [p for p in PAGES if p[0] in ("home", "article", "station directory", "guide")],
-                         ids=["home", "article", "station directory", "guide"])
+@pytest.mark.parametrize(
+    "name,path,_file",
+    [p for p in PAGES if p[0] in ("home", "article", "station directory", "guide")],
+    ids=["home", "article", "station directory", "guide"],
+)
 def test_axe_finds_no_violation_in_elder_mode(demo_site, open_tab, name, path, _file):
     tab = geo_tab(open_tab, 375)
     set_elder(tab, demo_site, True)

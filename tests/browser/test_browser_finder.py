@@ -1,5 +1,6 @@
 """The finder as a rider uses it, in Chromium: nearest first, filters that
 combine and live in the URL, the map, the WeChat hint — under a strict CSP."""
+
 from __future__ import annotations
 
 from urllib.parse import parse_qs, urlsplit
@@ -13,9 +14,9 @@ expect = pytest.importorskip("playwright.sync_api", reason="the playwright packa
 
 
 def visible_card_ids(page) -> set[str]:
-    return set(page.eval_on_selector_all(
-        "section.district .station-card", "cards => cards.filter(c => c.offsetParent !== null).map(c => c.dataset.id)"
-    ))
+    return set(
+        page.eval_on_selector_all("section.district .station-card", "cards => cards.filter(c => c.offsetParent !== null).map(c => c.dataset.id)")
+    )
 
 
 def by_distance(stations, lat, lng):
@@ -141,8 +142,10 @@ def test_wechat_hint_only_inside_wechat(demo_site, open_tab):
     plain = open_tab().page
     plain.goto(url)
     assert plain.locator("#wechat-hint").is_hidden()
-    wechat_ua = ("Mozilla/5.0 (Linux; Android 13; V2183A) AppleWebKit/537.36 (KHTML, like Gecko) "
-                 "Chrome/111.0 Mobile Safari/537.36 MicroMessenger/8.0.47.2560(0x28002F35) NetType/4G Language/zh_CN")
+    wechat_ua = (
+        "Mozilla/5.0 (Linux; Android 13; V2183A) AppleWebKit/537.36 (KHTML, like Gecko) "
+        "Chrome/111.0 Mobile Safari/537.36 MicroMessenger/8.0.47.2560(0x28002F35) NetType/4G Language/zh_CN"
+    )
     tab = open_tab(user_agent=wechat_ua)
     tab.page.goto(url)
     hint = tab.page.locator("#wechat-hint")

@@ -2,6 +2,7 @@
 finder's data and the pages read before still open. It is an extra: the
 site must work the same where there is none (iOS WeChat), which the other
 browser tests show by never waiting for it."""
+
 from __future__ import annotations
 
 ARTICLE = "news/kuaidi-xiaoge-jianzhi-wanggeyuan/"

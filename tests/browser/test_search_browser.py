@@ -6,6 +6,7 @@ The fixtures live here, not in conftest.py: this suite needs its own server
 (the site under a sub-path, and a CSP that lets Pagefind compile WebAssembly).
 Without /usr/bin/chromium or the playwright package the tests skip, saying
 why; .ci/run installs chromium, so CI runs them."""
+
 from __future__ import annotations
 
 import functools
@@ -51,7 +52,10 @@ def search_site(tmp_path_factory):
     env = dict(os.environ, SOURCE_DATE_EPOCH="1767225600")  # 2026-01-01: every demo article is published
     proc = subprocess.run(
         [sys.executable, "-m", "fengchao", "--root", str(REPO), "build", "--out", str(root / "hub"), "--base-url", base],
-        env=env, capture_output=True, text=True, timeout=300,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert proc.returncode == 0, proc.stderr
     server = ThreadingHTTPServer(("127.0.0.1", port), functools.partial(_Handler, directory=str(root)))

@@ -90,7 +90,7 @@ def digest(*parts: bytes | str) -> str:
 
 def context_digest(context: dict, pickled: bytes | None = None) -> str:
     """The identity of a page context's content, part of the page's render
-    key (incremental.py). `pickled`: the context pickled with protocol 5,
+    key (render/pages.py). `pickled`: the context pickled with protocol 5,
     when the caller has it already."""
     if pickled is None:
         pickled = pickle.dumps(context, protocol=5)

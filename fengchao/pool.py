@@ -1,7 +1,7 @@
 """Run pure per-item work (Markdown bodies, pages) on every core.
 
 A build makes one `Pool` before it loads anything and uses it for both
-parallel stages (prerender.py, then incremental.py). Its workers are forked
+parallel stages (markup/batch.py, then render/pages.py). Its workers are forked
 then, while the parent holds little more than its imports, not after the site
 model exists: a worker forked from a 250 MB parent copied most of it on write
 while it worked (reading an inherited object writes its reference count; new

@@ -2,7 +2,7 @@
 cache never hides (or invents) a finding.
 
 Both checks keep per-page / per-document results in the build cache
-(linkcheck.py, lint.py); the property: after any sequence of edits — a
+(check/output_links.py, check/content.py); the property: after any sequence of edits — a
 broken link, mojibake, a spam word or a phone number added to an article
 and removed again, a page deleted that other pages link to, a heading
 renamed under an anchor link, the `check:` rules of site.yaml changed — a

@@ -1,4 +1,4 @@
-"""The preview's warm builds (live.py) never serve a stale page.
+"""The preview's warm builds (serve/rebuild.py) never serve a stale page.
 
 `fengchao serve` keeps loaded files, converted Markdown and rendered pages
 from one build to the next and re-renders only pages whose inputs changed.

@@ -1,4 +1,4 @@
-"""The quick stages (markup_quick.py) must not change a single byte of what
+"""The quick stages (markup/quick.py) must not change a single byte of what
 Python-Markdown makes: they only skip inline patterns that could not match
 and a table of contents nobody asked for (no `[TOC]`).
 

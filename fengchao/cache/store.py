@@ -26,13 +26,13 @@ The stores, each one pickle file written whole (temp file + rename):
   references (parsing them all again was ~30 ms a build).
 - `pages/` and `pages.pickle`: every page of the last output by its render
   key (hard links), for a build that has the cache but not the output, such
-  as a CI job in a fresh checkout (pagestore.py).
+  as a CI job in a fresh checkout (cache/page_store.py).
 - `lint-<hash>.pickle`: the content checker's findings per document and per
-  record, by their text and the `check:` settings (lint.py); links to other
+  record, by their text and the `check:` settings (check/content.py); links to other
   pages are kept unresolved and checked against the current site each build.
 - `links-<hash>.pickle`: each output page's links and ids by the page's
   render key, and its broken links by (render key, digest of every link
-  target of the site) (linkcheck.py), so only re-rendered pages are parsed.
+  target of the site) (check/output_links.py), so only re-rendered pages are parsed.
   These two are written as soon as their check has run, even when it fails
   the build: every entry is keyed by content, so it stays true.
 
@@ -165,7 +165,7 @@ class BuildCache:
         self._write(self._out_name, OutputState(fingerprint, valid_until, report, record_output(self.out, keys, known)))
 
     def save_links(self) -> None:
-        """The link check's page scans and findings of this build (linkcheck.py)."""
+        """The link check's page scans and findings of this build (check/output_links.py)."""
         self._write(self._links_name, {"scans": self.scans.used, "findings": self.findings.used})
 
     def live_file(self, rel: str) -> str:
@@ -174,7 +174,7 @@ class BuildCache:
 
     def reusable(self, rel: str, key: str) -> str | None:
         """The previous output file for `rel`, if made from `key` and untouched
-        since; else a page stored under `key` (pagestore.py)."""
+        since; else a page stored under `key` (cache/page_store.py)."""
         entry = self.previous.files.get(rel)
         if entry and entry[0] == key:
             # A string path and os.stat: this runs for every page of every

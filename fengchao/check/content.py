@@ -3,8 +3,8 @@
 Each rule is one small function over one line of Markdown (code masked out)
 returning `(column, message)` pairs; the runner turns them into ordinary
 `Problem`s with a column and a rule id, at the level `site.yaml`'s `check:`
-section gives the rule (lint_config.py); the link and image rules are in
-lint_links.py. `build` and `check` both run it after assemble, because the
+section gives the rule (check/settings.py); the link and image rules are in
+check/content_links.py. `build` and `check` both run it after assemble, because the
 link rules need to know every published URL.
 
 In a build, findings are cached per document and per record (the build

@@ -1,10 +1,10 @@
-"""The content checker's link and image rules (lint.py runs them).
+"""The content checker's link and image rules (check/content.py runs them).
 
 Per line of a body: images without alt text, external links to domains
 outside the allowlist, and internal links / images that resolve to nothing.
 Whether a page is published is the whole site's to say, so an internal link
 is returned unresolved ("exists?") and `resolve` checks it against the
-site's outputs: lint.py caches a document's hits by its own text, and the
+site's outputs: check/content.py caches a document's hits by its own text, and the
 cache can never hide a page that this build removed.
 """
 
@@ -86,7 +86,7 @@ def link_hits(line: str, doc, cfg: CheckConfig) -> list[tuple]:
         if path.startswith("/"):
             rel = path.lstrip("/")
         elif path.endswith(".md") or posixpath.splitext(path)[1]:
-            continue  # content-file links: markup.py already reports these
+            continue  # content-file links: markup/markdown.py already reports these
         else:
             rel = posixpath.normpath(posixpath.join(posixpath.dirname(doc.source_rel), path))
             rel = "" if rel == "." else rel + ("/" if path.endswith("/") else "")

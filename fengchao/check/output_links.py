@@ -1,7 +1,7 @@
 """The built site's own links, checked before it is written.
 
 Links in Markdown to other content files are checked at assemble time
-(markup.py); this checks what a reader actually gets: every href/src on every
+(markup/markdown.py); this checks what a reader actually gets: every href/src on every
 rendered HTML page must land on a file of the output (a URL ending in "/"
 means its index.html), every #fragment must name an id on the target page
 (or a symbol in the SVG sprite), and no link may leave base_url's path, since

@@ -73,7 +73,7 @@ class Heading:
 
 
 @dataclass(frozen=True)
-class Rendered:
+class RenderedBody:
     html: str
     headings: tuple[Heading, ...]
     # Text statistics, computed where the body is converted (in a worker, and
@@ -155,7 +155,7 @@ class MarkdownRenderer:
         self._converter: markdown.Markdown | None = None
         # Bodies converted ahead of time (in worker processes, or from the
         # build cache), by (body, source_rel, shown, body_line).
-        self._done: dict[tuple, tuple[Rendered, list[Problem]]] = {}
+        self._done: dict[tuple, tuple[RenderedBody, list[Problem]]] = {}
         # Every link target the last conversion looked up: a cached result is
         # reused only while each still resolves the same way.
         self.lookups: list[tuple[str, str, str | None]] = []
@@ -184,7 +184,7 @@ class MarkdownRenderer:
         self.lookups.append((target, href, problem))
         return href, problem
 
-    def remember(self, key: tuple, rendered: Rendered, problems: list[Problem]) -> None:
+    def remember(self, key: tuple, rendered: RenderedBody, problems: list[Problem]) -> None:
         self._done[key] = (rendered, problems)
 
     def report(self, target: str, message: str) -> None:
@@ -210,7 +210,7 @@ class MarkdownRenderer:
             )
         )
 
-    def render(self, body: str, source_rel: str, shown: str, body_line: int) -> tuple[Rendered, list[Problem]]:
+    def render(self, body: str, source_rel: str, shown: str, body_line: int) -> tuple[RenderedBody, list[Problem]]:
         done = self._done.get((body, source_rel, shown, body_line))
         if done is not None:
             return done[0], list(done[1])
@@ -222,7 +222,7 @@ class MarkdownRenderer:
                 html = self._md.reset().convert(body)
         except RecursionError:
             self._problems.append(Problem(shown, body_line, "Markdown 嵌套过深（列表或引用套了太多层），无法生成。请减少缩进层数"))
-            return Rendered("", ()), self._problems
+            return RenderedBody("", ()), self._problems
         except _RenderTimeout:
             self._problems.append(
                 Problem(
@@ -231,7 +231,7 @@ class MarkdownRenderer:
                     f"正文生成超过 {MAX_RENDER_SECONDS:g} 秒的上限，已停止。常见原因是大量没有配对的 [ ] 或 ( )，请检查正文",
                 )
             )
-            return Rendered("", ()), self._problems
+            return RenderedBody("", ()), self._problems
         if source_rel not in self.trusted:
             # Always clean: the finder only names what was removed, for the
             # editor; it is not what keeps readers safe.
@@ -241,7 +241,7 @@ class MarkdownRenderer:
                 self._warn_dropped(removed)
         headings = tuple(_flatten(getattr(self._md, "toc_tokens", [])))
         plain = plain_text(html)
-        return Rendered(html, headings, plain, *text_stats(plain)), self._problems
+        return RenderedBody(html, headings, plain, *text_stats(plain)), self._problems
 
 
 def _flatten(tokens):

@@ -35,13 +35,13 @@ PAGES_PER_CHUNK = 64
 
 
 @dataclass(frozen=True)
-class Rendered:
+class RenderedPages:
     files: list  # (rel, bytes) to write, or (rel, Path) of a page already written to the spool folder
     reused: list  # (rel, previous output file) to link
     keys: dict  # rel → key, for every page
     problems: list
     scans: dict  # rel → PageLinks of each HTML page rendered in a worker (for the link check)
-    stored: dict  # rel → (size, digest) of each page rendered, for the cache's page store (pagestore.py)
+    stored: dict  # rel → (size, digest) of each page rendered, for the cache's page store (cache/page_store.py)
 
 
 def template_keys(renderer: Renderer, names: set[str], parsed: Memo | None = None) -> dict[str, str]:
@@ -153,7 +153,7 @@ def _spool(spool: Path, rel: str, data: bytes) -> Path | bytes:
 
 def render_pages(
     jobs: tuple, templates: Path, root: Path, workers: int | Pool, cache: BuildCache | None, minified: bool = False, spool: Path | None = None
-) -> Rendered:
+) -> RenderedPages:
     """With `spool` (an empty folder), rendered pages are written there and
     come back as paths in `files` instead of bytes."""
     renderer = Renderer(templates, root)
@@ -204,7 +204,7 @@ def render_pages(
         files.append((path, data))
     keys = {job.path: keys[job.path] for job in jobs}
     reused = [(path, old) for _, path, old in reversed(reused)]
-    return Rendered(files, reused, keys, problems, scans, stored)
+    return RenderedPages(files, reused, keys, problems, scans, stored)
 
 
 def reuse_raw(items: list[tuple[str, bytes]], cache: BuildCache | None, keys: dict) -> tuple[list, list]:

@@ -1,11 +1,11 @@
 """`fengchao serve`: a live-reloading preview on 127.0.0.1.
 
-Builds are kept warm in this process (live.py) and held in memory, never
+Builds are kept warm in this process (serve/rebuild.py) and held in memory, never
 written anywhere (so a preview with drafts can't be deployed by mistake),
 with drafts and future articles shown. Content, templates, assets and
 site.yaml are watched; a save rebuilds what it affects and the browsers
 reload. A failed rebuild prints its errors and keeps the last good build
-served, with the errors shown over every page (preview.py: debounced
+served, with the errors shown over every page (serve/watch.py: debounced
 watcher, overlay, the handler that answers from memory).
 """
 

@@ -11,7 +11,7 @@ Editors save in bursts and expect the page to follow within a blink, so:
   saves is one rebuild), rebuilds in its own thread, and then tells the
   browsers to reload.
 * `snapshot_handler` answers every request from the last good build, held
-  in memory (live.py); while the last rebuild failed, every HTML page it
+  in memory (serve/rebuild.py); while the last rebuild failed, every HTML page it
   serves (still the last good output) carries a block listing the problems
   as `path:line: message`. The block is plain HTML; its stylesheet is served
   by the same handler.

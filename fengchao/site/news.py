@@ -87,7 +87,7 @@ def _window(links: tuple[Link, ...], index: int) -> tuple[Link, ...]:
 
 
 def assemble_news(ctx: Ctx, articles: tuple[Article, ...], problems: list[Problem], memo: dict | None = None) -> NewsPart:
-    """`memo`, kept by a long-running process (live.py): each article's card
+    """`memo`, kept by a long-running process (serve/rebuild.py): each article's card
     and page job from the last build, handed back as the same objects while
     the article (the same record object: validate's memo), its converted
     body and its neighbours are the same and nothing site-wide changed. The

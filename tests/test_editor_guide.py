@@ -8,6 +8,7 @@ fails here, so the guide cannot drift from the program. In the guide, `…`
 and `……` stand for what the editor wrote; every other character must match.
 Each message must also be reported at the file and line the bad input puts it.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -110,7 +111,7 @@ def guide_messages() -> list[str]:
     """The messages in chapter 7's tables: code spans with Chinese text in
     the first cell of each row (`date`, `sample` and the like are not messages)."""
     text = GUIDE.read_text(encoding="utf-8")
-    chapter = text[text.index("## 7. "):text.index("## 8. ")]
+    chapter = text[text.index("## 7. ") : text.index("## 8. ")]
     found = []
     for line in chapter.splitlines():
         if not line.startswith("| `"):
@@ -165,8 +166,13 @@ def printed(tmp_path_factory) -> tuple[list[str], dict[str, int]]:
     usage = make_project(tmp_path_factory.mktemp("usage"), {})
     other = tmp_path_factory.mktemp("other")
     (other / "notes.txt").write_text("别人的文件", encoding="utf-8")
-    for args in (("build", "--out", other), ("build", "--out", usage / "content"),
-                 ("build", "--out", usage / "content" / "site"), ("new", "news", "测试"), ("new", "news", "测试")):
+    for args in (
+        ("build", "--out", other),
+        ("build", "--out", usage / "content"),
+        ("build", "--out", usage / "content" / "site"),
+        ("new", "news", "测试"),
+        ("new", "news", "测试"),
+    ):
         lines += run("--root", usage, *args)[1].splitlines()
     lines += run("--root", other, "check")[1].splitlines()
     return lines, where

@@ -17,17 +17,18 @@ Scenarios: `cold` (no output, no cache), `noop` (rebuild, nothing changed),
 `edit` (rebuild after appending a paragraph to one article), `edit-again`
 (the same once more: an editor's session is many edits, and from the second
 on fengchao writes into the output generation the previous build swapped
-out, see docs/performance.md), `ci` (the caches kept, the output deleted: a CI
-job in a fresh checkout that restores its cache folders; Hugo keeps its
-`resources/`, Pelican its content cache).
+out, see docs/performance.md, "The speed pieces and where they live"),
+`ci` (the caches kept, the output deleted: a CI job in a fresh checkout that
+restores its cache folders; Hugo keeps its `resources/`, Pelican its content
+cache).
 
 Where the corpus lives matters (`--keep DIR` puts it there). Every tool
 creates ~3,500 folders and ~3,500 files per cold build; on a file system
 where that is slow the figures are mostly kernel time. On the 2-core
-machine of docs/performance.md, /tmp is ext4 without a journal, which
-skips inodes deleted in the last minutes when it allocates new ones: right
-after a run deleted thousands of files, creating one cost up to ~0.5 ms and
-Hugo's cold build took 1.2-2.8 s instead of 0.7-0.9 s on /dev/shm. The table
+machine of docs/performance.md ("How to measure"), /tmp is ext4 without a
+journal, which skips inodes deleted in the last minutes when it allocates new
+ones: right after a run deleted thousands of files, creating one cost up to
+~0.5 ms and Hugo's cold build took 1.2-2.8 s instead of 0.7-0.9 s on /dev/shm. The table
 names the file system, so runs are compared like for like.
 """
 
@@ -100,7 +101,8 @@ def make_tools(work: Path, content: Path, names: list[str], jobs: int | None) ->
     tools = []
     # "fengchao" is like for like: Hugo and Pelican make no search index, so
     # it builds with --no-search; "fengchao+search" is the full build a
-    # deploy makes (Pagefind re-indexes every page, see docs/performance.md).
+    # deploy makes (Pagefind re-indexes every page: docs/performance.md,
+    # "Where the time goes").
     for name, extra in (("fengchao", ["--no-search"]), ("fengchao+search", [])):
         if name not in names:
             continue

@@ -56,6 +56,43 @@ def srgb_profile() -> bytes:
     return ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
 
 
+def swapped_profile() -> bytes:
+    """An ICC v2 RGB profile, made byte by byte, whose red colourant is
+    sRGB's green and whose green is sRGB's red: a pixel (255, 0, 0) in it is
+    green on screen. A converter that ignores the profile leaves it red."""
+    def fixed(v: float) -> bytes:
+        return struct.pack(">i", round(v * 65536))
+
+    def xyz(x: float, y: float, z: float) -> bytes:
+        return b"XYZ \0\0\0\0" + fixed(x) + fixed(y) + fixed(z)
+
+    text = b"swapped red/green"
+    desc = b"desc\0\0\0\0" + struct.pack(">I", len(text) + 1) + text + b"\0" + b"\0" * 8 + b"\0\0\0" + b"\0" * 67
+    gamma = b"curv\0\0\0\0" + struct.pack(">IH", 1, 0x0233) + b"\0\0"
+    red, green, blue = (0.4361, 0.2225, 0.0139), (0.3851, 0.7169, 0.0971), (0.1431, 0.0606, 0.7141)
+    tags = [(b"desc", desc), (b"wtpt", xyz(0.9642, 1.0, 0.8249)), (b"rXYZ", xyz(*green)),
+            (b"gXYZ", xyz(*red)), (b"bXYZ", xyz(*blue)), (b"rTRC", gamma), (b"gTRC", gamma), (b"bTRC", gamma)]
+    offset = 128 + 4 + 12 * len(tags)
+    table, body = struct.pack(">I", len(tags)), b""
+    for signature, data in tags:
+        data += b"\0" * (-len(data) % 4)
+        table += signature + struct.pack(">II", offset + len(body), len(data))
+        body += data
+    size = offset + len(body)
+    header = (struct.pack(">I", size) + b"\0" * 4 + struct.pack(">I", 0x02100000) + b"mntrRGB XYZ "
+              + b"\0" * 12 + b"acsp" + b"\0" * 24 + struct.pack(">I", 0)
+              + fixed(0.9642) + fixed(1.0) + fixed(0.8249) + b"\0" * 48)
+    assert len(header) == 128
+    return header + table + body
+
+
+def wide_gamut_jpeg(width: int = 800, height: int = 600) -> bytes:
+    """Pure red pixels tagged with `swapped_profile`: green once converted."""
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), (255, 0, 0)).save(out, "JPEG", quality=95, icc_profile=swapped_profile())
+    return out.getvalue()
+
+
 def heic(width: int = 1600, height: int = 1200, orientation: int = 6) -> bytes:
     """An iPhone-style HEIC with EXIF (GPS) and XMP. x265's fastest preset:
     its default spends ~20 s on a busy machine for the same test."""
@@ -78,7 +115,9 @@ def screenshot(width: int = 1280, height: int = 800) -> bytes:
         draw.rectangle((40, top, 40 + (row * 97) % 700 + 300, top + 18), fill=(60, 60, 70))
         draw.ellipse((width - 90, top, width - 60, top + 30), fill=(20, 120, 200))
     out = io.BytesIO()
-    im.save(out, "PNG", pnginfo=_png_text())
+    # With its GPS in an eXIf chunk and a colour profile no converter can
+    # read: the pixels are kept as sRGB, and the profile must not be copied.
+    im.save(out, "PNG", pnginfo=_png_text(), exif=camera_exif(1), icc_profile=b"not a profile" * 20)
     return out.getvalue()
 
 

@@ -11,8 +11,14 @@ import pytest
 from PIL import Image
 
 from fengchao.images import (
-    ImageFailure, ImageSettings, Processed, figure_html, inspect_svg, picture_html,
-    process_image, svg_html,
+    ImageFailure,
+    ImageSettings,
+    Processed,
+    figure_html,
+    inspect_svg,
+    picture_html,
+    process_image,
+    svg_html,
 )
 from tests import imagefiles as files
 
@@ -42,7 +48,7 @@ def is_red(pixel) -> bool:
 
 
 def is_blue(pixel) -> bool:
-    r, g, b = pixel[:3]
+    r, _, b = pixel[:3]
     return b > 150 and r < 90
 
 
@@ -67,6 +73,13 @@ def test_the_source_did_carry_gps_so_the_test_above_means_something():
     im = opened(files.camera_jpeg(800, 600))
     assert im.getexif().get_ifd(files.GPS_IFD)[2] == (46.0, 35.0, 12.5)
     assert {"APP1:Exif", "COM", "APP2:ICC_"} <= set(files.metadata_blocks(files.camera_jpeg(800, 600)))
+    import pillow_heif
+
+    heif = pillow_heif.open_heif(io.BytesIO(files.heic(320, 240)))
+    exif = Image.Exif()
+    exif.load(heif.info["exif"])
+    assert exif.get_ifd(files.GPS_IFD)[2] == (46.0, 35.0, 12.5)
+    assert b"Daqing" in heif.info["xmp"]
 
 
 # --- orientation, widths, formats ----------------------------------------------
@@ -142,6 +155,20 @@ def test_cmyk_and_16_bit_sources_become_8_bit_rgb():
     assert im.getpixel((2, 2))[0] < 20
 
 
+def test_colour_profile_is_converted_to_srgb_and_not_kept():
+    result = process_image(files.wide_gamut_jpeg(), SETTINGS)
+    for rendition in result.all_files():
+        r, g, b = opened(rendition.data).getpixel((10, 10))[:3]
+        assert g > 230 and r < 30 and b < 30, (rendition, (r, g, b))
+        assert files.metadata_blocks(rendition.data) == []
+
+
+def test_unreadable_colour_profile_is_dropped_and_the_editor_is_told():
+    result = process_image(files.screenshot(), SETTINGS)
+    assert result.notes == ("图片内嵌的颜色配置文件无法读取，已按 sRGB 处理；如果颜色明显不对，请重新导出为 sRGB",)
+    assert all("iCCP" not in files.metadata_blocks(r.data) for r in result.all_files())
+
+
 def test_animated_gif_becomes_its_first_frame_and_the_editor_is_told():
     result = process_image(files.animated_gif(), SETTINGS)
     assert isinstance(result, Processed)
@@ -180,7 +207,7 @@ def test_same_source_same_bytes_in_another_process(camera):
 
 
 def test_key_changes_with_the_source_and_the_settings(camera):
-    data, result = camera
+    result = camera[1]
     other = process_image(files.camera_jpeg(800, 600), SETTINGS)
     assert other.key != result.key
     assert ImageSettings(jpeg_quality=60).digest() != SETTINGS.digest()
@@ -240,7 +267,7 @@ def test_picture_markup_has_srcset_sizes_dimensions_and_lazy_loading(camera):
     source, img = tags[1][1], tags[2][1]
     assert source["type"] == "image/webp"
     assert source["srcset"].split(", ") == [f"/hub/images/开放日.{result.key[:10]}.{w}.webp {w}w" for w in (480, 800, 1200)]
-    assert img["srcset"].endswith(f".1200.jpg 1200w") and img["src"].endswith(".800.jpg")
+    assert img["srcset"].endswith(".1200.jpg 1200w") and img["src"].endswith(".800.jpg")
     assert source["sizes"] == img["sizes"] == "(min-width: 42rem) 40rem, 100vw"
     assert (img["width"], img["height"]) == ("1200", "1600")
     assert img["alt"] == 'alt with "quotes" & <tags>' and "<tags>" not in markup
@@ -286,5 +313,7 @@ def test_svg_with_script_is_named_and_only_ever_an_img():
 def test_plain_svg_and_not_an_svg():
     plain = inspect_svg(b'<svg xmlns="http://www.w3.org/2000/svg" width="120px" height="80"><path d="M0 0"/></svg>')
     assert (plain.width, plain.height, plain.active) == (120, 80, ())
+    stroked = inspect_svg(b'<svg stroke-width="3" height="50" viewBox="0 0 100 50"></svg>')
+    assert (stroked.width, stroked.height) == (100, 50)
     assert isinstance(inspect_svg(b"\x89PNG\r\n\x1a\n...."), ImageFailure)
     assert "找不到 <svg>" in inspect_svg(b"\x89PNG\r\n\x1a\n....").message

@@ -14,7 +14,7 @@ import warnings
 from dataclasses import dataclass
 
 import pillow_heif
-from PIL import Image, ImageCms, ImageOps
+from PIL import Image, ImageCms
 
 from fengchao.images.results import ImageFailure
 from fengchao.images.settings import ImageSettings
@@ -151,9 +151,7 @@ def _to_srgb(im: Image.Image, icc: bytes | None, notes: list[str]) -> Image.Imag
     if im.mode in ("I;16", "I;16L", "I;16B", "I;16N", "I", "F"):
         # 16-bit greyscale: Pillow's convert("L") clips at 255 instead of scaling.
         im = im.convert("I").point(lambda v: v * (1 / 257)).convert("L")
-    if im.mode == "P" or im.mode == "PA":
-        im = im.convert("RGBA")
-    elif im.mode in ("LA", "La", "RGBa"):
+    if im.mode == "P" or im.mode == "PA" or im.mode in ("LA", "La", "RGBa"):
         im = im.convert("RGBA")
     if icc:
         converted = _with_profile(im, icc)

@@ -9,8 +9,8 @@ the rest wait until they are near the viewport.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
-from typing import Callable
 
 from fengchao.images.results import Processed, Rendition, SvgInfo
 

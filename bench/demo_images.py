@@ -10,6 +10,7 @@ a photograph of a real person or place. One is a painted JPEG (the lossy
 photo path), two are flat PNGs (the lossless graphic path). Needs the Noto
 Sans CJK font (Debian: fonts-noto-cjk) for the Chinese labels.
 """
+
 from __future__ import annotations
 
 import random
@@ -33,8 +34,7 @@ def label(draw: ImageDraw.ImageDraw, xy, text: str, size: int, fill=INK, anchor=
 
 
 def hexagon(cx: float, cy: float, r: float) -> list[tuple[float, float]]:
-    return [(cx + r * dx, cy + r * dy) for dx, dy in
-            ((0, -1), (0.866, -0.5), (0.866, 0.5), (0, 1), (-0.866, 0.5), (-0.866, -0.5))]
+    return [(cx + r * dx, cy + r * dy) for dx, dy in ((0, -1), (0.866, -0.5), (0.866, 0.5), (0, 1), (-0.866, 0.5), (-0.866, -0.5))]
 
 
 def rest_stop_painting() -> Image.Image:
@@ -84,8 +84,7 @@ def steps_chart() -> Image.Image:
     im = Image.new("RGB", (w, h), PAPER)
     draw = ImageDraw.Draw(im)
     label(draw, (w // 2, 48), "“庆小驿”使用步骤（示意图）", 40, anchor="mm")
-    steps = [("1", "找到驿站", "看门口的标识"), ("2", "进站歇脚", "不用登记"),
-             ("3", "喝水 热饭 充电", "用完复原"), ("4", "离开", "带走垃圾")]
+    steps = [("1", "找到驿站", "看门口的标识"), ("2", "进站歇脚", "不用登记"), ("3", "喝水 热饭 充电", "用完复原"), ("4", "离开", "带走垃圾")]
     box_w, gap, top = 240, 48, 120
     left = (w - 4 * box_w - 3 * gap) // 2
     for i, (number, title, hint) in enumerate(steps):

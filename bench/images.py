@@ -17,6 +17,7 @@ A figure, not a test: prints medians of wall time over `--rounds`, the ratio,
 and the bytes each tool's files add up to. The issue's target: fengchao cold
 ≤ 1.5 × Hugo.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -106,6 +107,7 @@ def _write_photos(folder: str):
             photo(seed).save(path, "JPEG", quality=90)
             sizes.append(path.stat().st_size)
         return sizes
+
     return run
 
 
@@ -125,6 +127,7 @@ def make_photos(folder: Path, count: int, jobs: int) -> list[Path]:
 
 def _process_files(out: str, digest: str):
     """Worker side: read, process, write every file; return bytes by role/format."""
+
     def run(paths: list[str]) -> list[dict]:
         results = []
         for path in paths:
@@ -138,6 +141,7 @@ def _process_files(out: str, digest: str):
                 made[label] = len(rendition.data)
             results.append(made)
         return results
+
     return run
 
 
@@ -146,8 +150,7 @@ def run_fengchao(photos: list[Path], out: Path, jobs: int) -> tuple[float, list[
     out.mkdir(parents=True)
     start = time.perf_counter()
     with Pool(jobs) as pool:
-        made = list(pool.map(_process_files, (str(out), SETTINGS.digest()), [str(p) for p in photos],
-                             len(photos), enough=2))
+        made = list(pool.map(_process_files, (str(out), SETTINGS.digest()), [str(p) for p in photos], len(photos), enough=2))
     return time.perf_counter() - start, made
 
 
@@ -173,8 +176,9 @@ def run_hugo(site: Path, jobs: int, cold: bool) -> float:
         shutil.rmtree(site / "public", ignore_errors=True)
     env = dict(os.environ, GOMAXPROCS=str(jobs))
     start = time.perf_counter()
-    done = subprocess.run([hugo_binary(), "--quiet", "--cacheDir", str(site / ".hugo_cache")], cwd=site, env=env,
-                          capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [hugo_binary(), "--quiet", "--cacheDir", str(site / ".hugo_cache")], cwd=site, env=env, capture_output=True, text=True, check=False
+    )
     elapsed = time.perf_counter() - start
     if done.returncode:
         sys.exit(f"hugo failed:\n{done.stdout}{done.stderr}")
@@ -219,8 +223,10 @@ def main(argv: list[str] | None = None) -> int:
 def report(times: dict, made: list[dict], hugo: dict, count: int, source: int, args) -> str:
     median = {name: statistics.median(values) for name, values in times.items()}
     lines = [
-        (f"{count} photos {WIDTH}×{HEIGHT} JPEG, {source / count / 1e6:.1f} MB each on average; "
-         f"--jobs {args.jobs}, {args.rounds} rounds (median); Hugo resample filter: {args.hugo_filter}"),
+        (
+            f"{count} photos {WIDTH}×{HEIGHT} JPEG, {source / count / 1e6:.1f} MB each on average; "
+            f"--jobs {args.jobs}, {args.rounds} rounds (median); Hugo resample filter: {args.hugo_filter}"
+        ),
         "",
         "| run | wall time (s) | per photo (ms) |",
         "|---|---|---|",
@@ -240,8 +246,11 @@ def report(times: dict, made: list[dict], hugo: dict, count: int, source: int, a
     for photo_files in made:
         for label, size in photo_files.items():
             per_label.setdefault(label, []).append(size)
-    lines += ["", "fengchao, median bytes per photo: " + ", ".join(
-        f"{label} {statistics.median(sizes) / 1000:.0f} KB" for label, sizes in sorted(per_label.items()))]
+    lines += [
+        "",
+        "fengchao, median bytes per photo: "
+        + ", ".join(f"{label} {statistics.median(sizes) / 1000:.0f} KB" for label, sizes in sorted(per_label.items())),
+    ]
     return "\n".join(lines)
 
 

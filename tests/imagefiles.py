@@ -3,6 +3,7 @@ EXIF and GPS, a HEIC, screenshots, CMYK, 16-bit, GIFs, broken files, a
 decompression bomb, an SVG with a script; and readers that list every
 metadata block an output file carries, by walking its bytes (not by asking
 Pillow, which may not show what it does not understand)."""
+
 from __future__ import annotations
 
 import io
@@ -14,9 +15,11 @@ from PIL import Image, ImageCms, ImageDraw
 ORIENTATION, MAKE, MODEL, GPS_IFD = 0x0112, 0x010F, 0x0110, 0x8825
 # Where the test photos say they were taken (a rider's home, in the story).
 GPS = {1: "N", 2: (46.0, 35.0, 12.5), 3: "E", 4: (125.0, 1.0, 3.0)}
-XMP = (b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
-       b'<rdf:Description xmlns:photoshop="http://ns.adobe.com/photoshop/1.0/" photoshop:City="Daqing"/>'
-       b"</rdf:RDF></x:xmpmeta>")
+XMP = (
+    b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+    b'<rdf:Description xmlns:photoshop="http://ns.adobe.com/photoshop/1.0/" photoshop:City="Daqing"/>'
+    b"</rdf:RDF></x:xmpmeta>"
+)
 RED, BLUE = (220, 30, 30), (30, 60, 220)
 
 
@@ -47,8 +50,8 @@ def camera_jpeg(width: int = 4032, height: int = 3024, orientation: int = 6, qua
     city, a comment and an ICC profile, all written by Pillow."""
     out = io.BytesIO()
     sensor_pixels(width, height).save(
-        out, "JPEG", quality=quality, exif=camera_exif(orientation), xmp=XMP,
-        comment=b"taken at home", icc_profile=srgb_profile())
+        out, "JPEG", quality=quality, exif=camera_exif(orientation), xmp=XMP, comment=b"taken at home", icc_profile=srgb_profile()
+    )
     return out.getvalue()
 
 
@@ -60,6 +63,7 @@ def swapped_profile() -> bytes:
     """An ICC v2 RGB profile, made byte by byte, whose red colourant is
     sRGB's green and whose green is sRGB's red: a pixel (255, 0, 0) in it is
     green on screen. A converter that ignores the profile leaves it red."""
+
     def fixed(v: float) -> bytes:
         return struct.pack(">i", round(v * 65536))
 
@@ -70,8 +74,16 @@ def swapped_profile() -> bytes:
     desc = b"desc\0\0\0\0" + struct.pack(">I", len(text) + 1) + text + b"\0" + b"\0" * 8 + b"\0\0\0" + b"\0" * 67
     gamma = b"curv\0\0\0\0" + struct.pack(">IH", 1, 0x0233) + b"\0\0"
     red, green, blue = (0.4361, 0.2225, 0.0139), (0.3851, 0.7169, 0.0971), (0.1431, 0.0606, 0.7141)
-    tags = [(b"desc", desc), (b"wtpt", xyz(0.9642, 1.0, 0.8249)), (b"rXYZ", xyz(*green)),
-            (b"gXYZ", xyz(*red)), (b"bXYZ", xyz(*blue)), (b"rTRC", gamma), (b"gTRC", gamma), (b"bTRC", gamma)]
+    tags = [
+        (b"desc", desc),
+        (b"wtpt", xyz(0.9642, 1.0, 0.8249)),
+        (b"rXYZ", xyz(*green)),
+        (b"gXYZ", xyz(*red)),
+        (b"bXYZ", xyz(*blue)),
+        (b"rTRC", gamma),
+        (b"gTRC", gamma),
+        (b"bTRC", gamma),
+    ]
     offset = 128 + 4 + 12 * len(tags)
     table, body = struct.pack(">I", len(tags)), b""
     for signature, data in tags:
@@ -79,9 +91,20 @@ def swapped_profile() -> bytes:
         table += signature + struct.pack(">II", offset + len(body), len(data))
         body += data
     size = offset + len(body)
-    header = (struct.pack(">I", size) + b"\0" * 4 + struct.pack(">I", 0x02100000) + b"mntrRGB XYZ "
-              + b"\0" * 12 + b"acsp" + b"\0" * 24 + struct.pack(">I", 0)
-              + fixed(0.9642) + fixed(1.0) + fixed(0.8249) + b"\0" * 48)
+    header = (
+        struct.pack(">I", size)
+        + b"\0" * 4
+        + struct.pack(">I", 0x02100000)
+        + b"mntrRGB XYZ "
+        + b"\0" * 12
+        + b"acsp"
+        + b"\0" * 24
+        + struct.pack(">I", 0)
+        + fixed(0.9642)
+        + fixed(1.0)
+        + fixed(0.8249)
+        + b"\0" * 48
+    )
     assert len(header) == 128
     return header + table + body
 
@@ -100,8 +123,8 @@ def heic(width: int = 1600, height: int = 1200, orientation: int = 6) -> bytes:
 
     out = io.BytesIO()
     pillow_heif.from_pillow(sensor_pixels(width, height)).save(
-        out, format="HEIF", quality=60, exif=camera_exif(orientation).tobytes(), xmp=XMP,
-        enc_params={"preset": "ultrafast"})
+        out, format="HEIF", quality=60, exif=camera_exif(orientation).tobytes(), xmp=XMP, enc_params={"preset": "ultrafast"}
+    )
     return out.getvalue()
 
 
@@ -162,8 +185,10 @@ def animated_gif() -> bytes:
 
 def bomb_png(width: int, height: int) -> bytes:
     """A PNG that declares width×height pixels in a few hundred bytes."""
+
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
     header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
     body = zlib.compress(b"\0" * 4096, 9)
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", body) + chunk(b"IEND", b"")
@@ -178,6 +203,7 @@ SVG_WITH_SCRIPT = b"""<?xml version="1.0" encoding="UTF-8"?>
 
 
 # --- reading metadata back, block by block -----------------------------------
+
 
 def metadata_blocks(data: bytes) -> list[str]:
     """Every block of an output file that is not pixels: JPEG APPn/COM
@@ -199,8 +225,8 @@ def _jpeg_segments(data: bytes) -> list[str]:
         marker = data[at + 1]
         if marker == 0xDA:  # start of scan: the rest is entropy-coded data
             break
-        length = struct.unpack(">H", data[at + 2:at + 4])[0]
-        payload = data[at + 4:at + 2 + length]
+        length = struct.unpack(">H", data[at + 2 : at + 4])[0]
+        payload = data[at + 4 : at + 2 + length]
         if 0xE0 <= marker <= 0xEF:
             names.append(f"APP{marker - 0xE0}:{payload[:4].decode('latin-1')}")
         elif marker == 0xFE:
@@ -212,8 +238,8 @@ def _jpeg_segments(data: bytes) -> list[str]:
 def _png_chunks(data: bytes) -> list[str]:
     names, at = [], 8
     while at + 8 <= len(data):
-        length = struct.unpack(">I", data[at:at + 4])[0]
-        names.append(data[at + 4:at + 8].decode("latin-1"))
+        length = struct.unpack(">I", data[at : at + 4])[0]
+        names.append(data[at + 4 : at + 8].decode("latin-1"))
         at += 12 + length
     return names
 
@@ -221,8 +247,8 @@ def _png_chunks(data: bytes) -> list[str]:
 def _webp_chunks(data: bytes) -> list[str]:
     names, at = [], 12
     while at + 8 <= len(data):
-        size = struct.unpack("<I", data[at + 4:at + 8])[0]
-        names.append(data[at:at + 4].decode("latin-1"))
+        size = struct.unpack("<I", data[at + 4 : at + 8])[0]
+        names.append(data[at : at + 4].decode("latin-1"))
         at += 8 + size + (size & 1)
     return names
 

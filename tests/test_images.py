@@ -1,5 +1,6 @@
 """The image core (fengchao/images/): what a rider downloads and what an
 editor is told, from real files made by the tests (tests/imagefiles.py)."""
+
 from __future__ import annotations
 
 import concurrent.futures
@@ -54,10 +55,10 @@ def is_blue(pixel) -> bool:
 
 # --- no published file says where a photo was taken ---------------------------
 
+
 @pytest.mark.parametrize("source", ["camera", "iphone", "screenshot"])
 def test_no_output_file_carries_exif_gps_xmp_comment_or_profile(source, camera, iphone):
-    result = {"camera": camera[1], "iphone": iphone,
-              "screenshot": process_image(files.screenshot(), SETTINGS)}[source]
+    result = {"camera": camera[1], "iphone": iphone, "screenshot": process_image(files.screenshot(), SETTINGS)}[source]
     assert isinstance(result, Processed)
     for rendition in result.all_files():
         assert files.metadata_blocks(rendition.data) == [], (rendition.role, rendition.width, rendition.format)
@@ -84,6 +85,7 @@ def test_the_source_did_carry_gps_so_the_test_above_means_something():
 
 # --- orientation, widths, formats ----------------------------------------------
 
+
 def test_camera_photo_is_turned_upright_and_made_in_three_widths(camera):
     data, result = camera
     # The sensor is 4032×3024 with orientation 6: the phone showed it upright,
@@ -91,8 +93,13 @@ def test_camera_photo_is_turned_upright_and_made_in_three_widths(camera):
     assert (result.source_width, result.source_height) == (3024, 4032)
     assert result.kind == "photo" and result.source_format == "JPEG"
     assert [(r.width, r.height, r.format) for r in result.renditions] == [
-        (480, 640, "webp"), (480, 640, "jpeg"), (800, 1067, "webp"), (800, 1067, "jpeg"),
-        (1200, 1600, "webp"), (1200, 1600, "jpeg")]
+        (480, 640, "webp"),
+        (480, 640, "jpeg"),
+        (800, 1067, "webp"),
+        (800, 1067, "jpeg"),
+        (1200, 1600, "webp"),
+        (1200, 1600, "jpeg"),
+    ]
     for rendition in result.renditions:
         im = opened(rendition.data)
         assert im.size == (rendition.width, rendition.height)
@@ -218,15 +225,19 @@ def test_key_changes_with_the_source_and_the_settings(camera):
 
 # --- what an editor is told about files that cannot be published ---------------
 
-@pytest.mark.parametrize("data, words", [
-    (b"", "空的（0 字节）"),
-    (b"GIF89a this is not really a picture at all" * 20, "损坏"),
-    ("这是一段文字，不是图片".encode() * 50, "不是可以识别的图片"),
-    (files.SVG_WITH_SCRIPT, "不是可以识别的图片"),
-    (files.camera_jpeg(800, 600)[:30_000], "不完整"),
-    (files.bomb_png(30_000, 30_000), "解压炸弹"),
-    (files.bomb_png(9_000, 9_000), "像素太多（9000×9000，约 8100 万像素）"),
-])
+
+@pytest.mark.parametrize(
+    "data, words",
+    [
+        (b"", "空的（0 字节）"),
+        (b"GIF89a this is not really a picture at all" * 20, "损坏"),
+        ("这是一段文字，不是图片".encode() * 50, "不是可以识别的图片"),
+        (files.SVG_WITH_SCRIPT, "不是可以识别的图片"),
+        (files.camera_jpeg(800, 600)[:30_000], "不完整"),
+        (files.bomb_png(30_000, 30_000), "解压炸弹"),
+        (files.bomb_png(9_000, 9_000), "像素太多（9000×9000，约 8100 万像素）"),
+    ],
+)
 def test_unusable_files_are_failures_with_a_chinese_message(data, words):
     result = process_image(data, SETTINGS)
     assert isinstance(result, ImageFailure)
@@ -240,6 +251,7 @@ def test_a_file_over_the_byte_limit_is_refused_before_decoding():
 
 
 # --- markup ----------------------------------------------------------------------
+
 
 class Tags(HTMLParser):
     def __init__(self, markup: str):
@@ -300,13 +312,15 @@ def test_srcset_urls_with_spaces_or_commas_stay_one_candidate(camera):
 
 # --- SVG: published as a file behind <img>, never inlined -----------------------
 
+
 def test_svg_with_script_is_named_and_only_ever_an_img():
     info = inspect_svg(files.SVG_WITH_SCRIPT)
     assert (info.width, info.height) == (640, 360)  # from viewBox, not stroke-width
     assert "<script> 脚本" in info.active and "onload/onclick 等事件属性" in info.active
     markup = svg_html("/hub/images/map.svg", "地图", info, first=False)
-    assert Tags(markup).tags == [("img", {"src": "/hub/images/map.svg", "alt": "地图", "width": "640",
-                                          "height": "360", "loading": "lazy", "decoding": "async"})]
+    assert Tags(markup).tags == [
+        ("img", {"src": "/hub/images/map.svg", "alt": "地图", "width": "640", "height": "360", "loading": "lazy", "decoding": "async"})
+    ]
     assert "<svg" not in markup and "script" not in markup
 
 

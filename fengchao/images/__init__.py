@@ -15,6 +15,7 @@ worker pool and are the same bytes in every process and on every run.
 - `html.py`: `<picture>`/`<figure>` markup for a processed image or an SVG
 - `svg.py`: what an SVG declares (size, scripts); SVGs are never re-encoded
 """
+
 from fengchao.images.html import figure_html, picture_html, svg_html
 from fengchao.images.process import process_image
 from fengchao.images.results import ImageFailure, Processed, Rendition, SvgInfo
@@ -22,6 +23,14 @@ from fengchao.images.settings import ImageSettings
 from fengchao.images.svg import inspect_svg
 
 __all__ = [
-    "ImageFailure", "ImageSettings", "Processed", "Rendition", "SvgInfo",
-    "figure_html", "inspect_svg", "picture_html", "process_image", "svg_html",
+    "ImageFailure",
+    "ImageSettings",
+    "Processed",
+    "Rendition",
+    "SvgInfo",
+    "figure_html",
+    "inspect_svg",
+    "picture_html",
+    "process_image",
+    "svg_html",
 ]

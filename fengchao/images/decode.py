@@ -6,6 +6,7 @@ pixels are copied into a new image, so no encoder can find them and write
 them out again. Everything a hostile or broken file can cause is returned as
 an `ImageFailure` with a Chinese message, never raised.
 """
+
 from __future__ import annotations
 
 import io
@@ -30,8 +31,15 @@ SUPPORTED = "JPEG、PNG、WebP、GIF、HEIC/HEIF"
 # check raises DecompressionBombError (and we turn its warning into one).
 # pillow-heif raises RuntimeError and ValueError for what libheif rejects.
 DECODE_ERRORS = (
-    OSError, SyntaxError, ValueError, EOFError, struct.error, IndexError, RuntimeError,
-    Image.DecompressionBombError, Image.DecompressionBombWarning,
+    OSError,
+    SyntaxError,
+    ValueError,
+    EOFError,
+    struct.error,
+    IndexError,
+    RuntimeError,
+    Image.DecompressionBombError,
+    Image.DecompressionBombWarning,
 )
 
 ORIENTATION = 0x0112
@@ -53,7 +61,8 @@ def decode(data: bytes, settings: ImageSettings) -> Decoded | ImageFailure:
     if len(data) > settings.max_bytes:
         return ImageFailure(
             f"图片文件太大（{_megabytes(len(data))}），上限 {_megabytes(settings.max_bytes)}；"
-            "请换一张较小的照片（手机“分享”时选“原图”以外的尺寸即可）")
+            "请换一张较小的照片（手机“分享”时选“原图”以外的尺寸即可）"
+        )
     try:
         if pillow_heif.is_supported(io.BytesIO(data)):
             return _decode_heif(data, settings)
@@ -120,7 +129,8 @@ def _too_many_pixels(size: tuple[int, int], settings: ImageSettings) -> ImageFai
     if width * height > settings.max_pixels:
         return ImageFailure(
             f"图片像素太多（{width}×{height}，约 {width * height // 10_000} 万像素），"
-            f"上限约 {settings.max_pixels // 10_000} 万像素；请缩小到长边 4000 像素左右再用")
+            f"上限约 {settings.max_pixels // 10_000} 万像素；请缩小到长边 4000 像素左右再用"
+        )
     return None
 
 
@@ -138,9 +148,12 @@ def _orientation(im: Image.Image, notes: list[str]) -> int:
 
 def _upright(im: Image.Image, orientation: int) -> Image.Image:
     method = {
-        2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180,
-        4: Image.Transpose.FLIP_TOP_BOTTOM, 5: Image.Transpose.TRANSPOSE,
-        6: Image.Transpose.ROTATE_270, 7: Image.Transpose.TRANSVERSE,
+        2: Image.Transpose.FLIP_LEFT_RIGHT,
+        3: Image.Transpose.ROTATE_180,
+        4: Image.Transpose.FLIP_TOP_BOTTOM,
+        5: Image.Transpose.TRANSPOSE,
+        6: Image.Transpose.ROTATE_270,
+        7: Image.Transpose.TRANSVERSE,
         8: Image.Transpose.ROTATE_90,
     }.get(orientation)
     return im.transpose(method) if method is not None else im

@@ -4,6 +4,7 @@ Every encoder is called with explicit options and an image whose `info` is
 empty, so the bytes depend only on the pixels and these settings: the same
 source makes the same files in any process, on any run (CI compares builds).
 """
+
 from __future__ import annotations
 
 import io
@@ -48,8 +49,7 @@ def encode(image: Image.Image, fmt: str, settings: ImageSettings, lossless: bool
         else:
             image.save(out, "WEBP", quality=settings.webp_quality, method=settings.webp_method)
     elif fmt == "jpeg":
-        image.save(out, "JPEG", quality=settings.jpeg_quality, optimize=True, progressive=True,
-                   subsampling="4:2:0")
+        image.save(out, "JPEG", quality=settings.jpeg_quality, optimize=True, progressive=True, subsampling="4:2:0")
     elif fmt == "png":
         image.save(out, "PNG", optimize=True)
     else:
@@ -85,8 +85,9 @@ def choose_formats(image: Image.Image, source_format: str, settings: ImageSettin
     return "webp", True, "png" if png <= jpeg else "jpeg"
 
 
-def full_renditions(image: Image.Image, source_format: str, size: tuple[int, int],
-                    settings: ImageSettings) -> tuple[tuple[Rendition, ...], str, Image.Image]:
+def full_renditions(
+    image: Image.Image, source_format: str, size: tuple[int, int], settings: ImageSettings
+) -> tuple[tuple[Rendition, ...], str, Image.Image]:
     """The page renditions (by width; WebP before its fallback), the kind
     ("photo" or "graphic") and the largest rendition's pixels (the share
     image and thumbnail are cut from it: less to resample than the source)."""
@@ -101,10 +102,8 @@ def full_renditions(image: Image.Image, source_format: str, size: tuple[int, int
     for width in reversed(widths):
         picture = resized(picture, width, source_width, source_height)
         flat = picture if fallback == "png" else on_white(picture)
-        made.append(Rendition("full", picture.width, picture.height, fallback,
-                              encode(flat, fallback, settings, lossless=lossless)))
-        made.append(Rendition("full", picture.width, picture.height, modern,
-                              encode(picture, modern, settings, lossless=lossless)))
+        made.append(Rendition("full", picture.width, picture.height, fallback, encode(flat, fallback, settings, lossless=lossless)))
+        made.append(Rendition("full", picture.width, picture.height, modern, encode(picture, modern, settings, lossless=lossless)))
     return tuple(reversed(made)), "graphic" if lossless else "photo", largest
 
 

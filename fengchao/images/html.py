@@ -7,6 +7,7 @@ arrives (no layout shift). Only the first image of a page is fetched eagerly,
 with `fetchpriority="high"` (it is usually the largest thing on the screen);
 the rest wait until they are near the viewport.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -15,9 +16,17 @@ from html import escape
 from fengchao.images.results import Processed, Rendition, SvgInfo
 
 
-def picture_html(image: Processed, url: Callable[[Rendition], str], alt: str, sizes: str, *,
-                 first: bool = False, thumb: bool = False, fallback_width: int = 800,
-                 class_name: str = "") -> str:
+def picture_html(
+    image: Processed,
+    url: Callable[[Rendition], str],
+    alt: str,
+    sizes: str,
+    *,
+    first: bool = False,
+    thumb: bool = False,
+    fallback_width: int = 800,
+    class_name: str = "",
+) -> str:
     """`<picture>`: a `<source>` per modern format, the fallback format on the
     `<img>`. `url(rendition)` is where a rendition is published; `sizes` is
     how wide the image is shown (the CSS that places it knows)."""
@@ -32,8 +41,12 @@ def picture_html(image: Processed, url: Callable[[Rendition], str], alt: str, si
     if modern and modern[0].format != fallback[0].format:
         sources = _source(modern, url, sizes, thumb)
     src = _fallback(fallback, fallback_width)
-    attributes = [("src", url(src)), ("alt", alt), ("width", str(image.width if not thumb else src.width)),
-                  ("height", str(image.height if not thumb else src.height))]
+    attributes = [
+        ("src", url(src)),
+        ("alt", alt),
+        ("width", str(image.width if not thumb else src.width)),
+        ("height", str(image.height if not thumb else src.height)),
+    ]
     if not thumb and len(fallback) > 1:
         attributes += [("srcset", _srcset(fallback, url)), ("sizes", sizes)]
     if class_name:

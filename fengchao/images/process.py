@@ -1,4 +1,5 @@
 """A source image in, every file to publish out (or why it cannot be)."""
+
 from __future__ import annotations
 
 import hashlib

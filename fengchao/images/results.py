@@ -1,4 +1,5 @@
 """The data the image room returns: frozen, picklable, bytes included."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

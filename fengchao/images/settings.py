@@ -1,4 +1,5 @@
 """How images are processed: one frozen value, part of every cache key."""
+
 from __future__ import annotations
 
 import hashlib
@@ -44,8 +45,12 @@ class ImageSettings:
         other bytes, so a cache made with the old one must not match)."""
         parts = [f"{f.name}={getattr(self, f.name)!r}" for f in fields(self)]
         parts += [
-            f"v{PROCESS_VERSION}", f"pillow={PIL.__version__}", f"heif={pillow_heif.__version__}",
-            f"jpeg={features.version('jpg')}", f"webp={features.version('webp')}",
-            f"zlib={features.version('zlib')}", f"lcms={features.version('littlecms2')}",
+            f"v{PROCESS_VERSION}",
+            f"pillow={PIL.__version__}",
+            f"heif={pillow_heif.__version__}",
+            f"jpeg={features.version('jpg')}",
+            f"webp={features.version('webp')}",
+            f"zlib={features.version('zlib')}",
+            f"lcms={features.version('littlecms2')}",
         ]
         return hashlib.sha256("\n".join(parts).encode()).hexdigest()

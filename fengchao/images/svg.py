@@ -7,6 +7,7 @@ run there, so `inspect_svg` names any scripting it finds and the pipeline
 refuses the file. Nothing here builds an XML tree: a hostile file (entity
 expansion, external entities) has nothing to expand into.
 """
+
 from __future__ import annotations
 
 import re

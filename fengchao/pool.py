@@ -134,18 +134,22 @@ class Pool:
         count: int,
         ship: Callable = lambda item: item,
         largest: int = MAX_CHUNK,
+        enough: int | None = None,
     ) -> Iterator:
         """`factory(*args)(items)`, item by item, in order.
 
         `count` is how many items there are at most (to size the chunks, of
         at most `largest` items).
-        Until enough items for two workers (2 × MIN_PER_WORKER) have come,
-        they are held here; if no more come they run in this process, as
-        they all do with one job. Items sent to a worker are first passed
-        through `ship` (to what is quick to send and to unpickle)."""
+        Until `enough` items have come (by default enough for two workers,
+        2 × MIN_PER_WORKER; a photo, which takes longer to process than to
+        ship, passes 2), they are held here; if no more come they run in
+        this process, as they all do with one job. Items sent to a worker
+        are first passed through `ship` (to what is quick to send and to
+        unpickle)."""
         size = min(largest, max(1, -(-count // (self.jobs * CHUNKS_PER_WORKER))))
         items = iter(items)
-        enough = 2 * MIN_PER_WORKER
+        if enough is None:  # read now: tests lower MIN_PER_WORKER
+            enough = 2 * MIN_PER_WORKER
         first = list(itertools.islice(items, enough)) if self.jobs > 1 else []
         if len(first) < enough:
             run = factory(*args)

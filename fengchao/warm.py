@@ -38,6 +38,9 @@ class Warm:
     stations: Memo | None = None
     # The content checker's findings by document text and `check:` settings.
     lint: Memo | None = None
+    # Processed images (images.Processed) by a digest of the source's bytes
+    # and the image settings: a build that changes no photo processes none.
+    images: Memo | None = None
     # Pinyin slugs made so far (`text.SlugBook`): no pypinyin import when no
     # new tag or district appears.
     slugs: Any = None

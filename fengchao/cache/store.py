@@ -99,6 +99,10 @@ class BuildCache:
         return Memo(self._read("assembled.pickle", dict))
 
     @functools.cached_property
+    def images(self) -> Memo:
+        return Memo(self._read("images.pickle", dict))
+
+    @functools.cached_property
     def pages(self) -> PageStore:
         return PageStore(self.folder / "pages", self._read("pages.pickle", dict))
 
@@ -132,7 +136,15 @@ class BuildCache:
 
     def warm(self, pool) -> Warm:
         """What the stages may reuse from the last build, and `pool` to work in."""
-        return Warm(pool=pool, yaml=self.yaml, markdown=Memo(self.markdown), stations=self.assembled, lint=self.lint, slugs=SlugBook(self.slugs))
+        return Warm(
+            pool=pool,
+            yaml=self.yaml,
+            markdown=Memo(self.markdown),
+            stations=self.assembled,
+            lint=self.lint,
+            slugs=SlugBook(self.slugs),
+            images=self.images,
+        )
 
     def unchanged(self, fingerprint: str, now: float) -> tuple | None:
         """The last build's (pages, files, warnings) if it was made from exactly
@@ -149,6 +161,8 @@ class BuildCache:
         self.save_slugs(warm.slugs.used)
         if warm.lint.used:  # else the checker did not run: keep what is stored
             self._write(self._lint_name, warm.lint.used)
+        if warm.images is not None and warm.images.used:  # processed photos: the slowest work of a cold build
+            self._write_changed("images.pickle", warm.images.used, warm.images.previous)
 
     def remember(self, fingerprint: str, valid_until: float, report: tuple, keys: dict, linked: list, warm: Warm) -> None:
         """After a build: its conversions and memos, and what it wrote.

@@ -71,19 +71,28 @@ class LiveSite:
     _lint: dict = field(default_factory=dict, repr=False)  # the content checker's findings per document
     _scans: dict = field(default_factory=dict, repr=False)  # the link check's per-page scans, by key
     _findings: dict = field(default_factory=dict, repr=False)
+    _images: Memo = field(default_factory=Memo, repr=False)  # processed images by source bytes + settings
     _made: int = 0  # pages rendered so far: each rendering's link-check key
 
     def build(self) -> Snapshot:
         """Raise BuildFailed with every problem, as `pipeline.build` does."""
         lint = Memo(self._lint)
         warm = Warm(
-            pool=self.jobs, yaml=self._yaml, markdown=self._markdown, stations=self._stations, lint=lint, files=self._files, recall=self._recall
+            pool=self.jobs,
+            yaml=self._yaml,
+            markdown=self._markdown,
+            stations=self._stations,
+            lint=lint,
+            files=self._files,
+            recall=self._recall,
+            images=self._images,
         )
         prepared = prepare(self.project, Settings(self.base_url, self.drafts), warm)
         self._lint = lint.used
         # This build's entries are the next one's "previous"; entries no
         # longer used (a deleted article's) are dropped, so memory stays flat.
         self._markdown, self._yaml, self._stations = Memo(self._markdown.used), Memo(self._yaml.used), Memo(self._stations.used)
+        self._images = Memo(self._images.used)
         model = prepared.model
         renderer = self._renderer or Renderer(self.project.templates, self.project.root)
         tkeys = template_keys(renderer, {job.template for job in model.jobs}, self._parsed)

@@ -22,6 +22,7 @@ from fengchao.site import feeds, guides, news, offline, search_page
 from fengchao.site import station_pages as directory
 from fengchao.site import urls as scheme
 from fengchao.site.headers import HEADERS_FILE, headers_file, tile_hosts
+from fengchao.site.images import is_raster, site_images
 from fengchao.site.jobs import BuildOptions, CopyFile, Ctx, Job, RawFile, SiteModel
 from fengchao.site.open_data import GEOJSON_FILE
 from fengchao.site.publish import is_public
@@ -102,6 +103,9 @@ def assemble(
     bodies = [(d.body, d.source_rel, d.where.path, d.body_line) for d in (*articles, *guide_list, *pages)]
     bodies += [(s.notes, "stations/notes.yaml", s.where.path, s.where.line) for s in records.stations if s.notes]
     prerender(ctx.markdown, bodies, warm.pool, warm.markdown, warm.memory("markdown"))
+    book, found = site_images(ctx, records, articles, bodies, warm)
+    problems += found
+    ctx = replace(ctx, images=book)
 
     jobs: list[Job] = []
     raw: list[RawFile] = []
@@ -124,7 +128,9 @@ def assemble(
     hosts = tile_hosts(tiles.url, tiles.subdomains) if tiles else ()
     raw.append(RawFile(HEADERS_FILE, headers_file(hosts, fingerprinted, plain)))
 
-    copies = [CopyFile(s.rel, s.source) for s in records.static] + list(asset_files)
+    # A photo is published only as processed (no EXIF, no GPS): never the source.
+    raw += book.files()
+    copies = [CopyFile(s.rel, s.source) for s in records.static if not is_raster(s.rel)] + list(asset_files)
     _check_collisions(jobs, raw, copies, problems)
     return SiteModel(tuple(jobs), tuple(raw), tuple(copies)), problems
 
@@ -133,8 +139,19 @@ def _canonical(inputs: tuple) -> tuple:
     """The directory's inputs with every set sorted: pickled, equal inputs
     give equal bytes in every process (a set's order follows the
     per-process hash seed; everything else here is built in a fixed order)."""
-    config, urls, site, links, trusted, stations, guides = inputs
-    return (config, urls, site, links.base_path, tuple(links.doc_urls.items()), tuple(sorted(links.static)), tuple(sorted(trusted)), stations, guides)
+    config, urls, site, links, trusted, stations, guides, photos = inputs
+    return (
+        config,
+        urls,
+        site,
+        links.base_path,
+        tuple(links.doc_urls.items()),
+        tuple(sorted(links.static)),
+        tuple(sorted(trusted)),
+        stations,
+        guides,
+        photos,
+    )
 
 
 def _directory(ctx: Ctx, records: Records, guide_list: tuple, store: Memo | None, problems: list[Problem]):
@@ -142,7 +159,7 @@ def _directory(ctx: Ctx, records: Records, guide_list: tuple, store: Memo | None
     inputs (by content): it takes ~0.2 s for 624 stations, and an article
     edit does not change it. The preview and the command line keep `store`
     in memory and on disk; both go through here."""
-    inputs = (ctx.config, ctx.urls, ctx.site, ctx.markdown.links, ctx.markdown.trusted, records.stations, guide_list)
+    inputs = (ctx.config, ctx.urls, ctx.site, ctx.markdown.links, ctx.markdown.trusted, records.stations, guide_list, ctx.images.photo_keys)
 
     def made() -> tuple:
         found: list[Problem] = []

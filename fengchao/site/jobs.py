@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from fengchao.content.config import SiteConfig
 from fengchao.markup.markdown import MarkdownRenderer
@@ -70,6 +71,9 @@ class Ctx:
     options: BuildOptions
     markdown: MarkdownRenderer
     slug: Callable[[str], str] = pinyin_slug  # a SlugBook in a cached build
+    # The build's processed images (site/images.ImageBook): markup and share
+    # images by source path. Typed loosely: images.py imports this module.
+    images: Any = None
 
     def meta(self, title: str, rel: str, section: str, description: str = "", **extra) -> PageMeta:
         full = self.config.title if not title else f"{title} - {self.config.title}"

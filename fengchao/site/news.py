@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from fengchao.content.records import Article
 from fengchao.problems import Problem
 from fengchao.site import urls as scheme
+from fengchao.site.images import CARD_SIZES
 from fengchao.site.jobs import Ctx, Job
 from fengchao.site.views import ArticleCard, ArticleView, Link, Moment, Pager, Term
 from fengchao.text import pinyin_slug, summarise, xml_safe
@@ -110,7 +111,14 @@ def assemble_news(ctx: Ctx, articles: tuple[Article, ...], problems: list[Proble
             summary, card = hit[2], hit[3]
         else:
             summary = article.summary or summarise(result.plain, config.summary_chars)
-            card = ArticleCard(article.title, urls.page(scheme.article(article.slug)), Moment.of(article.date), summary, cat_link(article.category))
+            card = ArticleCard(
+                article.title,
+                urls.page(scheme.article(article.slug)),
+                Moment.of(article.date),
+                summary,
+                cat_link(article.category),
+                _thumb(ctx, article),
+            )
         rendered.append((article, result.html, result, summary))
         kept[article.source_rel] = [article, result, summary, card, None]
 
@@ -165,6 +173,20 @@ def assemble_news(ctx: Ctx, articles: tuple[Article, ...], problems: list[Proble
     return NewsPart(tuple(jobs), cards[:LATEST_ON_HOME], entries)
 
 
+def _cover(ctx: Ctx, article: Article) -> str | None:
+    """The source path of an article's processed cover, if it has one."""
+    if not article.image or ctx.images is None:
+        return None
+    href, problem = ctx.markdown.links.resolve(article.image, article.source_rel)
+    return None if problem else ctx.images.rel_of(href)
+
+
+def _thumb(ctx: Ctx, article: Article) -> str:
+    # Decorative (alt=""): the card's title, next to it, says what it is.
+    rel = _cover(ctx, article)
+    return ctx.images.picture(rel, "", CARD_SIZES, thumb=True) if rel in ctx.images.processed else ""
+
+
 def _article_job(
     ctx: Ctx, article: Article, html: str, stats, summary: str, url: str, newer, older, notice, tag_link, cat_link, crumbs, problems: list[Problem]
 ) -> Job:
@@ -174,6 +196,8 @@ def _article_job(
         image_url, problem = ctx.markdown.links.resolve(article.image, article.source_rel)
         if problem:
             problems.append(Problem(article.where.path, 0, f"封面图片：{problem}"))
+    cover = _cover(ctx, article)
+    share = ctx.images.share(cover) if cover else None
     view = ArticleView(
         title=article.title,
         url=url,
@@ -193,6 +217,7 @@ def _article_job(
         char_count=stats.char_count,
         newer=Link(newer.title, newer.url) if newer else None,
         older=Link(older.title, older.url) if older else None,
+        image_html=ctx.images.picture(cover, article.image_alt or "", first=True) if cover else "",
     )
     rel = scheme.article(article.slug)
     meta = ctx.meta(
@@ -202,7 +227,9 @@ def _article_job(
         summary,
         breadcrumbs=crumbs,
         og_type="article",
-        og_image=urls.origin + image_url if image_url and image_url.startswith("/") else image_url,
+        og_image=share[0] if share else urls.origin + image_url if image_url and image_url.startswith("/") else image_url,
+        og_image_width=share[1] if share else 0,
+        og_image_height=share[2] if share else 0,
         notice=notice,
     )
     lastmod = (article.updated or article.date).date().isoformat()

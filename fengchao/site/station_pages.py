@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from html import escape
 from urllib.parse import quote
 
 from fengchao.content.records import Guide, Station
@@ -228,7 +229,9 @@ def assemble_directory(ctx: Ctx, stations: tuple[Station, ...], guides: tuple[Gu
             src, problem = ctx.markdown.links.resolve(photo.src, "stations/notes.yaml")
             if problem:
                 problems.append(Problem(station.where.path, station.where.line, f"照片：{problem}"))
-            photos.append((src, photo.alt))
+            # Processed (or an SVG behind <img>); else an outside address as written.
+            shown = ctx.images.picture(ctx.images.rel_of(src), photo.alt, first=not photos) if ctx.images else ""
+            photos.append((shown or _plain_img(src, photo.alt), photo.alt))
         view = StationView(
             card=cards[station.id],
             phone=station.phone,
@@ -278,3 +281,8 @@ def home_charts(stations: tuple[Station, ...], config) -> tuple[str, str]:
     groups = by_district(stations, config)
     counts = tuple((Amenity(key, label), sum(1 for s in stations if key in s.amenities)) for key, label in config.amenities)
     return station_charts(groups, counts, len(stations))
+
+
+def _plain_img(src: str, alt: str) -> str:
+    """A photo this build did not process (an outside https:// address)."""
+    return f'<img src="{escape(src)}" alt="{escape(alt)}" loading="lazy" decoding="async">'

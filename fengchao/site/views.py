@@ -47,6 +47,8 @@ class PageMeta:
     breadcrumbs: tuple[Link, ...] = ()
     og_type: str = "website"
     og_image: str | None = None
+    og_image_width: int = 0  # known for a processed cover's share image
+    og_image_height: int = 0
     noindex: bool = False
     notice: str | None = None  # e.g. draft banner
 
@@ -75,6 +77,7 @@ class ArticleCard:
     date: Moment
     summary: str
     category: Link | None
+    thumb_html: str = ""  # the cover's small <picture>, made by site/images.py (escaped there)
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,7 @@ class ArticleView:
     char_count: int
     newer: Link | None
     older: Link | None
+    image_html: str = ""  # the cover as <picture> (site/images.py), "" when not processed here
 
 
 @dataclass(frozen=True)
@@ -140,7 +144,7 @@ class StationView:
     operator: str | None
     opened: Moment | None
     notes_html: str | None
-    photos: tuple[tuple[str, str], ...]  # (url, alt)
+    photos: tuple[tuple[str, str], ...]  # (<picture> markup made by site/images.py, alt)
     lat: float  # in the record's datum
     lng: float
     datum: str

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import re
 from datetime import date
 
 from fengchao.content.config import DATUMS, SiteConfig
@@ -259,3 +260,22 @@ def nearest_all(
             del best[count:]
         result[station.id] = tuple((s, d) for d, _, s in best)
     return result
+
+
+# OWASP's CSV-injection rule: a cell starting with one of these is a formula
+# to Excel, WPS and LibreOffice (the full-width forms to WPS with a Chinese
+# input method); a leading apostrophe makes it text, shown without the mark.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+_NUMBER_LIKE = re.compile(r"^[+-][\d\s().-]*$")
+
+
+def spreadsheet_safe(cell: str) -> str:
+    """The cell as text a spreadsheet will not evaluate. A signed number or a
+    phone number (+86 459 …) is left alone: no spreadsheet runs it."""
+    if cell.lstrip(" ").startswith(FORMULA_START) and not _NUMBER_LIKE.match(cell.strip()):
+        return "'" + cell
+    return cell
+
+
+def looks_like_formula(cell: str) -> bool:
+    return spreadsheet_safe(cell) != cell

@@ -1,0 +1,84 @@
+"""Data that turns into code elsewhere: every exit escapes for its reader.
+
+CSV cells a spreadsheet would evaluate, HTML/SVG files under content/, URL
+fields other than links, bidi and control characters, and terminal output.
+Each test builds a small project and asserts what an editor or reader sees.
+"""
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+from conftest import MINIMAL_ARTICLE, MINIMAL_GUIDE, MINIMAL_STATION
+
+GOOD = {"news/2024/good.md": MINIMAL_ARTICLE, "guides/good.md": MINIMAL_GUIDE, "stations/good.yaml": MINIMAL_STATION}
+
+STATION = """\
+- id: evil-1
+  name: "{name}"
+  district: 萨尔图区
+  address: "{address}"
+  location: {{lat: 46.61, lng: 125.03}}
+  amenities: [seating]
+  phone: "{phone}"
+"""
+
+
+def no_crash(result) -> None:
+    assert "Traceback" not in result.err and "内部错误" not in result.err, result.err
+    assert result.code in (0, 1), result.err
+
+
+# --- CSV: neutralised on export, flagged on import --------------------------
+
+@pytest.mark.parametrize("cell", ["=HYPERLINK(\\\"http://x.example\\\",\\\"点我\\\")", "+cmd|' /C calc'!A0", "-2+3+cmd|' /C calc'!A0", "@SUM(1+1)*cmd|' /C calc'!A0", "\\t=1+1", "＝1+1"])
+def test_csv_export_neutralises_formula_cells(make_site, build, cell):
+    site = make_site({**GOOD, "stations/evil.yaml": STATION.format(name=cell, address=cell, phone="+86 459 1234567")})
+    result = build(site)
+    assert result.code == 0, result.err
+    rows = list(csv.reader(io.StringIO(site.read("stations/stations.csv").lstrip("\ufeff"))))
+    evil = next(r for r in rows if r[0] == "evil-1")
+    for value in (evil[1], evil[3]):
+        # OWASP: a leading apostrophe makes Excel and WPS show the text, not evaluate it.
+        assert value.startswith("'"), value
+        assert value[1:].lstrip("\t\r") != "" and value[1] in "=+-@\t\r＝", value
+    # A phone number in international form stays as written (a number, not a formula).
+    assert evil[8] == "+86 459 1234567"
+
+
+def test_csv_export_leaves_ordinary_cells_alone(make_site, build):
+    site = make_site(GOOD)
+    assert build(site).code == 0
+    rows = list(csv.reader(io.StringIO(site.read("stations/stations.csv").lstrip("\ufeff"))))
+    assert rows[1][:4] == ["test-1", "测试站点一", "萨尔图区", "测试路1号"]
+
+
+IMPORT_HEAD = "编号,名称,区县,地址,纬度,经度,设施,电话\n"
+
+
+@pytest.mark.parametrize("cell, column", [
+    ('"=HYPERLINK(""http://x.example"",""点我"")"', "B"),
+    ("@SUM(A1)", "B"),
+    ("+cmd|' /C calc'!A0", "D"),
+    ("-2+3+cmd|' /C calc'!A0", "D"),
+])
+def test_station_import_flags_formula_cells(make_site, cli, tmp_path, cell, column):
+    site = make_site()
+    name, address = (cell, "测试路1号") if column == "B" else ("测试站", cell)
+    sheet = tmp_path / "s.csv"
+    sheet.write_text(IMPORT_HEAD + f"imp-1,{name},萨尔图区,{address},46.61,125.02,seating,+86 459 1234567\n", encoding="utf-8")
+    result = cli("--root", site.root, "stations", "import", sheet)
+    assert result.code == 1, result.err
+    shown = [line for line in result.err.splitlines() if line.startswith(f"{sheet}:2:{column}: ")]
+    assert len(shown) == 1 and "公式" in shown[0], result.err
+    assert not (site.content / "stations" / "s.yaml").exists()
+
+
+def test_station_import_accepts_phone_numbers_and_dashes(make_site, cli, tmp_path):
+    site = make_site()
+    sheet = tmp_path / "s.csv"
+    sheet.write_text(IMPORT_HEAD + "imp-1,测试站,萨尔图区,中央大街 - 东门,46.61,125.02,seating,+86 459 1234567\n", encoding="utf-8")
+    result = cli("--root", site.root, "stations", "import", sheet)
+    assert result.code == 0, result.err

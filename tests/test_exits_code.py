@@ -82,3 +82,27 @@ def test_station_import_accepts_phone_numbers_and_dashes(make_site, cli, tmp_pat
     sheet.write_text(IMPORT_HEAD + "imp-1,测试站,萨尔图区,中央大街 - 东门,46.61,125.02,seating,+86 459 1234567\n", encoding="utf-8")
     result = cli("--root", site.root, "stations", "import", sheet)
     assert result.code == 0, result.err
+
+
+# --- HTML and SVG under content/ are refused --------------------------------
+
+SVG = '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(document.cookie)</script></svg>'
+
+
+@pytest.mark.parametrize("rel", ["news/2024/logo.svg", "pages/evil.html", "news/2024/x.HTM", "stations/map.svgz",
+                                 "news/2024/feed.xhtml", "news/2024/style.xsl", "news/2024/x.xml", "a.shtml"])
+def test_active_static_files_are_refused_with_their_path(make_site, build, rel):
+    site = make_site({**GOOD, rel: SVG})
+    result = build(site)
+    no_crash(result)
+    assert result.code == 1, result.err
+    shown = [line for line in result.err.splitlines() if line.startswith(f"content/{rel}: ")]
+    assert len(shown) == 1 and "不会发布" in shown[0] and "脚本" in shown[0], result.err
+    assert not site.out.exists()
+
+
+def test_ordinary_static_files_still_publish(make_site, build):
+    site = make_site({**GOOD, "news/2024/photo.png": b"\x89PNG\r\n\x1a\n", "news/2024/table.pdf": b"%PDF-1.4"})
+    result = build(site)
+    assert result.code == 0, result.err
+    assert (site.out / "news/2024/photo.png").is_file() and (site.out / "news/2024/table.pdf").is_file()

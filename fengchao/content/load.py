@@ -30,6 +30,14 @@ JUNK_FILES = {"Thumbs.db", "desktop.ini"}
 
 SECTIONS = {"news": "news", "guides": "guide", "pages": "page"}
 
+# Files a browser runs as a document with scripts in the site's origin. Copied
+# verbatim they would go around the sanitiser every Markdown body passes
+# through (an SVG with <script>, a hand-made .html page), so they are refused;
+# the contract is in docs/security.md ("The content contract").
+ACTIVE_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml", ".svg", ".svgz", ".xml", ".xsl", ".xslt")
+ACTIVE_REFUSED = ("这种文件（{suffix}）不会发布：浏览器会把它当作网页打开并执行其中的脚本，绕过内容的安全过滤。"
+                  "网页请写成 content/pages/ 中的 Markdown；图标和插图请转成 PNG/JPEG/WebP")
+
 
 def read_text(path: Path, shown: str) -> tuple[str, Problem | None]:
     """Read a UTF-8 file (BOM tolerated, CRLF normalised) or say what it is."""
@@ -201,6 +209,8 @@ def load_content(content_dir: Path, root: Path, warm: Warm = COLD) -> tuple[Load
                 problems.append(Problem(shown, getattr(data, "line", 1) or 1, "站点文件应为列表：每个站点以“- id: …”开头"))
                 continue
             station_files.append(StationFile(path, shown, tuple(data), 1))
+        elif path.suffix.lower() in ACTIVE_SUFFIXES:
+            problems.append(Problem(shown, 0, ACTIVE_REFUSED.format(suffix=path.suffix)))
         else:
             static.append(StaticFile(path, rel))
         # A file changed within the last second is not remembered: file times

@@ -106,3 +106,56 @@ def test_ordinary_static_files_still_publish(make_site, build):
     result = build(site)
     assert result.code == 0, result.err
     assert (site.out / "news/2024/photo.png").is_file() and (site.out / "news/2024/table.pdf").is_file()
+
+
+# --- every URL-bearing field goes through the one URL rule -------------------
+
+HOSTILE_URLS = ["javascript:alert(1)", "JaVaScRiPt:alert(1)", "java\\tscript:alert(1)", "data:image/svg+xml,<svg onload=alert(1)>",
+                "vbscript:msgbox", "file:///etc/passwd", "//cdn.example.com/a.png", "\\\\\\\\evil.example/a.png", "../../../outside.png"]
+
+
+@pytest.mark.parametrize("src", HOSTILE_URLS)
+def test_station_photo_src_follows_the_url_rule(make_site, build, src):
+    station = MINIMAL_STATION + f'  photos:\n    - src: "{src}"\n      alt: 照片\n'
+    site = make_site({**GOOD, "stations/good.yaml": station})
+    result = build(site)
+    no_crash(result)
+    assert result.code == 1, result.err
+    assert "content/stations/good.yaml:8: 照片 " in result.err, result.err
+
+
+@pytest.mark.parametrize("src", HOSTILE_URLS)
+def test_article_cover_follows_the_url_rule(make_site, build, src):
+    article = MINIMAL_ARTICLE.replace("category: 关爱行动", f'category: 关爱行动\nimage: "{src}"\nimage_alt: 图')
+    site = make_site({**GOOD, "news/2024/good.md": article})
+    result = build(site)
+    no_crash(result)
+    assert result.code == 1, result.err
+    assert "content/news/2024/good.md:6: 封面图片 " in result.err, result.err
+
+
+@pytest.mark.parametrize("url", ["//evil.example/x", "javascript:alert(1)", "ftp://example.org/a", "https:evil", "/news/a/"])
+def test_source_url_must_be_a_full_web_address(make_site, build, url):
+    article = MINIMAL_ARTICLE.replace("category: 关爱行动", f'category: 关爱行动\nsource_url: "{url}"')
+    site = make_site({**GOOD, "news/2024/good.md": article})
+    result = build(site)
+    assert result.code == 1, result.err
+    assert "content/news/2024/good.md:6: source_url " in result.err and "不是网页地址" in result.err, result.err
+
+
+def test_good_photo_and_cover_addresses_publish(make_site, build):
+    station = MINIMAL_STATION + '  photos:\n    - src: "https://img.example.org/a.jpg"\n      alt: 照片\n'
+    article = MINIMAL_ARTICLE.replace("category: 关爱行动", "category: 关爱行动\nimage: photo.png\nimage_alt: 图")
+    site = make_site({**GOOD, "stations/good.yaml": station, "news/2024/good.md": article, "news/2024/photo.png": b"\x89PNG\r\n\x1a\n"})
+    result = build(site)
+    assert result.code == 0, result.err
+    assert 'src="https://img.example.org/a.jpg"' in site.read("stations/test-1/index.html")
+    assert "/hub/news/2024/photo.png" in site.read("news/good/index.html")
+
+
+def test_missing_cover_is_reported_at_its_line(make_site, build):
+    article = MINIMAL_ARTICLE.replace("category: 关爱行动", "category: 关爱行动\nimage: nothere.png\nimage_alt: 图")
+    site = make_site({**GOOD, "news/2024/good.md": article})
+    result = build(site)
+    assert result.code == 1, result.err
+    assert "content/news/2024/good.md:6: 封面图片：" in result.err and "nothere.png" in result.err, result.err

@@ -15,6 +15,7 @@ from datetime import date
 from fengchao.content.config import DATUMS, SiteConfig
 from fengchao.content.load import LineMap, StationFile
 from fengchao.content.records import Photo, Station, Where
+from fengchao.content.url_rule import url_problem
 from fengchao.geo import EARTH_RADIUS_M, convert, distance_m
 from fengchao.problems import Problem
 from fengchao.text import SLUG_RE
@@ -124,6 +125,11 @@ def _station(item: LineMap, sf: StationFile, config: SiteConfig, problems: list[
         if not isinstance(photo, LineMap) or not photo.get("src") or not photo.get("alt"):
             line = photo.line if isinstance(photo, LineMap) else item.line_of("photos")
             problems.append(Problem(sf.shown, line, "每张照片都需要 src（图片路径）和 alt（图片说明）"))
+            continue
+        problem = url_problem(str(photo["src"]).strip(), "stations/notes.yaml")
+        if problem:
+            # The same rule as an article's cover: a photo's src is an <img src>.
+            problems.append(Problem(sf.shown, photo.line_of("src"), f"照片 {problem}"))
             continue
         photos.append(Photo(str(photo["src"]), str(photo["alt"])))
 

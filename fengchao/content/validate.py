@@ -17,6 +17,7 @@ from fengchao.content.config import SiteConfig
 from fengchao.content.load import LineMap, LoadedContent, SourceDoc
 from fengchao.content.records import Article, Contact, Guide, Page, Records, Where
 from fengchao.content.stations import validate_stations
+from fengchao.content.url_rule import url_problem
 from fengchao.problems import Problem
 from fengchao.text import SLUG_RE
 from fengchao.warm import COLD, Warm
@@ -152,11 +153,13 @@ def _article(doc: SourceDoc, f: Fields) -> Article | None:
     image = f.text("image")
     image_alt = f.text("image_alt")
     source_url = f.text("source_url")
-    if source_url and not source_url.lower().startswith(("https://", "http://")):
-        f.error("source_url", f"source_url {source_url!r} 不是网页地址：请写以 https:// 或 http:// 开头的完整网址")
+    source_problem = source_url and url_problem(source_url, doc.rel, relative=False)
+    if source_problem:
+        f.error("source_url", f"source_url {source_problem}")
         source_url = None
-    if image and _SCHEME.match(image) and not image.lower().startswith(("https://", "http://")):
-        f.error("image", f"封面图片 {image!r} 不能用这种网址：请写 content/ 中的图片路径或 https:// 网址")
+    image_problem = image and url_problem(image, doc.rel)
+    if image_problem:
+        f.error("image", f"封面图片 {image_problem}")
         image = None
     if image and not image_alt:
         f.error("image", "封面图片缺少替代文字：请加上 image_alt，描述图片内容，方便读屏软件用户")
@@ -180,6 +183,7 @@ def _article(doc: SourceDoc, f: Fields) -> Article | None:
         updated=f.moment("updated"),
         draft=f.flag("draft"),
         expires=f.moment("expires"),
+        image_line=f.meta.line_of("image") if image else 0,
     )
     return article if slug and title and moment else None
 

@@ -15,7 +15,7 @@ from fengchao import __version__
 from fengchao.pipeline import Project, build
 from fengchao.problems import BuildFailed, Problem, UsageError
 from fengchao.progress import Ticker
-from fengchao.report import FORMATS, print_problems
+from fengchao.report import FORMATS, print_problems, terminal_safe
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -99,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return _run(args)
     except UsageError as exc:
-        print(f"fengchao: {exc}", file=sys.stderr)
+        print(terminal_safe(f"fengchao: {exc}"), file=sys.stderr)
         return 2
     except BuildFailed as exc:
         _print_problems(exc.problems, getattr(args, "format", "text"), getattr(args, "strict", False), args.root)
@@ -114,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 - an editor sees one line, a developer asks for --debug
         if args.debug:
             raise
-        print(f"fengchao 内部错误：{type(exc).__name__}: {exc}（加 --debug 查看详情）", file=sys.stderr)
+        print(terminal_safe(f"fengchao 内部错误：{type(exc).__name__}: {exc}（加 --debug 查看详情）"), file=sys.stderr)
         return 3
 
 
@@ -144,7 +144,7 @@ def _run(args) -> int:
         seconds = sum(report.timings.values())
         reused = f"，其中 {report.reused} 个未变、沿用上次的输出" if report.reused else ""
         print(
-            f"已生成 {report.pages} 个页面、共 {report.files} 个文件（写入 {report.bytes / 1024 / 1024:.1f} MB{reused}），用时 {seconds:.2f} 秒 → {project.out}",
+            f"已生成 {report.pages} 个页面、共 {report.files} 个文件（写入 {report.bytes / 1024 / 1024:.1f} MB{reused}），用时 {seconds:.2f} 秒 → {terminal_safe(str(project.out))}",
             file=sys.stderr if args.format == "json" else sys.stdout,
         )
         return 0
@@ -167,7 +167,7 @@ def _run(args) -> int:
         if report.unpublished:
             print(f"以下 {len(report.unpublished)} 篇现在不会公开（预览中可见）：", file=out)
             for path, why in report.unpublished:
-                print(f"  {path}: {why}", file=out)
+                print(terminal_safe(f"  {path}: {why}"), file=out)
         print(summary, file=out)
         return 0
     if args.command == "serve":
@@ -183,13 +183,13 @@ def _run(args) -> int:
         if config is None:
             raise BuildFailed(problems)
         return run_import(
-            project.root, project.content, config, args.file.resolve(), args.out, args.force, args.strict, lambda line: print(line, file=sys.stderr)
+            project.root, project.content, config, args.file.resolve(), args.out, args.force, args.strict, lambda line: print(terminal_safe(line), file=sys.stderr)
         )
     if args.command == "new":
         from fengchao.tools.new import new_file
 
         path = new_file(_project(args), args.kind, args.title)
-        print(path)
+        print(terminal_safe(str(path)))
         return 0
     if args.command == "import":
         from fengchao.tools.import_page import import_file
@@ -199,7 +199,7 @@ def _run(args) -> int:
         print(f"已导入为草稿（draft: true）。去掉了：{dropped or '无'}。", file=sys.stderr)
         if article.garbled:
             print(f"有 {article.garbled} 处疑似乱码，已用 <!-- 乱码？ --> 标出，请对照原稿改正（fengchao check 会列出）。", file=sys.stderr)
-        print(path)
+        print(terminal_safe(str(path)))
         return 0
     raise UsageError(f"未知命令 {args.command}")
 

@@ -159,3 +159,35 @@ def test_missing_cover_is_reported_at_its_line(make_site, build):
     result = build(site)
     assert result.code == 1, result.err
     assert "content/news/2024/good.md:6: 封面图片：" in result.err and "nothere.png" in result.err, result.err
+
+
+# --- the terminal and the CI log never get raw control sequences ------------
+
+ESCAPES = "\x1b]0;owned\x07\x1b[2J\x9b31m\u202e"
+
+
+@pytest.mark.parametrize("fmt", ["text", "github", "json"])
+def test_file_names_with_escape_sequences_are_shown_escaped(make_site, build, fmt):
+    site = make_site({**GOOD, f"news/2024/x{ESCAPES}.md": MINIMAL_ARTICLE})
+    result = build(site, "--format", fmt)
+    no_crash(result)
+    assert result.code == 1
+    both = result.out + result.err
+    for ch in "\x1b\x07\x9b\u202e":
+        assert ch not in both, repr(both)
+    assert "x\\x1b]0;owned\\x07" in both.replace("\\\\", "\\") or "x\\u001b]0;owned\\u0007" in both, both
+
+
+def test_quoted_source_lines_and_sheet_cells_are_shown_escaped(make_site, cli, tmp_path):
+    site = make_site()
+    sheet = tmp_path / "s.csv"
+    sheet.write_text(IMPORT_HEAD + "imp-1,测试站\x1b[31m,火星区\x9b,路,46.61,125.02,seating,\n", encoding="utf-8")
+    result = cli("--root", site.root, "stations", "import", sheet)
+    assert result.code == 1
+    assert "\x1b" not in result.err and "\x9b" not in result.err and "火星区\\x9b" in result.err, result.err
+
+
+def test_usage_messages_are_shown_escaped(make_site, cli, tmp_path):
+    result = cli("--root", tmp_path / "no\x1b[31mwhere", "build")
+    assert result.code == 2
+    assert "\x1b" not in result.err and "no\\x1b[31mwhere" in result.err, result.err

@@ -64,7 +64,7 @@ def _station(item: LineMap, sf: StationFile, config: SiteConfig, problems: list[
         problems.append(Problem(sf.shown, item.line_of(key), message))
 
     def text(key: str, required: bool = False) -> str | None:
-        value = item.get(key)
+        value = item.typed(key)  # `name: yes` is the text "yes", not True
         if value is None or value == "":
             if required:
                 err(key, f"站点缺少必填字段 {key}")
@@ -131,7 +131,7 @@ def _station(item: LineMap, sf: StationFile, config: SiteConfig, problems: list[
             # The same rule as an article's cover: a photo's src is an <img src>.
             problems.append(Problem(sf.shown, photo.line_of("src"), f"照片 {problem}"))
             continue
-        photos.append(Photo(str(photo["src"]), str(photo["alt"])))
+        photos.append(Photo(str(photo["src"]), str(photo.typed("alt"))))
 
     sample = item.get("sample", False)
     if not isinstance(sample, bool):

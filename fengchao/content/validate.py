@@ -18,6 +18,7 @@ from fengchao.content.load import LineMap, LoadedContent, SourceDoc
 from fengchao.content.records import Article, Contact, Guide, Page, Records, Where
 from fengchao.content.stations import validate_stations
 from fengchao.content.url_rule import url_problem
+from fengchao.content.yaml_lines import TextList
 from fengchao.problems import Problem
 from fengchao.text import SLUG_RE
 from fengchao.warm import COLD, Warm
@@ -65,7 +66,7 @@ class Fields:
         self.problems.append(Problem(self.shown, self.meta.line_of(key), message))
 
     def text(self, key: str, required: bool = False) -> str | None:
-        value = self.meta.get(key)
+        value = self.meta.typed(key)  # `title: yes` is the text "yes", not True
         if value is None or value == "":
             if required:
                 self.error(key, f"缺少必填字段 {key}")
@@ -86,6 +87,10 @@ class Fields:
         value = self.meta.get(key)
         if value is None:
             return ()
+        if isinstance(value, TextList):
+            value = value.typed()  # `tags: [yes, 010]` are the texts "yes" and "010"
+        if isinstance(value, (bool, int, float)):
+            value = self.meta.typed(key)
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list) or not all(isinstance(v, (str, int, float)) for v in value):
@@ -201,8 +206,8 @@ def _contacts(f: Fields) -> tuple[Contact, ...]:
             line = item.line if isinstance(item, LineMap) else f.meta.line_of("contacts")
             f.problems.append(Problem(f.shown, line, "联系方式每项都需要 name（单位或联系人名称）"))
             continue
-        get = lambda k, item=item: str(item[k]).strip() if item.get(k) not in (None, "") else None  # noqa: E731
-        contacts.append(Contact(str(item["name"]).strip(), get("phone"), get("address"), get("hours")))
+        get = lambda k, item=item: str(item.typed(k)).strip() if item.get(k) not in (None, "") else None  # noqa: E731
+        contacts.append(Contact(get("name"), get("phone"), get("address"), get("hours")))
     return tuple(contacts)
 
 

@@ -17,7 +17,7 @@ import time
 
 from fengchao.pipeline import Project
 from fengchao.problems import BuildFailed, Problem, UsageError
-from fengchao.report import SourceLines, describe
+from fengchao.report import SourceLines, describe, terminal_safe
 from fengchao.serve.rebuild import LiveSite
 
 
@@ -47,7 +47,7 @@ def serve(project: Project, host: str, port: int) -> int:
             state.finished(exc.problems, (time.perf_counter() - started) * 1000)
             return
         except UsageError as exc:
-            print(f"fengchao: {exc}", file=sys.stderr)
+            print(terminal_safe(f"fengchao: {exc}"), file=sys.stderr)
             state.finished([Problem("site.yaml", 0, str(exc))], (time.perf_counter() - started) * 1000)
             return
         ms = (time.perf_counter() - started) * 1000

@@ -25,6 +25,7 @@ from fengchao.content.config import SiteConfig
 from fengchao.content.load import LineMap, StationFile, load_content, read_text
 from fengchao.content.stations import looks_like_formula, validate_stations
 from fengchao.problems import Problem, display_path
+from fengchao.report import terminal_safe
 
 REQUIRED = ("id", "name", "district", "address", "lat", "lng", "amenities")
 GENERATED = "# 由 fengchao stations import 生成"
@@ -266,5 +267,5 @@ def run_import(root: Path, content: Path, config: SiteConfig, sheet: Path, out: 
         return 1
     write_yaml(out, text)
     count = text.count("\n- id: ")
-    print(f"已导入 {count} 个站点 → {display_path(out, root)}（{len(problems)} 个警告）")
+    print(terminal_safe(f"已导入 {count} 个站点 → {display_path(out, root)}（{len(problems)} 个警告）"))
     return 0

@@ -191,3 +191,28 @@ def test_usage_messages_are_shown_escaped(make_site, cli, tmp_path):
     result = cli("--root", tmp_path / "no\x1b[31mwhere", "build")
     assert result.code == 2
     assert "\x1b" not in result.err and "no\\x1b[31mwhere" in result.err, result.err
+
+
+# --- characters an editor cannot see, in bodies and fields ------------------
+
+@pytest.mark.parametrize("char, code", [("\u202e", "U+202E"), ("\x1b", "U+001B"), ("\x9b", "U+009B"), ("\x7f", "U+007F"), ("\u2067", "U+2067")])
+def test_body_control_and_bidi_characters_are_errors_at_their_line(make_site, build, char, code):
+    body = MINIMAL_ARTICLE + "\n第二段。\n\n```\ncode " + char + "here\n```\n"
+    site = make_site({**GOOD, "news/2024/good.md": body})
+    result = build(site)
+    assert result.code == 1, result.err
+    lines = [line for line in result.err.splitlines() if line.startswith("content/news/2024/good.md")]
+    assert len(lines) == 1 and lines[0].startswith("content/news/2024/good.md:13:6: ") and code in lines[0], result.err
+    assert char not in result.err
+
+
+@pytest.mark.parametrize("char", ["\u200b", "\u2060", "\ufeff", "\u00ad"])
+def test_invisible_characters_are_warnings_at_their_line(make_site, build, char):
+    article = MINIMAL_ARTICLE.replace("title: 测试新闻", f"title: 测试{char}新闻") + f"\n第二{char}段。\n"
+    site = make_site({**GOOD, "news/2024/good.md": article})
+    result = build(site)
+    assert result.code == 0, result.err
+    shown = [line for line in result.err.splitlines() if "看不见的字符" in line]
+    assert any(line.startswith("content/news/2024/good.md:2:") for line in shown), result.err
+    assert any(line.startswith("content/news/2024/good.md:10:") for line in shown), result.err
+    assert build(site, "--strict").code == 1

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from fengchao.content.yaml_lines import MAX_YAML_ALIASES, MAX_YAML_DEPTH, MAX_YAML_VALUES, LineMap, parse_yaml  # noqa: F401 - also load's API
 from fengchao.problems import Problem, display_path
+from fengchao.text import FORBIDDEN_CHARS, describe_char
 from fengchao.warm import COLD, Warm
 
 # Limits that keep a hostile or broken file from hanging the build.
@@ -274,6 +275,13 @@ def _load_doc(kind: str, path: Path, rel: str, shown: str, yaml_cache=None) -> t
         meta = LineMap()
     if not isinstance(meta, LineMap):
         return None, [Problem(shown, 2, "前置信息应为“字段: 值”的形式")]
+    bad = FORBIDDEN_CHARS.search(body)
+    if bad:
+        # The front matter's are found by the YAML reader; a body's would reach
+        # every page, feed and search result that quotes it.
+        before = body[:bad.start()]
+        line, col = body_line + before.count("\n"), bad.start() - before.rfind("\n")
+        return None, [Problem(shown, line, f"正文含有不能发布的字符 {describe_char(bad.group())}。请删除它（常见于从网页或 Word 复制的文字）", col=col)]
     # A missing field is reported at the front matter's opening --- (line 1),
     # not at whichever key happens to come first.
     meta.line = 1

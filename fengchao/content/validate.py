@@ -20,7 +20,7 @@ from fengchao.content.stations import validate_stations
 from fengchao.content.url_rule import url_problem
 from fengchao.content.yaml_lines import TextList
 from fengchao.problems import Problem
-from fengchao.text import SLUG_RE
+from fengchao.text import SLUG_RE, without_invisible
 from fengchao.warm import COLD, Warm
 
 # Slugs under news/ that would collide with the list pages.
@@ -177,8 +177,10 @@ def _article(doc: SourceDoc, f: Fields) -> Article | None:
         source_rel=doc.rel,
         where=_where(doc),
         summary=f.text("summary"),
-        tags=tuple(dict.fromkeys(f.text_list("tags"))),
-        category=f.text("category"),
+        # Compared and slugged as they look: "快递小哥" typed, pasted with a
+        # zero-width space inside, or in decomposed form is one tag.
+        tags=tuple(dict.fromkeys(t for t in map(without_invisible, f.text_list("tags")) if t)),
+        category=without_invisible(f.text("category") or "") or None,
         source=f.text("source"),
         source_url=source_url,
         authors=authors,

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from fengchao import __version__
 from fengchao.pipeline import Project, build
-from fengchao.problems import BuildFailed, Problem, UsageError
+from fengchao.problems import BuildFailed, Problem, UsageError, display_path, os_error_text
 from fengchao.progress import Ticker
 from fengchao.report import FORMATS, print_problems, terminal_safe
 
@@ -111,11 +111,31 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("已中断。", file=sys.stderr)
         return 130
+    except OSError as exc:
+        # The machine, not fengchao: a full disk, a read-only or unreadable
+        # folder, a file name too long for the file system. Exit 1 with the
+        # file's problem if it is content, else 2 (fix the environment).
+        if args.debug:
+            raise
+        return _os_error(exc, args)
     except Exception as exc:  # noqa: BLE001 - an editor sees one line, a developer asks for --debug
         if args.debug:
             raise
         print(terminal_safe(f"fengchao 内部错误：{type(exc).__name__}: {exc}（加 --debug 查看详情）"), file=sys.stderr)
         return 3
+
+
+def _os_error(exc: OSError, args) -> int:
+    name = exc.filename if isinstance(exc.filename, str) else None
+    root = args.root.resolve()
+    content = (getattr(args, "content", None) or root / "content").resolve()
+    if name and Path(os.path.abspath(name)).is_relative_to(content):
+        problem = Problem(display_path(Path(name), root), 0, f"无法读取文件：{os_error_text(OSError(exc.errno, exc.strerror))}")
+        _print_problems([problem], getattr(args, "format", "text"), False, args.root)
+        print("失败：1 个错误，0 个警告。输出文件夹没有改动。", file=sys.stderr)
+        return 1
+    print(terminal_safe(f"fengchao: 无法完成：{os_error_text(exc)}"), file=sys.stderr)
+    return 2
 
 
 def _external_policy(args):

@@ -89,7 +89,7 @@ def test_station_import_accepts_phone_numbers_and_dashes(make_site, cli, tmp_pat
 SVG = '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(document.cookie)</script></svg>'
 
 
-@pytest.mark.parametrize("rel", ["news/2024/logo.svg", "pages/evil.html", "news/2024/x.HTM", "stations/map.svgz",
+@pytest.mark.parametrize("rel", ["pages/evil.html", "news/2024/x.HTM", "stations/map.svgz",
                                  "news/2024/feed.xhtml", "news/2024/style.xsl", "news/2024/x.xml", "a.shtml"])
 def test_active_static_files_are_refused_with_their_path(make_site, build, rel):
     site = make_site({**GOOD, rel: SVG})
@@ -99,6 +99,36 @@ def test_active_static_files_are_refused_with_their_path(make_site, build, rel):
     shown = [line for line in result.err.splitlines() if line.startswith(f"content/{rel}: ")]
     assert len(shown) == 1 and "不会发布" in shown[0] and "脚本" in shown[0], result.err
     assert not site.out.exists()
+
+
+@pytest.mark.parametrize("svg, line, what", [
+    ('<svg xmlns="http://www.w3.org/2000/svg">\n<script>alert(1)</script></svg>', 2, "<script>"),
+    ('<svg xmlns="http://www.w3.org/2000/svg">\n<rect/>\n<rect onclick="alert(1)"/></svg>', 3, "onclick="),
+    ('<svg xmlns="http://www.w3.org/2000/svg"><foreignObject><p>x</p></foreignObject></svg>', 1, "<foreignObject>"),
+    ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">\n<a xlink:href="javascript:alert(1)"><text>x</text></a></svg>', 2, "href="),
+    ('<svg xmlns="http://www.w3.org/2000/svg"><a href="x"><set attributeName="href" to="javascript:alert(1)"/></a></svg>', 1, "href="),
+    ('<svg xmlns="http://www.w3.org/2000/svg"><animate attributeName="href" values="javascript:alert(1)"/></svg>', 1, "<animate>"),
+    ('<!DOCTYPE svg [<!ENTITY a "aaaa">]>\n<svg xmlns="http://www.w3.org/2000/svg"/>', 1, "<!DOCTYPE>"),
+    ('<?xml-stylesheet href="evil.xsl"?><svg xmlns="http://www.w3.org/2000/svg"/>', 1, "<?xml-stylesheet?>"),
+    ('<svg xmlns="http://www.w3.org/2000/svg"><style>@import "https://evil.example/a.css";</style></svg>', 1, "外部"),
+    ('<svg xmlns="http://www.w3.org/2000/svg"><rect', 1, "不是有效的 XML"),
+])
+def test_an_svg_with_anything_active_is_refused_at_its_line(make_site, build, svg, line, what):
+    site = make_site({**GOOD, "news/2024/logo.svg": svg})
+    result = build(site)
+    no_crash(result)
+    shown = [entry for entry in result.err.splitlines() if entry.startswith("content/news/2024/logo.svg")]
+    assert result.code == 1 and len(shown) == 1, result.err
+    assert shown[0].startswith(f"content/news/2024/logo.svg:{line}: 这个 SVG 不会发布") and what in shown[0], shown
+
+
+def test_an_inert_svg_is_published(make_site, build):
+    svg = ('<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="64" height="48">'
+           '<defs><linearGradient id="g"/></defs><rect width="64" height="48" fill="url(#g)"/><use href="#g"/></svg>')
+    site = make_site({**GOOD, "news/2024/logo.svg": svg})
+    result = build(site)
+    assert result.code == 0, result.err
+    assert (site.out / "news/2024/logo.svg").read_text(encoding="utf-8") == svg.replace("\\n", "\n")
 
 
 def test_ordinary_static_files_still_publish(make_site, build):

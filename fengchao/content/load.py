@@ -19,6 +19,7 @@ from pathlib import Path
 
 from fengchao.content.yaml_lines import MAX_YAML_ALIASES, MAX_YAML_DEPTH, MAX_YAML_VALUES, LineMap, parse_yaml  # noqa: F401 - also load's API
 from fengchao.problems import Problem, display_path
+from fengchao.content.svg_check import svg_problem
 from fengchao.text import FORBIDDEN_CHARS, describe_char
 from fengchao.warm import COLD, Warm
 
@@ -33,11 +34,14 @@ SECTIONS = {"news": "news", "guides": "guide", "pages": "page"}
 
 # Files a browser runs as a document with scripts in the site's origin. Copied
 # verbatim they would go around the sanitiser every Markdown body passes
-# through (an SVG with <script>, a hand-made .html page), so they are refused;
-# the contract is in docs/security.md ("The content contract").
-ACTIVE_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml", ".svg", ".svgz", ".xml", ".xsl", ".xslt")
+# through (a hand-made .html page, XML with a stylesheet), so they are
+# refused; an SVG is published only if it is inert (svg_check.py). The
+# contract is in docs/security.md ("The content contract").
+ACTIVE_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml", ".svgz", ".xml", ".xsl", ".xslt")
 ACTIVE_REFUSED = ("这种文件（{suffix}）不会发布：浏览器会把它当作网页打开并执行其中的脚本，绕过内容的安全过滤。"
-                  "网页请写成 content/pages/ 中的 Markdown；图标和插图请转成 PNG/JPEG/WebP")
+                  "网页请写成 content/pages/ 中的 Markdown；图标和插图请用 PNG/JPEG/WebP 或不含脚本的 .svg")
+SVG_REFUSED = ("这个 SVG 不会发布：其中有 {what}，浏览器直接打开它时可能执行脚本或加载外部内容。"
+               "请在绘图软件中导出为“纯 SVG”（不含脚本、链接和动画），或转成 PNG")
 
 
 def read_text(path: Path, shown: str) -> tuple[str, Problem | None]:
@@ -212,6 +216,8 @@ def load_content(content_dir: Path, root: Path, warm: Warm = COLD) -> tuple[Load
             station_files.append(StationFile(path, shown, tuple(data), 1))
         elif path.suffix.lower() in ACTIVE_SUFFIXES:
             problems.append(Problem(shown, 0, ACTIVE_REFUSED.format(suffix=path.suffix)))
+        elif path.suffix.lower() == ".svg" and (refused := _svg_refused(path, shown)):
+            problems.append(refused)
         else:
             static.append(StaticFile(path, rel))
         # A file changed within the last second is not remembered: file times
@@ -224,6 +230,17 @@ def load_content(content_dir: Path, root: Path, warm: Warm = COLD) -> tuple[Load
         for gone in set(files) - visited:
             del files[gone]
     return LoadedContent(tuple(docs), tuple(station_files), tuple(static)), problems
+
+
+def _svg_refused(path: Path, shown: str) -> Problem | None:
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            return Problem(shown, 0, f"文件过大，上限为 {MAX_FILE_BYTES // 1024 // 1024} MB")
+        data = path.read_bytes()
+    except OSError as exc:
+        return Problem(shown, 0, f"无法读取文件：{exc.strerror or exc}")
+    found = svg_problem(data)
+    return Problem(shown, found[0], SVG_REFUSED.format(what=found[1])) if found else None
 
 
 def _added(before: dict, lists: dict) -> tuple[str, object]:

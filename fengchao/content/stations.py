@@ -82,6 +82,9 @@ def _station(item: LineMap, sf: StationFile, config: SiteConfig, problems: list[
 
     station_id, name = text("id", True), text("name", True)
     district, address = text("district", True), text("address", True)
+    if station_id and len(station_id) > 120:
+        err("id", f"站点 id 太长（{len(station_id)} 个字符），上限 120 个：它是站点网址中的文件夹名。请缩短")
+        station_id = None
     if station_id and not SLUG_RE.match(station_id):
         err("id", f"站点 id {station_id!r} 不能用作网址：只能用小写字母、数字和连字符（-）")
         station_id = None

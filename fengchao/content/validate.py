@@ -23,6 +23,10 @@ from fengchao.problems import Problem
 from fengchao.text import SLUG_RE, without_invisible
 from fengchao.warm import COLD, Warm
 
+# Folder names are at most 255 bytes on every file system; a slug is one,
+# a tag's or category's pinyin (up to ~7 letters a character) is another.
+MAX_SLUG_CHARS = 120
+MAX_TERM_CHARS = 30
 # Slugs under news/ that would collide with the list pages.
 RESERVED_NEWS_SLUGS = {"page", "archive"}
 # Front-matter fields each kind understands; anything else is probably a typo.
@@ -98,6 +102,16 @@ class Fields:
             return ()
         return tuple(str(v).strip() for v in value if str(v).strip())
 
+    def terms(self, key: str, values):
+        """Tags or a category, each within MAX_TERM_CHARS (its page's folder name is its pinyin)."""
+        kept = []
+        for value in values:
+            if len(value) > MAX_TERM_CHARS:
+                self.error(key, f"{key} 中的 {value[:20]!r}… 太长（{len(value)} 个字符），上限 {MAX_TERM_CHARS} 个：每个标签和分类都有自己的网址。请缩短")
+            else:
+                kept.append(value)
+        return kept
+
     def moment(self, key: str, required: bool = False) -> datetime | None:
         raw = self.text(key, required)
         if raw is None:
@@ -113,6 +127,13 @@ class Fields:
 
     def slug(self, fallback: str) -> str | None:
         slug = self.text("slug") or fallback
+        if len(slug) > MAX_SLUG_CHARS:
+            key = "slug" if "slug" in self.meta else None
+            self.problems.append(Problem(
+                self.shown, self.meta.line_of("slug") if key else self.meta.line or 1,
+                f"{'slug' if key else '文件名'}太长（{len(slug)} 个字符），上限 {MAX_SLUG_CHARS} 个：网址的每一段都是一个文件夹名。请缩短",
+            ))
+            return None
         if not SLUG_RE.match(slug):
             key = "slug" if "slug" in self.meta else None
             where = "slug" if key else "文件名"
@@ -179,8 +200,8 @@ def _article(doc: SourceDoc, f: Fields) -> Article | None:
         summary=f.text("summary"),
         # Compared and slugged as they look: "快递小哥" typed, pasted with a
         # zero-width space inside, or in decomposed form is one tag.
-        tags=tuple(dict.fromkeys(t for t in map(without_invisible, f.text_list("tags")) if t)),
-        category=without_invisible(f.text("category") or "") or None,
+        tags=tuple(dict.fromkeys(f.terms("tags", (t for t in map(without_invisible, f.text_list("tags")) if t)))),
+        category=next(iter(f.terms("category", [without_invisible(f.text("category") or "")])), None) or None,
         source=f.text("source"),
         source_url=source_url,
         authors=authors,

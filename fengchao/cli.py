@@ -10,6 +10,7 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from fengchao import __version__
 from fengchao.pipeline import Project, build
@@ -147,7 +148,22 @@ def _external_policy(args):
     return ExternalPolicy(**{name: value for name, value in given.items() if value is not None})
 
 
+def _check_base_url(url: str | None) -> None:
+    """One usage error for a --base-url no browser can use as a site address
+    (ftp:, javascript:, no host): otherwise every page's every link fails."""
+    if url is None:
+        return
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:
+        host = None
+    if not host or parts.scheme not in ("http", "https") or any(ch.isspace() or ord(ch) < 32 for ch in url):
+        raise UsageError(f"--base-url {url!r} 不是网站地址：请写以 https:// 或 http:// 开头的完整网址，例如 https://example.org/hub/")
+
+
 def _run(args) -> int:
+    _check_base_url(getattr(args, "base_url", None))
     if args.command == "build":
         project = _project(args)
         with Ticker(sys.stderr, "正在生成"):  # a spinner on a terminal, plain lines in CI

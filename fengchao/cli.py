@@ -233,6 +233,8 @@ def _run(args) -> int:
         path, article = import_file(_project(args), args.file)
         dropped = "、".join(f"{n} 行{why}" for why, n in article.dropped.items())
         print(f"已导入为草稿（draft: true）。去掉了：{dropped or '无'}。", file=sys.stderr)
+        for note in article.notes:
+            print(terminal_safe(f"注意：{note}"), file=sys.stderr)
         if article.garbled:
             print(f"有 {article.garbled} 处疑似乱码，已用 <!-- 乱码？ --> 标出，请对照原稿改正（fengchao check 会列出）。", file=sys.stderr)
         print(terminal_safe(str(path)))

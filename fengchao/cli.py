@@ -219,7 +219,14 @@ def _run(args) -> int:
         if config is None:
             raise BuildFailed(problems)
         return run_import(
-            project.root, project.content, config, args.file.resolve(), args.out, args.force, args.strict, lambda line: print(terminal_safe(line), file=sys.stderr)
+            project.root,
+            project.content,
+            config,
+            args.file.resolve(),
+            args.out,
+            args.force,
+            args.strict,
+            lambda line: print(terminal_safe(line), file=sys.stderr),
         )
     if args.command == "new":
         from fengchao.tools.new import new_file

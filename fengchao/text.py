@@ -57,6 +57,7 @@ def without_invisible(text: str) -> str:
     """NFC and no invisible characters: what two names are compared (and slugged) by."""
     return INVISIBLE_CHARS.sub("", unicodedata.normalize("NFC", text))
 
+
 # Reading speed of Chinese text on a phone, characters per minute; a common
 # figure for adult readers of plain prose is 300–500.
 CJK_PER_MINUTE = 400

@@ -4,6 +4,7 @@ CSV cells a spreadsheet would evaluate, HTML/SVG files under content/, URL
 fields other than links, bidi and control characters, and terminal output.
 Each test builds a small project and asserts what an editor or reader sees.
 """
+
 from __future__ import annotations
 
 import csv
@@ -33,7 +34,18 @@ def no_crash(result) -> None:
 
 # --- CSV: neutralised on export, flagged on import --------------------------
 
-@pytest.mark.parametrize("cell", ["=HYPERLINK(\\\"http://x.example\\\",\\\"点我\\\")", "+cmd|' /C calc'!A0", "-2+3+cmd|' /C calc'!A0", "@SUM(1+1)*cmd|' /C calc'!A0", "\\t=1+1", "＝1+1"])
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        "=HYPERLINK(\\\"http://x.example\\\",\\\"点我\\\")",
+        "+cmd|' /C calc'!A0",
+        "-2+3+cmd|' /C calc'!A0",
+        "@SUM(1+1)*cmd|' /C calc'!A0",
+        "\\t=1+1",
+        "＝1+1",
+    ],
+)
 def test_csv_export_neutralises_formula_cells(make_site, build, cell):
     site = make_site({**GOOD, "stations/evil.yaml": STATION.format(name=cell, address=cell, phone="+86 459 1234567")})
     result = build(site)
@@ -58,12 +70,15 @@ def test_csv_export_leaves_ordinary_cells_alone(make_site, build):
 IMPORT_HEAD = "编号,名称,区县,地址,纬度,经度,设施,电话\n"
 
 
-@pytest.mark.parametrize("cell, column", [
-    ('"=HYPERLINK(""http://x.example"",""点我"")"', "B"),
-    ("@SUM(A1)", "B"),
-    ("+cmd|' /C calc'!A0", "D"),
-    ("-2+3+cmd|' /C calc'!A0", "D"),
-])
+@pytest.mark.parametrize(
+    "cell, column",
+    [
+        ('"=HYPERLINK(""http://x.example"",""点我"")"', "B"),
+        ("@SUM(A1)", "B"),
+        ("+cmd|' /C calc'!A0", "D"),
+        ("-2+3+cmd|' /C calc'!A0", "D"),
+    ],
+)
 def test_station_import_flags_formula_cells(make_site, cli, tmp_path, cell, column):
     site = make_site()
     name, address = (cell, "测试路1号") if column == "B" else ("测试站", cell)
@@ -89,8 +104,9 @@ def test_station_import_accepts_phone_numbers_and_dashes(make_site, cli, tmp_pat
 SVG = '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(document.cookie)</script></svg>'
 
 
-@pytest.mark.parametrize("rel", ["pages/evil.html", "news/2024/x.HTM", "stations/map.svgz",
-                                 "news/2024/feed.xhtml", "news/2024/style.xsl", "news/2024/x.xml", "a.shtml"])
+@pytest.mark.parametrize(
+    "rel", ["pages/evil.html", "news/2024/x.HTM", "stations/map.svgz", "news/2024/feed.xhtml", "news/2024/style.xsl", "news/2024/x.xml", "a.shtml"]
+)
 def test_active_static_files_are_refused_with_their_path(make_site, build, rel):
     site = make_site({**GOOD, rel: SVG})
     result = build(site)
@@ -101,18 +117,25 @@ def test_active_static_files_are_refused_with_their_path(make_site, build, rel):
     assert not site.out.exists()
 
 
-@pytest.mark.parametrize("svg, line, what", [
-    ('<svg xmlns="http://www.w3.org/2000/svg">\n<script>alert(1)</script></svg>', 2, "<script>"),
-    ('<svg xmlns="http://www.w3.org/2000/svg">\n<rect/>\n<rect onclick="alert(1)"/></svg>', 3, "onclick="),
-    ('<svg xmlns="http://www.w3.org/2000/svg"><foreignObject><p>x</p></foreignObject></svg>', 1, "<foreignObject>"),
-    ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">\n<a xlink:href="javascript:alert(1)"><text>x</text></a></svg>', 2, "href="),
-    ('<svg xmlns="http://www.w3.org/2000/svg"><a href="x"><set attributeName="href" to="javascript:alert(1)"/></a></svg>', 1, "href="),
-    ('<svg xmlns="http://www.w3.org/2000/svg"><animate attributeName="href" values="javascript:alert(1)"/></svg>', 1, "<animate>"),
-    ('<!DOCTYPE svg [<!ENTITY a "aaaa">]>\n<svg xmlns="http://www.w3.org/2000/svg"/>', 1, "<!DOCTYPE>"),
-    ('<?xml-stylesheet href="evil.xsl"?><svg xmlns="http://www.w3.org/2000/svg"/>', 1, "<?xml-stylesheet?>"),
-    ('<svg xmlns="http://www.w3.org/2000/svg"><style>@import "https://evil.example/a.css";</style></svg>', 1, "外部"),
-    ('<svg xmlns="http://www.w3.org/2000/svg"><rect', 1, "不是有效的 XML"),
-])
+@pytest.mark.parametrize(
+    "svg, line, what",
+    [
+        ('<svg xmlns="http://www.w3.org/2000/svg">\n<script>alert(1)</script></svg>', 2, "<script>"),
+        ('<svg xmlns="http://www.w3.org/2000/svg">\n<rect/>\n<rect onclick="alert(1)"/></svg>', 3, "onclick="),
+        ('<svg xmlns="http://www.w3.org/2000/svg"><foreignObject><p>x</p></foreignObject></svg>', 1, "<foreignObject>"),
+        (
+            '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">\n<a xlink:href="javascript:alert(1)"><text>x</text></a></svg>',
+            2,
+            "href=",
+        ),
+        ('<svg xmlns="http://www.w3.org/2000/svg"><a href="x"><set attributeName="href" to="javascript:alert(1)"/></a></svg>', 1, "href="),
+        ('<svg xmlns="http://www.w3.org/2000/svg"><animate attributeName="href" values="javascript:alert(1)"/></svg>', 1, "<animate>"),
+        ('<!DOCTYPE svg [<!ENTITY a "aaaa">]>\n<svg xmlns="http://www.w3.org/2000/svg"/>', 1, "<!DOCTYPE>"),
+        ('<?xml-stylesheet href="evil.xsl"?><svg xmlns="http://www.w3.org/2000/svg"/>', 1, "<?xml-stylesheet?>"),
+        ('<svg xmlns="http://www.w3.org/2000/svg"><style>@import "https://evil.example/a.css";</style></svg>', 1, "外部"),
+        ('<svg xmlns="http://www.w3.org/2000/svg"><rect', 1, "不是有效的 XML"),
+    ],
+)
 def test_an_svg_with_anything_active_is_refused_at_its_line(make_site, build, svg, line, what):
     site = make_site({**GOOD, "news/2024/logo.svg": svg})
     result = build(site)
@@ -123,8 +146,10 @@ def test_an_svg_with_anything_active_is_refused_at_its_line(make_site, build, sv
 
 
 def test_an_inert_svg_is_published(make_site, build):
-    svg = ('<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="64" height="48">'
-           '<defs><linearGradient id="g"/></defs><rect width="64" height="48" fill="url(#g)"/><use href="#g"/></svg>')
+    svg = (
+        '<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="64" height="48">'
+        '<defs><linearGradient id="g"/></defs><rect width="64" height="48" fill="url(#g)"/><use href="#g"/></svg>'
+    )
     site = make_site({**GOOD, "news/2024/logo.svg": svg})
     result = build(site)
     assert result.code == 0, result.err
@@ -140,8 +165,17 @@ def test_ordinary_static_files_still_publish(make_site, build):
 
 # --- every URL-bearing field goes through the one URL rule -------------------
 
-HOSTILE_URLS = ["javascript:alert(1)", "JaVaScRiPt:alert(1)", "java\\tscript:alert(1)", "data:image/svg+xml,<svg onload=alert(1)>",
-                "vbscript:msgbox", "file:///etc/passwd", "//cdn.example.com/a.png", "\\\\\\\\evil.example/a.png", "../../../outside.png"]
+HOSTILE_URLS = [
+    "javascript:alert(1)",
+    "JaVaScRiPt:alert(1)",
+    "java\\tscript:alert(1)",
+    "data:image/svg+xml,<svg onload=alert(1)>",
+    "vbscript:msgbox",
+    "file:///etc/passwd",
+    "//cdn.example.com/a.png",
+    "\\\\\\\\evil.example/a.png",
+    "../../../outside.png",
+]
 
 
 @pytest.mark.parametrize("src", HOSTILE_URLS)
@@ -224,6 +258,7 @@ def test_usage_messages_are_shown_escaped(make_site, cli, tmp_path):
 
 
 # --- characters an editor cannot see, in bodies and fields ------------------
+
 
 @pytest.mark.parametrize("char, code", [("\u202e", "U+202E"), ("\x1b", "U+001B"), ("\x9b", "U+009B"), ("\x7f", "U+007F"), ("\u2067", "U+2067")])
 def test_body_control_and_bidi_characters_are_errors_at_their_line(make_site, build, char, code):

@@ -10,6 +10,7 @@ file (HTML, feeds, sitemap, JSON, GeoJSON, CSV, headers) may carry a
 control character; every CSV cell a spreadsheet would evaluate is
 neutralised. `FENGCHAO_FUZZ_EXAMPLES=500` for a longer run by hand.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -28,21 +29,48 @@ from fengchao.cli import main
 from fengchao.content.stations import FORMULA_START
 
 EXAMPLES = int(os.environ.get("FENGCHAO_FUZZ_EXAMPLES", "25"))
-FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=True,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+FUZZ = settings(
+    max_examples=EXAMPLES, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
 
 # What may never reach a terminal or a file (tab, newline and CR are layout).
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
-HOSTILE = ([chr(c) for c in itertools.chain(range(0x00, 0x20), range(0x7f, 0xa0))]
-           + ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069",
-              "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad", "\u200e", "\u200f", "\ud800", "\udfff"]
-           + list("快递小哥蜂巢驿站 abcXYZ019-_:#&*!|>'\"{}[],%@`<>/\\=+") + ["!!binary ", "<script>", "javascript:", "yes", "010"])
+HOSTILE = (
+    [chr(c) for c in itertools.chain(range(0x00, 0x20), range(0x7F, 0xA0))]
+    + [
+        "\u202a",
+        "\u202b",
+        "\u202c",
+        "\u202d",
+        "\u202e",
+        "\u2066",
+        "\u2067",
+        "\u2068",
+        "\u2069",
+        "\u200b",
+        "\u200c",
+        "\u200d",
+        "\u2060",
+        "\ufeff",
+        "\u00ad",
+        "\u200e",
+        "\u200f",
+        "\ud800",
+        "\udfff",
+    ]
+    + list("快递小哥蜂巢驿站 abcXYZ019-_:#&*!|>'\"{}[],%@`<>/\\=+")
+    + ["!!binary ", "<script>", "javascript:", "yes", "010"]
+)
 
 pieces = st.sampled_from(HOSTILE)
 # Pieces a build accepts (perhaps with a warning): without them nearly every
 # example would stop at its first error and never reach the output files.
 ACCEPTED = [p for p in HOSTILE if not CONTROL.search(p) and p not in ("!!binary ", "\r")]
-accepted_text = st.lists(st.sampled_from(ACCEPTED), min_size=1, max_size=12).map("".join).filter(lambda t: t.strip(" \u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f"))
+accepted_text = (
+    st.lists(st.sampled_from(ACCEPTED), min_size=1, max_size=12)
+    .map("".join)
+    .filter(lambda t: t.strip(" \u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f"))
+)
 hostile_text = st.one_of(
     accepted_text,
     st.lists(pieces, min_size=1, max_size=12).map("".join),
@@ -61,11 +89,11 @@ def yaml_scalar(text: str, escaped: bool) -> str:
         code = ord(ch)
         if ch in '"\\':
             out.append("\\" + ch)
-        elif escaped and (code < 0x20 or 0x7f <= code <= 0x9f or 0xd800 <= code <= 0xdfff or code in (0xfeff, 0xfffe, 0xffff)):
+        elif escaped and (code < 0x20 or 0x7F <= code <= 0x9F or 0xD800 <= code <= 0xDFFF or code in (0xFEFF, 0xFFFE, 0xFFFF)):
             out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
         elif ch == "\n":
             out.append("\\n")
-        elif 0xd800 <= code <= 0xdfff:
+        elif 0xD800 <= code <= 0xDFFF:
             out.append(f"\\u{code:04x}")  # a raw lone surrogate cannot be written to a file at all
         else:
             out.append(ch)
@@ -78,15 +106,26 @@ STATION_FIELDS = ("name", "address", "hours", "phone", "operator", "notes")
 
 def project(root, values: dict[str, str], escaped: bool, name: str):
     q = lambda key: yaml_scalar(values[key], escaped)  # noqa: E731
-    article = ("---\n" + "".join(f"{key}: {q(key)}\n" for key in ARTICLE_FIELDS)
-               + f"date: 2024-08-19\ntags: [{q('tag')}, 普通标签]\n---\n\n{values['body']}\n")
-    guide = (f"---\ntitle: {q('title')}\ntopic: 补助申请\nsummary: {q('summary')}\naudience: {q('summary')}\n"
-             f"contacts:\n  - {{name: {q('name')}, phone: {q('phone')}}}\n---\n\n正文\n")
-    station = ("- id: fuzz-1\n  district: 萨尔图区\n  location: {lat: 46.6, lng: 125.02}\n  amenities: [seating]\n"
-               + "".join(f"  {key}: {q(key)}\n" for key in STATION_FIELDS)
-               + f"  photos:\n    - {{src: {q('src')}, alt: {q('name')}}}\n")
-    for rel, text in {f"news/2024/{name}.md": article, "news/2024/plain.md": article.replace(f"title: {q('title')}", "title: 普通标题"),
-                      "guides/g.md": guide, "stations/s.yaml": station}.items():
+    article = (
+        "---\n"
+        + "".join(f"{key}: {q(key)}\n" for key in ARTICLE_FIELDS)
+        + f"date: 2024-08-19\ntags: [{q('tag')}, 普通标签]\n---\n\n{values['body']}\n"
+    )
+    guide = (
+        f"---\ntitle: {q('title')}\ntopic: 补助申请\nsummary: {q('summary')}\naudience: {q('summary')}\n"
+        f"contacts:\n  - {{name: {q('name')}, phone: {q('phone')}}}\n---\n\n正文\n"
+    )
+    station = (
+        "- id: fuzz-1\n  district: 萨尔图区\n  location: {lat: 46.6, lng: 125.02}\n  amenities: [seating]\n"
+        + "".join(f"  {key}: {q(key)}\n" for key in STATION_FIELDS)
+        + f"  photos:\n    - {{src: {q('src')}, alt: {q('name')}}}\n"
+    )
+    for rel, text in {
+        f"news/2024/{name}.md": article,
+        "news/2024/plain.md": article.replace(f"title: {q('title')}", "title: 普通标题"),
+        "guides/g.md": guide,
+        "stations/s.yaml": station,
+    }.items():
         path = root / "content" / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8", errors="surrogatepass")
@@ -108,7 +147,7 @@ def check_outputs(site) -> None:
             continue
         text = path.read_bytes().decode("utf-8", errors="replace")
         bad = CONTROL.search(text)
-        assert bad is None, (path.relative_to(site).as_posix(), repr(bad.group()), text[max(0, bad.start() - 60):bad.end() + 20])
+        assert bad is None, (path.relative_to(site).as_posix(), repr(bad.group()), text[max(0, bad.start() - 60) : bad.end() + 20])
     rows = list(csv.reader(io.StringIO((site / "stations/stations.csv").read_text(encoding="utf-8").lstrip("\ufeff"))))
     for row in rows[1:]:
         for cell in row[:4] + row[6:]:
@@ -121,8 +160,12 @@ accepted_values = st.fixed_dictionaries({key: accepted_text for key in KEYS} | {
 
 
 @FUZZ
-@given(values=st.one_of(accepted_values, st.fixed_dictionaries({key: hostile_text for key in KEYS})),
-       escaped=st.booleans(), name=st.sampled_from(["a", "b-2"]), fmt=st.sampled_from(["text", "github", "json"]))
+@given(
+    values=st.one_of(accepted_values, st.fixed_dictionaries({key: hostile_text for key in KEYS})),
+    escaped=st.booleans(),
+    name=st.sampled_from(["a", "b-2"]),
+    fmt=st.sampled_from(["text", "github", "json"]),
+)
 def test_any_text_in_any_field_never_crashes_or_reaches_an_exit_raw(tmp_path_factory, values, escaped, name, fmt):
     root = tmp_path_factory.mktemp("fuzz") / "project"
     root.mkdir()
@@ -135,7 +178,7 @@ def test_any_text_in_any_field_never_crashes_or_reaches_an_exit_raw(tmp_path_fac
     assert "Traceback" not in err and "内部错误" not in err, err
     for stream in (out, err):
         bad = CONTROL.search(stream)
-        assert bad is None, (repr(bad.group()), stream[max(0, bad.start() - 80):bad.end() + 20])
+        assert bad is None, (repr(bad.group()), stream[max(0, bad.start() - 80) : bad.end() + 20])
     if code == 0:
         BUILT.append(1)
         check_outputs(root / "site")

@@ -2,6 +2,7 @@
 and a guess is said; a page too big to publish is refused at import with the
 limit; text that was text on the page stays text in the draft (and so on the
 built page)."""
+
 from __future__ import annotations
 
 import re
@@ -15,13 +16,14 @@ from conftest import MINIMAL_STATION
 from fengchao.content.load import MAX_FILE_BYTES
 
 
-
 def page(charset: str | None, title: str, paragraph: str) -> str:
     meta = f'<meta charset="{charset}">' if charset else ""
     # The date line in simplified characters only where the page is (Big5 cannot hold them).
     dated = "<p>发布时间：2024-08-19 来源：大庆日报</p>" if title.isascii() or "让" in title or "骑" in title else ""
-    return (f"<!doctype html><html><head>{meta}<title>{title}</title></head><body><h1>{title}</h1>"
-            f"{dated}<p>{paragraph}</p><p>责任编辑：李红</p></body></html>".replace("责任编辑：李红", "责任编辑：李红" if dated else "責任編輯：李紅"))
+    return (
+        f"<!doctype html><html><head>{meta}<title>{title}</title></head><body><h1>{title}</h1>"
+        f"{dated}<p>{paragraph}</p><p>责任编辑：李红</p></body></html>".replace("责任编辑：李红", "责任编辑：李红" if dated else "責任編輯：李紅")
+    )
 
 
 def imported(cli, site, path):
@@ -30,13 +32,16 @@ def imported(cli, site, path):
     return result, (frontmatter.loads(open(result.out.strip(), encoding="utf-8").read()) if result.code == 0 else None)
 
 
-@pytest.mark.parametrize("charset, encoding, title, paragraph", [
-    ("big5", "big5", "讓城市小蜜蜂快樂飛翔", "感謝大慶市關工委，讓孩子能安心上學。"),
-    ("BIG5", "big5", "騎手驛站開放時間", "外賣騎手們在這裡休息、喝水、充電。"),
-    ("gbk", "gbk", "让城市小蜜蜂快乐飞翔", "感谢大庆市关工委，让孩子能安心上学。"),
-    ("gb2312", "gb2312", "骑手驿站开放时间", "外卖骑手们在这里休息、喝水、充电。"),
-    ("utf-8", "utf-8", "让城市小蜜蜂快乐飞翔", "感谢大庆市关工委，让孩子能安心上学。"),
-])
+@pytest.mark.parametrize(
+    "charset, encoding, title, paragraph",
+    [
+        ("big5", "big5", "讓城市小蜜蜂快樂飛翔", "感謝大慶市關工委，讓孩子能安心上學。"),
+        ("BIG5", "big5", "騎手驛站開放時間", "外賣騎手們在這裡休息、喝水、充電。"),
+        ("gbk", "gbk", "让城市小蜜蜂快乐飞翔", "感谢大庆市关工委，让孩子能安心上学。"),
+        ("gb2312", "gb2312", "骑手驿站开放时间", "外卖骑手们在这里休息、喝水、充电。"),
+        ("utf-8", "utf-8", "让城市小蜜蜂快乐飞翔", "感谢大庆市关工委，让孩子能安心上学。"),
+    ],
+)
 def test_the_declared_encoding_is_honoured(make_site, cli, tmp_path, charset, encoding, title, paragraph):
     site = make_site({"stations/s.yaml": MINIMAL_STATION})
     source = tmp_path / "page.html"
@@ -74,14 +79,23 @@ def test_a_page_too_big_to_publish_is_refused_at_import(make_site, cli, tmp_path
     source.write_text("让城市小蜜蜂快乐飞翔\n发布时间：2024-08-19\n" + paragraph * (MAX_FILE_BYTES // len(paragraph.encode()) + 10), encoding="utf-8")
     result, _ = imported(cli, site, source)
     assert result.code == 2, result.err
-    assert f"上限（fengchao build 会拒绝它），没有写入" in result.err and f"{MAX_FILE_BYTES // 1024 // 1024} MB" in result.err
+    assert "上限（fengchao build 会拒绝它），没有写入" in result.err and f"{MAX_FILE_BYTES // 1024 // 1024} MB" in result.err
     assert not list((site.content / "news").rglob("*.md")) if (site.content / "news").exists() else True
 
 
-@pytest.mark.parametrize("shown", [
-    "&lt;script&gt;alert(1)&lt;/script&gt;", "[点我](javascript:alert(1))", "**不是粗体**", "&lt;b&gt;不是标签&lt;/b&gt;",
-    "`代码`", "# 不是标题", "1. 不是列表", "&amp;lt;原样&amp;gt;",
-])
+@pytest.mark.parametrize(
+    "shown",
+    [
+        "&lt;script&gt;alert(1)&lt;/script&gt;",
+        "[点我](javascript:alert(1))",
+        "**不是粗体**",
+        "&lt;b&gt;不是标签&lt;/b&gt;",
+        "`代码`",
+        "# 不是标题",
+        "1. 不是列表",
+        "&amp;lt;原样&amp;gt;",
+    ],
+)
 def test_escaped_text_stays_text_through_the_build(make_site, cli, build, tmp_path, shown):
     site = make_site({"stations/s.yaml": MINIMAL_STATION})
     source = tmp_path / "page.html"

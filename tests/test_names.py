@@ -2,6 +2,7 @@
 normalising host would merge are an error naming both sources; tags and
 categories are compared as they look; generated folders cannot be taken by
 content; addresses are full web addresses; Markdown paths use slashes."""
+
 from __future__ import annotations
 
 import unicodedata
@@ -19,12 +20,15 @@ def errors(result, prefix: str = "content/") -> list[str]:
     return [line for line in result.err.splitlines() if line.startswith(prefix)]
 
 
-@pytest.mark.parametrize("first, second", [
-    ("news/2024/Logo.png", "news/2024/logo.png"),
-    ("NEWS/photo.png", None),  # beside the generated news/
-    ("Stations/x.png", None),
-    ("images/caf\u00e9.png", "images/cafe\u0301.png"),
-])
+@pytest.mark.parametrize(
+    "first, second",
+    [
+        ("news/2024/Logo.png", "news/2024/logo.png"),
+        ("NEWS/photo.png", None),  # beside the generated news/
+        ("Stations/x.png", None),
+        ("images/caf\u00e9.png", "images/cafe\u0301.png"),
+    ],
+)
 def test_outputs_differing_only_by_case_or_normalisation_are_an_error(make_site, build, first, second):
     files = {**GOOD, first: PNG}
     if second:
@@ -56,7 +60,9 @@ def test_generated_folders_cannot_be_taken_by_content(make_site, build, rel):
     assert result.code == 1 and len(shown) == 1 and "网站自己生成的文件夹" in shown[0], result.err
 
 
-@pytest.mark.parametrize("url", ["ftp://example.org/", "javascript:alert(1)//", "example.org/hub/", "https://", "http://exa mple.org/", "http://[::1"])
+@pytest.mark.parametrize(
+    "url", ["ftp://example.org/", "javascript:alert(1)//", "example.org/hub/", "https://", "http://exa mple.org/", "http://[::1"]
+)
 def test_base_url_must_be_a_web_address_one_usage_error(make_site, build, url):
     site = make_site(GOOD)
     result = build(site, "--base-url", url)

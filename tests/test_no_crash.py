@@ -3,6 +3,7 @@ message`, every file-system failure a clear message with exit 1 or 2 and a
 way out, and a left-over `.site.prev` the build cannot use is thrown away
 by the build itself. Full disks, unreadable files and read-only folders are
 simulated (the suite may run as root, which permissions do not stop)."""
+
 from __future__ import annotations
 
 import builtins
@@ -31,10 +32,11 @@ def one_problem(result, prefix: str) -> str:
 
 # --- limits on names ---------------------------------------------------------
 
+
 def test_a_300_character_slug_is_an_error_at_its_line(make_site, build):
     article = MINIMAL_ARTICLE.replace("title: 测试新闻", "title: 测试新闻\nslug: " + "a" * 300)
     shown = one_problem(build(make_site({**GOOD, "news/2024/good.md": article})), "content/news/2024/good.md")
-    assert shown.startswith("content/news/2024/good.md:3: slug太长（300 个字符），上限 120 个"), shown
+    assert shown.startswith("content/news/2024/good.md:3: slug 太长（300 个字符），上限 120 个"), shown
 
 
 def test_a_long_file_name_as_slug_is_an_error_at_line_1(make_site, build):
@@ -43,11 +45,16 @@ def test_a_long_file_name_as_slug_is_an_error_at_line_1(make_site, build):
     assert shown.startswith(f"content/pages/{name}.md:1: 文件名太长（200 个字符）"), shown
 
 
-@pytest.mark.parametrize("field, value, line", [
-    ("tags", "[" + "蜂" * 60 + ", 好标签]", 4), ("category", "壮" * 40, 5), ("tags", "[" + "x" * 300 + "]", 4),
-])
+@pytest.mark.parametrize(
+    "field, value, line",
+    [
+        ("tags", "[" + "蜂" * 60 + ", 好标签]", 4),
+        ("category", "壮" * 40, 5),
+        ("tags", "[" + "x" * 300 + "]", 4),
+    ],
+)
 def test_long_tags_and_categories_are_errors_at_their_line(make_site, build, field, value, line):
-    article = f"---\ntitle: 标题\ndate: 2024-08-19\ntags: [短]\ncategory: 分类\n---\n\n正文\n"
+    article = "---\ntitle: 标题\ndate: 2024-08-19\ntags: [短]\ncategory: 分类\n---\n\n正文\n"
     article = article.replace("tags: [短]" if field == "tags" else "category: 分类", f"{field}: {value}")
     shown = one_problem(build(make_site({**GOOD, "news/2024/good.md": article})), "content/news/2024/good.md")
     assert shown.startswith(f"content/news/2024/good.md:{line}: {field} 中的") and "上限 30 个" in shown, shown
@@ -67,6 +74,7 @@ def test_term_slugs_never_exceed_a_folder_name():
 
 
 # --- file-system failures ----------------------------------------------------
+
 
 def test_an_unreadable_static_file_is_a_problem_with_its_path(make_site, build, monkeypatch):
     site = make_site({**GOOD, "news/2024/photo.png": b"\x89PNG\r\n\x1a\n"})

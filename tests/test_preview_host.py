@@ -1,6 +1,7 @@
 """The preview answers only requests addressed to it: a page on another
 site that rebinds its own DNS name to 127.0.0.1 (DNS rebinding) gets 403,
 not the drafts. Tested against the real `fengchao serve` in a subprocess."""
+
 from __future__ import annotations
 
 import base64
@@ -33,8 +34,9 @@ def request(port: int, path: str, headers: dict[str, str], method: str = "GET") 
 
 @pytest.fixture(scope="module")
 def preview(tmp_path_factory):
-    from conftest import REPO
     import shutil
+
+    from conftest import REPO
 
     root = tmp_path_factory.mktemp("preview") / "project"
     root.mkdir()
@@ -44,9 +46,13 @@ def preview(tmp_path_factory):
     (root / "content/news").mkdir(parents=True)
     (root / "content/news/secret.md").write_text("---\ntitle: 未发布的草稿\ndate: 2024-08-19\ndraft: true\n---\n\n机密正文\n", encoding="utf-8")
     port = free_port(PORTS)
-    proc = subprocess.Popen([sys.executable, "-m", "fengchao", "--root", str(root), "serve", "--port", str(port)],
-                            env=dict(os.environ, FENGCHAO_CACHE_DIR=str(root.parent / "cache")),
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "fengchao", "--root", str(root), "serve", "--port", str(port)],
+        env=dict(os.environ, FENGCHAO_CACHE_DIR=str(root.parent / "cache")),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -68,14 +74,25 @@ def preview(tmp_path_factory):
             proc.wait()
 
 
-@pytest.mark.parametrize("host", ["127.0.0.1:{port}", "localhost:{port}", "LOCALHOST:{port}", "[::1]:{port}", "app.localhost:{port}", "192.168.1.20:{port}"])
+@pytest.mark.parametrize(
+    "host", ["127.0.0.1:{port}", "localhost:{port}", "LOCALHOST:{port}", "[::1]:{port}", "app.localhost:{port}", "192.168.1.20:{port}"]
+)
 def test_the_preview_answers_its_own_addresses(preview, host):
     status, body = request(preview, "/news/secret/", {"Host": host.format(port=preview)})
     assert status == 200 and "机密正文".encode() in body
 
 
-@pytest.mark.parametrize("host", ["rebind.attacker.example:{port}", "rebind.attacker.example", "127.0.0.1.nip.io:{port}",
-                                  "localhost.attacker.example:{port}", "", "evil@127.0.0.1:{port}"])
+@pytest.mark.parametrize(
+    "host",
+    [
+        "rebind.attacker.example:{port}",
+        "rebind.attacker.example",
+        "127.0.0.1.nip.io:{port}",
+        "localhost.attacker.example:{port}",
+        "",
+        "evil@127.0.0.1:{port}",
+    ],
+)
 def test_a_rebound_host_gets_403_not_the_drafts(preview, host):
     headers = {"Host": host.format(port=preview)} if host else {}
     for path in ("/news/secret/", "/", "/livereload.js", "/forcereload", "/_fengchao/status.json"):
@@ -94,8 +111,14 @@ def test_a_request_from_another_sites_page_gets_403(preview):
 @pytest.mark.parametrize("origin, expected", [("https://rebind.attacker.example", 403), ("http://localhost:{port}", 101)])
 def test_the_live_reload_socket_checks_host_and_origin(preview, origin, expected):
     key = base64.b64encode(os.urandom(16)).decode()
-    headers = {"Host": f"127.0.0.1:{preview}", "Origin": origin.format(port=preview), "Upgrade": "websocket",
-               "Connection": "Upgrade", "Sec-WebSocket-Key": key, "Sec-WebSocket-Version": "13"}
+    headers = {
+        "Host": f"127.0.0.1:{preview}",
+        "Origin": origin.format(port=preview),
+        "Upgrade": "websocket",
+        "Connection": "Upgrade",
+        "Sec-WebSocket-Key": key,
+        "Sec-WebSocket-Version": "13",
+    }
     status, _ = request(preview, "/livereload", headers)
     assert status == expected
 

@@ -1,6 +1,7 @@
 """YAML means what the editor typed: text fields stay text (the "Norway
 problem"), tagged types are an error at their line, and characters that
 cannot be published are reported at their line whether typed or escaped."""
+
 from __future__ import annotations
 
 import pytest
@@ -15,10 +16,22 @@ def article(title: str, extra: str = "") -> str:
     return f"---\ntitle: {title}\ndate: 2024-08-19\n{extra}---\n\n正文。\n"
 
 
-@pytest.mark.parametrize("typed, shown", [
-    ("yes", "yes"), ("No", "No"), ("off", "off"), ("010", "010"), ("1.10", "1.10"), ("0x1F", "0x1F"),
-    ("1_000", "1_000"), (".inf", ".inf"), ("1e3", "1e3"), ("12:30", "12:30"), ("2024-08-19", "2024-08-19"),
-])
+@pytest.mark.parametrize(
+    "typed, shown",
+    [
+        ("yes", "yes"),
+        ("No", "No"),
+        ("off", "off"),
+        ("010", "010"),
+        ("1.10", "1.10"),
+        ("0x1F", "0x1F"),
+        ("1_000", "1_000"),
+        (".inf", ".inf"),
+        ("1e3", "1e3"),
+        ("12:30", "12:30"),
+        ("2024-08-19", "2024-08-19"),
+    ],
+)
 def test_text_fields_keep_the_typed_text(make_site, build, typed, shown):
     site = make_site({**GOOD, "news/a.md": article(typed, f"summary: {typed}\ntags: [{typed}, 标签]\ncategory: {typed}\n")})
     result = build(site)
@@ -42,10 +55,17 @@ def test_station_names_and_contacts_keep_the_typed_text(make_site, build):
     assert "012345" in guide_html and "5349" not in guide_html
 
 
-@pytest.mark.parametrize("value, words", [
-    ("!!binary aGVsbG8=", "!!binary"), ("!!set {a, b}", "!!set"), ("!!timestamp 2024-08-19", "!!timestamp"),
-    ("!!python/object:os.system x", "!!python/object:os.system"), ("!foo bar", "!foo"), ("!!omap [a: 1]", "!!omap"),
-])
+@pytest.mark.parametrize(
+    "value, words",
+    [
+        ("!!binary aGVsbG8=", "!!binary"),
+        ("!!set {a, b}", "!!set"),
+        ("!!timestamp 2024-08-19", "!!timestamp"),
+        ("!!python/object:os.system x", "!!python/object:os.system"),
+        ("!foo bar", "!foo"),
+        ("!!omap [a: 1]", "!!omap"),
+    ],
+)
 def test_tagged_types_are_an_error_at_their_line(make_site, build, value, words):
     site = make_site({**GOOD, "news/a.md": f"---\ndate: 2024-08-19\nsummary: 摘要\ntitle: {value}\n---\n\n正文\n"})
     result = build(site)
@@ -55,10 +75,21 @@ def test_tagged_types_are_an_error_at_their_line(make_site, build, value, words)
     assert "类型标记" in lines[0] and "constructor" not in result.err
 
 
-@pytest.mark.parametrize("escape, code", [
-    ("\\x1b[31m", "U+001B"), ("\\x00", "U+0000"), ("\\e", "U+001B"), ("\\u202e", "U+202E"), ("x\\x9b", "U+009B"), ("\\x85", "U+0085"),
-    ("\\ud800", "U+D800"), ("\\udfff", "U+DFFF"), ("\\r", "U+000D"), ("\\u2066", "U+2066"),
-])
+@pytest.mark.parametrize(
+    "escape, code",
+    [
+        ("\\x1b[31m", "U+001B"),
+        ("\\x00", "U+0000"),
+        ("\\e", "U+001B"),
+        ("\\u202e", "U+202E"),
+        ("x\\x9b", "U+009B"),
+        ("\\x85", "U+0085"),
+        ("\\ud800", "U+D800"),
+        ("\\udfff", "U+DFFF"),
+        ("\\r", "U+000D"),
+        ("\\u2066", "U+2066"),
+    ],
+)
 def test_escaped_characters_are_reported_at_their_line(make_site, build, escape, code):
     site = make_site({**GOOD, "news/a.md": f'---\ndate: 2024-08-19\nsummary: 摘要\ntitle: "坏{escape}标题"\n---\n\n正文\n'})
     result = build(site)
@@ -70,8 +101,13 @@ def test_escaped_characters_are_reported_at_their_line(make_site, build, escape,
 
 
 def test_typed_bidi_override_is_an_error_at_its_line(make_site, build):
-    site = make_site({**GOOD, "stations/evil.yaml": "- id: evil\n  name: 正常\n  district: 萨尔图区\n  address: \"路\u202egnp.exe\"\n"
-                              "  location: {lat: 46.6, lng: 125.1}\n  amenities: [seating]\n"})
+    site = make_site(
+        {
+            **GOOD,
+            "stations/evil.yaml": "- id: evil\n  name: 正常\n  district: 萨尔图区\n  address: \"路\u202egnp.exe\"\n"
+            "  location: {lat: 46.6, lng: 125.1}\n  amenities: [seating]\n",
+        }
+    )
     result = build(site)
     assert result.code == 1, result.err
     assert "content/stations/evil.yaml:4: 含有不能发布的字符 U+202E" in result.err, result.err

@@ -24,6 +24,7 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from fengchao.check.characters import invisible_character, may_hold_invisible
 from fengchao.check.content_links import link_hits, may_hold_refs, resolve
 from fengchao.check.mojibake import find_garbles, may_hold_garbles
 from fengchao.check.settings import CheckConfig, load_check_config
@@ -31,7 +32,6 @@ from fengchao.digests import Memo, digest
 from fengchao.pool import Pool, pool_for
 from fengchao.problems import Problem
 from fengchao.site import urls as scheme
-from fengchao.text import INVISIBLE_CHARS, describe_char
 from fengchao.warm import COLD, Warm
 
 Hits = list[tuple[int, str]]  # (0-based column, message)
@@ -200,13 +200,6 @@ def mobile_number(line: str, cfg: CheckConfig) -> Hits:
     ]
 
 
-def invisible_character(line: str, cfg: CheckConfig) -> Hits:
-    # Pasted from web pages and chat apps; two tags or titles that look the
-    # same then differ, and search misses the word.
-    return [(m.start(), f"含有 {describe_char(m.group())}：看起来一样的文字会被当作不同（标签、搜索都受影响），请删除它")
-            for m in INVISIBLE_CHARS.finditer(line)]
-
-
 LINE_RULES = {
     "mojibake": mojibake,
     "spam-keyword": spam_keyword,
@@ -230,7 +223,7 @@ _MAY_HIT = {
     "stray-markup": lambda text, cfg: STRAY_MARKUP.search(text) is not None,
     "personal-id": lambda text, cfg: _DIGITS.search(text) is not None,
     "mobile-number": lambda text, cfg: _DIGITS.search(text) is not None,
-    "invisible-character": lambda text, cfg: INVISIBLE_CHARS.search(text) is not None,
+    "invisible-character": may_hold_invisible,
 }
 
 # --- staleness -------------------------------------------------------------

@@ -17,9 +17,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from fengchao.content.svg_check import svg_problem
 from fengchao.content.yaml_lines import MAX_YAML_ALIASES, MAX_YAML_DEPTH, MAX_YAML_VALUES, LineMap, parse_yaml  # noqa: F401 - also load's API
 from fengchao.problems import Problem, display_path
-from fengchao.content.svg_check import svg_problem
 from fengchao.text import FORBIDDEN_CHARS, describe_char
 from fengchao.warm import COLD, Warm
 
@@ -38,10 +38,13 @@ SECTIONS = {"news": "news", "guides": "guide", "pages": "page"}
 # refused; an SVG is published only if it is inert (svg_check.py). The
 # contract is in docs/security.md ("The content contract").
 ACTIVE_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml", ".svgz", ".xml", ".xsl", ".xslt")
-ACTIVE_REFUSED = ("这种文件（{suffix}）不会发布：浏览器会把它当作网页打开并执行其中的脚本，绕过内容的安全过滤。"
-                  "网页请写成 content/pages/ 中的 Markdown；图标和插图请用 PNG/JPEG/WebP 或不含脚本的 .svg")
-SVG_REFUSED = ("这个 SVG 不会发布：其中有 {what}，浏览器直接打开它时可能执行脚本或加载外部内容。"
-               "请在绘图软件中导出为“纯 SVG”（不含脚本、链接和动画），或转成 PNG")
+ACTIVE_REFUSED = (
+    "这种文件（{suffix}）不会发布：浏览器会把它当作网页打开并执行其中的脚本，绕过内容的安全过滤。"
+    "网页请写成 content/pages/ 中的 Markdown；图标和插图请用 PNG/JPEG/WebP 或不含脚本的 .svg"
+)
+SVG_REFUSED = (
+    "这个 SVG 不会发布：其中有 {what}，浏览器直接打开它时可能执行脚本或加载外部内容。请在绘图软件中导出为“纯 SVG”（不含脚本、链接和动画），或转成 PNG"
+)
 
 
 def read_text(path: Path, shown: str) -> tuple[str, Problem | None]:
@@ -296,9 +299,11 @@ def _load_doc(kind: str, path: Path, rel: str, shown: str, yaml_cache=None) -> t
     if bad:
         # The front matter's are found by the YAML reader; a body's would reach
         # every page, feed and search result that quotes it.
-        before = body[:bad.start()]
+        before = body[: bad.start()]
         line, col = body_line + before.count("\n"), bad.start() - before.rfind("\n")
-        return None, [Problem(shown, line, f"正文含有不能发布的字符 {describe_char(bad.group())}。请删除它（常见于从网页或 Word 复制的文字）", col=col)]
+        return None, [
+            Problem(shown, line, f"正文含有不能发布的字符 {describe_char(bad.group())}。请删除它（常见于从网页或 Word 复制的文字）", col=col)
+        ]
     # A missing field is reported at the front matter's opening --- (line 1),
     # not at whichever key happens to come first.
     meta.line = 1

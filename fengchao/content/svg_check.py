@@ -9,13 +9,27 @@ attribute, no reference to anything outside itself, no DTD (entity
 expansion) — and otherwise refused with the line of the first such thing.
 Illustrations and charts exported by drawing programs pass.
 """
+
 from __future__ import annotations
 
 import re
 import xml.parsers.expat
 
-ACTIVE_ELEMENTS = {"script", "foreignobject", "iframe", "object", "embed", "handler", "listener",
-                   "animate", "set", "animatemotion", "animatetransform", "animatecolor", "discard"}
+ACTIVE_ELEMENTS = {
+    "script",
+    "foreignobject",
+    "iframe",
+    "object",
+    "embed",
+    "handler",
+    "listener",
+    "animate",
+    "set",
+    "animatemotion",
+    "animatetransform",
+    "animatecolor",
+    "discard",
+}
 _OUTSIDE_URL = re.compile(r"url\(\s*['\"]?\s*(?!#)", re.I)
 
 

@@ -15,6 +15,7 @@ field can mean. What this refuses:
   site's origin for a share image, became `https://example.org//cdn…`;
 - a relative path that climbs out of content/ (`../../secret.png`).
 """
+
 from __future__ import annotations
 
 import posixpath

@@ -107,7 +107,9 @@ class Fields:
         kept = []
         for value in values:
             if len(value) > MAX_TERM_CHARS:
-                self.error(key, f"{key} 中的 {value[:20]!r}… 太长（{len(value)} 个字符），上限 {MAX_TERM_CHARS} 个：每个标签和分类都有自己的网址。请缩短")
+                self.error(
+                    key, f"{key} 中的 {value[:20]!r}… 太长（{len(value)} 个字符），上限 {MAX_TERM_CHARS} 个：每个标签和分类都有自己的网址。请缩短"
+                )
             else:
                 kept.append(value)
         return kept
@@ -129,10 +131,13 @@ class Fields:
         slug = self.text("slug") or fallback
         if len(slug) > MAX_SLUG_CHARS:
             key = "slug" if "slug" in self.meta else None
-            self.problems.append(Problem(
-                self.shown, self.meta.line_of("slug") if key else self.meta.line or 1,
-                f"{'slug' if key else '文件名'}太长（{len(slug)} 个字符），上限 {MAX_SLUG_CHARS} 个：网址的每一段都是一个文件夹名。请缩短",
-            ))
+            self.problems.append(
+                Problem(
+                    self.shown,
+                    self.meta.line_of("slug") if key else self.meta.line or 1,
+                    f"{'slug ' if key else '文件名'}太长（{len(slug)} 个字符），上限 {MAX_SLUG_CHARS} 个：网址的每一段都是一个文件夹名。请缩短",
+                )
+            )
             return None
         if not SLUG_RE.match(slug):
             key = "slug" if "slug" in self.meta else None

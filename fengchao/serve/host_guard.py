@@ -11,6 +11,7 @@ the name given to `--host`. `Origin`, when a browser sends one (fetch,
 WebSocket), must name an allowed host too, so another site cannot open the
 live-reload socket or trigger `/forcereload`.
 """
+
 from __future__ import annotations
 
 import ipaddress

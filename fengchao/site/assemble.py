@@ -209,7 +209,9 @@ def _check_collisions(jobs, raw, copies, problems: list[Problem], static=()) -> 
     for item in static:
         top = item.rel.split("/", 1)[0]
         if top.casefold() in GENERATED_DIRS:
-            problems.append(Problem(f"content/{item.rel}", 0, f"{top}/ 是网站自己生成的文件夹（搜索索引、资源等），内容不能放在这里：请把文件移到别的文件夹"))
+            problems.append(
+                Problem(f"content/{item.rel}", 0, f"{top}/ 是网站自己生成的文件夹（搜索索引、资源等），内容不能放在这里：请把文件移到别的文件夹")
+            )
     owners: dict[str, str] = {}
     folded: dict[str, tuple[str, str]] = {}  # folded path (and each folder) → (path as written, source)
     for item in [*jobs, *raw, *copies]:
@@ -224,6 +226,12 @@ def _check_collisions(jobs, raw, copies, problems: list[Problem], static=()) -> 
             key = unicodedata.normalize("NFC", written).casefold()
             first = folded.setdefault(key, (written, who))
             if first[0] != written:
-                problems.append(Problem(who, 0, f"输出 {written} 与 {first[0]}（来自 {first[1]}）只差大小写或 Unicode 写法，"
-                                                  "在 Windows、macOS 等不区分的主机上会变成同一个，其中一个会丢失。请改名"))
+                problems.append(
+                    Problem(
+                        who,
+                        0,
+                        f"输出 {written} 与 {first[0]}（来自 {first[1]}）只差大小写或 Unicode 写法，"
+                        "在 Windows、macOS 等不区分的主机上会变成同一个，其中一个会丢失。请改名",
+                    )
+                )
                 break

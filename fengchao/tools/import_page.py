@@ -107,8 +107,18 @@ MAX_SOURCE_BYTES = 4 * MAX_FILE_BYTES
 _DECLARED = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 # What a page declares → the codec that reads it: browsers read GB2312 and
 # GBK as GB18030 and Big5 with the Hong Kong additions (WHATWG Encoding).
-_CODECS = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "gb18030": "gb18030", "big5": "big5hkscs",
-           "big5-hkscs": "big5hkscs", "cn-big5": "big5hkscs", "x-x-big5": "big5hkscs", "utf-8": "utf-8", "utf8": "utf-8"}
+_CODECS = {
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "x-gbk": "gb18030",
+    "gb18030": "gb18030",
+    "big5": "big5hkscs",
+    "big5-hkscs": "big5hkscs",
+    "cn-big5": "big5hkscs",
+    "x-x-big5": "big5hkscs",
+    "utf-8": "utf-8",
+    "utf8": "utf-8",
+}
 
 
 def decode_source(data: bytes, html: bool) -> tuple[str, list[str]]:
@@ -128,7 +138,9 @@ def decode_source(data: bytes, html: bool) -> tuple[str, list[str]]:
                 text, name = _guess(data)
                 if name:
                     return text, [f"网页声明的编码是 {declared}，但内容不是这种编码；已按 {name} 读取，请对照原网页核对文字"]
-                return data.decode(codec, errors="replace"), [f"网页声明的编码是 {declared}，但有些字节不符合它；无法识别的字已换成 �，请对照原网页核对"]
+                return data.decode(codec, errors="replace"), [
+                    f"网页声明的编码是 {declared}，但有些字节不符合它；无法识别的字已换成 �，请对照原网页核对"
+                ]
     text, name = _guess(data)
     if name and name != "UTF-8":
         return text, [f"文件没有声明编码，已按 {name} 读取（猜测）：如有乱码，请把原网页另存为 UTF-8 再导入"]
@@ -171,21 +183,25 @@ def _share(text: str, frequent) -> float:
 
 def _common_gb(text: str) -> float:
     """Share of Han characters among GB2312's 3,755 level-1 (commonest) ones."""
+
     def level1(ch: str) -> bool:
         try:
             return 0xB0 <= ch.encode("gb2312")[0] <= 0xD7
         except UnicodeEncodeError:
             return False
+
     return _share(text, level1)
 
 
 def _common_big5(text: str) -> float:
     """Share of Han characters among Big5's 5,401 frequent ones (A440–C67E)."""
+
     def frequent(ch: str) -> bool:
         try:
             return b"\xa4\x40" <= ch.encode("big5") <= b"\xc6\x7e"
         except UnicodeEncodeError:
             return False
+
     return _share(text, frequent)
 
 
@@ -334,7 +350,9 @@ def import_file(project, source: Path) -> tuple[Path, Imported]:
     size = len(text.encode("utf-8"))
     if size > MAX_FILE_BYTES:
         # build and check refuse a file over the limit; say so now, not after the editor's work.
-        raise UsageError(f"导入后的文章有 {size / 1024 / 1024:.0f} MB，超过了每个文件 {MAX_FILE_BYTES // 1024 // 1024} MB 的上限（fengchao build 会拒绝它），没有写入。请只导入文章本身，或拆成几篇")
+        raise UsageError(
+            f"导入后的文章有 {size / 1024 / 1024:.0f} MB，超过了每个文件 {MAX_FILE_BYTES // 1024 // 1024} MB 的上限（fengchao build 会拒绝它），没有写入。请只导入文章本身，或拆成几篇"
+        )
     path = project.content / "news" / date[:4] / f"{short_slug(article.title)}.md"
     if path.exists():
         raise UsageError(f"{path} 已存在，没有覆盖。请先改名或删除它，再导入")

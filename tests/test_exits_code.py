@@ -175,6 +175,7 @@ HOSTILE_URLS = [
     "//cdn.example.com/a.png",
     "\\\\\\\\evil.example/a.png",
     "../../../outside.png",
+    "http://[::1/a.png",
 ]
 
 

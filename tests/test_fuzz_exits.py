@@ -59,7 +59,7 @@ HOSTILE = (
         "\udfff",
     ]
     + list("快递小哥蜂巢驿站 abcXYZ019-_:#&*!|>'\"{}[],%@`<>/\\=+")
-    + ["!!binary ", "<script>", "javascript:", "yes", "010"]
+    + ["!!binary ", "<script>", "javascript:", "yes", "010", "http://[", "//"]
 )
 
 pieces = st.sampled_from(HOSTILE)

@@ -102,3 +102,23 @@ def test_cover_outside_content_has_its_line(make_site, build):
     result = build(site)
     shown = errors(result, "content/news/2024/good.md")
     assert result.code == 1 and shown[0].startswith("content/news/2024/good.md:7: 封面图片 ") and "内容文件夹之外" in shown[0], result.err
+
+
+@pytest.mark.parametrize("link", ["[x](http://[::1/a)", "[y](//[x)", "<http://[::1>", "![z](https://[img/a.png)"])
+def test_a_broken_address_in_a_link_is_an_error_at_its_line(make_site, build, cli, link):
+    body = MINIMAL_ARTICLE + "\n第二段。\n\n" + link + "\n"
+    site = make_site({**GOOD, "news/2024/good.md": body})
+    for result in (build(site), cli("--root", site.root, "check")):
+        shown = errors(result, "content/news/2024/good.md")
+        assert result.code == 1 and shown and all(line.startswith("content/news/2024/good.md:12: ") for line in shown), result.err
+        assert "不是有效的网址" in result.err
+
+
+def test_a_broken_base_url_in_site_yaml_is_an_error_at_its_line(make_site, build):
+    from conftest import REPO
+
+    config = (REPO / "site.yaml").read_text(encoding="utf-8")
+    site = make_site(GOOD, config=config.replace("base_url: https://example.org/hub/", 'base_url: "https://[example.org/hub/"'))
+    result = build(site)
+    assert result.code == 1, result.err
+    assert any(line.startswith("site.yaml:") and "base_url 必须是完整网址" in line for line in result.err.splitlines()), result.err

@@ -137,6 +137,11 @@ class _Links(Treeprocessor):
             # (placeholders for "&#109;…"): a mailto, not a path to resolve.
             if attr and element.get(attr) is not None and not element.get(attr).startswith(markdown.util.AMP_SUBSTITUTE):
                 typed = _as_typed(element.get(attr))
+                try:
+                    urlsplit(typed)
+                except ValueError:
+                    self.owner.report(typed, f"链接或图片 '{typed}' 不是有效的网址：请检查其中的方括号 [ ] 和冒号")
+                    continue
                 if "\\" in typed:
                     # A Windows path (images\photo.png): no browser or host reads it as one.
                     self.owner.report(typed, f"链接或图片 '{typed}' 中有反斜杠（\\）：路径请用正斜杠 /，例如 '{typed.replace(chr(92), '/')}'")

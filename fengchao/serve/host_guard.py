@@ -53,7 +53,10 @@ def origin_allowed(origin: str | None, served: str) -> bool:
     """No Origin (a plain navigation, curl) is fine; one from another site is not."""
     if origin is None:
         return True
-    parts = urlsplit(origin)
+    try:
+        parts = urlsplit(origin)
+    except ValueError:
+        return False
     return parts.scheme in ("http", "https") and host_allowed(parts.netloc, served)
 
 

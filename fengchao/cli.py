@@ -10,12 +10,13 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from fengchao import __version__
 from fengchao.pipeline import Project, build
-from fengchao.problems import BuildFailed, Problem, UsageError
+from fengchao.problems import BuildFailed, Problem, UsageError, display_path, os_error_text
 from fengchao.progress import Ticker
-from fengchao.report import FORMATS, print_problems
+from fengchao.report import FORMATS, print_problems, terminal_safe
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -99,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return _run(args)
     except UsageError as exc:
-        print(f"fengchao: {exc}", file=sys.stderr)
+        print(terminal_safe(f"fengchao: {exc}"), file=sys.stderr)
         return 2
     except BuildFailed as exc:
         _print_problems(exc.problems, getattr(args, "format", "text"), getattr(args, "strict", False), args.root)
@@ -111,11 +112,31 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("已中断。", file=sys.stderr)
         return 130
+    except OSError as exc:
+        # The machine, not fengchao: a full disk, a read-only or unreadable
+        # folder, a file name too long for the file system. Exit 1 with the
+        # file's problem if it is content, else 2 (fix the environment).
+        if args.debug:
+            raise
+        return _os_error(exc, args)
     except Exception as exc:  # noqa: BLE001 - an editor sees one line, a developer asks for --debug
         if args.debug:
             raise
-        print(f"fengchao 内部错误：{type(exc).__name__}: {exc}（加 --debug 查看详情）", file=sys.stderr)
+        print(terminal_safe(f"fengchao 内部错误：{type(exc).__name__}: {exc}（加 --debug 查看详情）"), file=sys.stderr)
         return 3
+
+
+def _os_error(exc: OSError, args) -> int:
+    name = exc.filename if isinstance(exc.filename, str) else None
+    root = args.root.resolve()
+    content = (getattr(args, "content", None) or root / "content").resolve()
+    if name and Path(os.path.abspath(name)).is_relative_to(content):
+        problem = Problem(display_path(Path(name), root), 0, f"无法读取文件：{os_error_text(OSError(exc.errno, exc.strerror))}")
+        _print_problems([problem], getattr(args, "format", "text"), False, args.root)
+        print("失败：1 个错误，0 个警告。输出文件夹没有改动。", file=sys.stderr)
+        return 1
+    print(terminal_safe(f"fengchao: 无法完成：{os_error_text(exc)}"), file=sys.stderr)
+    return 2
 
 
 def _external_policy(args):
@@ -127,7 +148,22 @@ def _external_policy(args):
     return ExternalPolicy(**{name: value for name, value in given.items() if value is not None})
 
 
+def _check_base_url(url: str | None) -> None:
+    """One usage error for a --base-url no browser can use as a site address
+    (ftp:, javascript:, no host): otherwise every page's every link fails."""
+    if url is None:
+        return
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:
+        host = None
+    if not host or parts.scheme not in ("http", "https") or any(ch.isspace() or ord(ch) < 32 for ch in url):
+        raise UsageError(f"--base-url {url!r} 不是网站地址：请写以 https:// 或 http:// 开头的完整网址，例如 https://example.org/hub/")
+
+
 def _run(args) -> int:
+    _check_base_url(getattr(args, "base_url", None))
     if args.command == "build":
         project = _project(args)
         with Ticker(sys.stderr, "正在生成"):  # a spinner on a terminal, plain lines in CI
@@ -144,7 +180,7 @@ def _run(args) -> int:
         seconds = sum(report.timings.values())
         reused = f"，其中 {report.reused} 个未变、沿用上次的输出" if report.reused else ""
         print(
-            f"已生成 {report.pages} 个页面、共 {report.files} 个文件（写入 {report.bytes / 1024 / 1024:.1f} MB{reused}），用时 {seconds:.2f} 秒 → {project.out}",
+            f"已生成 {report.pages} 个页面、共 {report.files} 个文件（写入 {report.bytes / 1024 / 1024:.1f} MB{reused}），用时 {seconds:.2f} 秒 → {terminal_safe(str(project.out))}",
             file=sys.stderr if args.format == "json" else sys.stdout,
         )
         return 0
@@ -167,7 +203,7 @@ def _run(args) -> int:
         if report.unpublished:
             print(f"以下 {len(report.unpublished)} 篇现在不会公开（预览中可见）：", file=out)
             for path, why in report.unpublished:
-                print(f"  {path}: {why}", file=out)
+                print(terminal_safe(f"  {path}: {why}"), file=out)
         print(summary, file=out)
         return 0
     if args.command == "serve":
@@ -183,13 +219,20 @@ def _run(args) -> int:
         if config is None:
             raise BuildFailed(problems)
         return run_import(
-            project.root, project.content, config, args.file.resolve(), args.out, args.force, args.strict, lambda line: print(line, file=sys.stderr)
+            project.root,
+            project.content,
+            config,
+            args.file.resolve(),
+            args.out,
+            args.force,
+            args.strict,
+            lambda line: print(terminal_safe(line), file=sys.stderr),
         )
     if args.command == "new":
         from fengchao.tools.new import new_file
 
         path = new_file(_project(args), args.kind, args.title)
-        print(path)
+        print(terminal_safe(str(path)))
         return 0
     if args.command == "import":
         from fengchao.tools.import_page import import_file
@@ -197,9 +240,11 @@ def _run(args) -> int:
         path, article = import_file(_project(args), args.file)
         dropped = "、".join(f"{n} 行{why}" for why, n in article.dropped.items())
         print(f"已导入为草稿（draft: true）。去掉了：{dropped or '无'}。", file=sys.stderr)
+        for note in article.notes:
+            print(terminal_safe(f"注意：{note}"), file=sys.stderr)
         if article.garbled:
             print(f"有 {article.garbled} 处疑似乱码，已用 <!-- 乱码？ --> 标出，请对照原稿改正（fengchao check 会列出）。", file=sys.stderr)
-        print(path)
+        print(terminal_safe(str(path)))
         return 0
     raise UsageError(f"未知命令 {args.command}")
 

@@ -13,6 +13,7 @@ in the job summary).
 from __future__ import annotations
 
 import json
+import re
 import sys
 import unicodedata
 from pathlib import Path
@@ -20,6 +21,19 @@ from pathlib import Path
 from fengchao.problems import Problem
 
 MAX_QUOTE = 100
+
+# What a terminal or a CI log would act on instead of showing: C0/C1 controls
+# (ESC starts a sequence that can recolour, retitle or rewrite the screen;
+# U+009B is a one-character CSI), DEL, lone surrogates and bidi overrides.
+# A file name or a field can carry any of them; they are shown as escapes.
+_UNSAFE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
+
+
+def terminal_safe(text: str) -> str:
+    """`text` with every character a terminal would act on written as an escape
+    (\\x1b, \\u202e): one line, as the reader would type it."""
+    return _UNSAFE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", text)
+
 
 # Hints for mistakes whose message alone does not say what to do. The key is
 # a fragment of the message; the first match wins.
@@ -52,7 +66,7 @@ def _width(text: str) -> int:
 
 
 def describe(problem: Problem, sources: SourceLines | None) -> str:
-    lines = [str(problem)]
+    lines = [terminal_safe(str(problem))]
     quoted = sources.line(problem.path, problem.line) if sources and problem.line else None
     if quoted is not None and quoted.strip() not in ("", "---"):
         shown = quoted.rstrip()
@@ -64,7 +78,7 @@ def describe(problem: Problem, sources: SourceLines | None) -> str:
             caret_at = len(prefix) + problem.col - 1 - start if problem.col else 0
         else:
             caret_at = problem.col - 1 if problem.col else 0
-        shown = shown.replace("\t", " ")
+        shown = terminal_safe(shown.replace("\t", " "))
         lines.append(f"    | {shown}")
         if problem.col:
             lines.append("    | " + " " * _width(shown[:caret_at]) + "^")
@@ -76,11 +90,13 @@ def describe(problem: Problem, sources: SourceLines | None) -> str:
 
 
 FORMATS = ("text", "json", "github")
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def escape_data(text: str) -> str:
-    """A workflow command's message: %, CR and LF are escaped, in that order."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """A workflow command's message: %, CR and LF are escaped, in that order;
+    then any other control character, which the log would act on."""
+    return terminal_safe(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def escape_property(text: str) -> str:
@@ -102,7 +118,10 @@ def github_annotation(problem: Problem, strict: bool = False) -> str:
 
 def as_json(problems: list[Problem]) -> str:
     items = [{"path": p.path, "line": p.line, "col": p.col, "rule": p.rule, "severity": p.severity, "message": p.message} for p in _ordered(problems)]
-    return json.dumps(items, ensure_ascii=False, indent=2)
+    # JSON escapes C0 controls itself; C1 controls and bidi overrides are
+    # valid raw in JSON but not on the terminal it is printed to.
+    text = json.dumps(items, ensure_ascii=False, indent=2)
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def _ordered(problems: list[Problem]) -> list[Problem]:

@@ -27,6 +27,37 @@ _BLOCK_TAGS = re.compile(
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _SENTENCE_END = "。！？!?；;…"
 
+# Characters no published text needs, whether typed, pasted or escaped in
+# YAML ("\x1b", "\u202e"): C0/C1 controls but tab and newline, lone
+# surrogates (an escape YAML allows, UTF-8 cannot encode), and the bidi
+# embeddings, overrides and isolates that make text display in another order
+# than it reads ("Trojan Source"); the marks U+200E/U+200F stay allowed.
+FORBIDDEN_CHARS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
+# Invisible characters that make equal-looking words differ (a zero-width
+# space inside a tag, a soft hyphen, a word joiner, a stray BOM); ZWJ (U+200D)
+# is kept, emoji sequences need it.
+INVISIBLE_CHARS = re.compile("[\u00ad\u180e\u200b\u200c\u2060-\u2064\ufeff]")
+
+
+def describe_char(ch: str) -> str:
+    """How a message names a character an editor cannot see: `U+202E（从右向左覆盖）`."""
+    code = ord(ch)
+    if 0xD800 <= code <= 0xDFFF:
+        kind = "单独的代理项，不是有效字符"
+    elif 0x202A <= code <= 0x202E or 0x2066 <= code <= 0x2069:
+        kind = "改变文字显示方向的控制符，可能让文字看起来与实际内容不同"
+    elif INVISIBLE_CHARS.match(ch):
+        kind = "看不见的字符"
+    else:
+        kind = "控制字符"
+    return f"U+{code:04X}（{kind}）"
+
+
+def without_invisible(text: str) -> str:
+    """NFC and no invisible characters: what two names are compared (and slugged) by."""
+    return INVISIBLE_CHARS.sub("", unicodedata.normalize("NFC", text))
+
+
 # Reading speed of Chinese text on a phone, characters per minute; a common
 # figure for adult readers of plain prose is 300–500.
 CJK_PER_MINUTE = 400

@@ -92,14 +92,25 @@ CONTENT = {
     "stations/sample.yaml": (station("s-sample", 46.77, "  sample: 是\n"), 7),
     "stations/not-list.yaml": ("id: x\nname: y\n", 1),
     "stations/item.yaml": ("- 某某\n", 1),
+    "news/2024/pipe.md": (news("title: |x\ndate: 2024-08-19"), 2),
+    "news/2024/bidi.md": (news("title: 测\u202e试\ndate: 2024-08-19"), 2),
+    "news/2024/escaped.md": (news('title: "测\\x1b试"\ndate: 2024-08-19'), 2),
+    "news/2024/body-control.md": (news("title: 测试\ndate: 2024-08-19", "正\x1b文"), 6),
+    "news/2024/cover-js.md": (news("title: 测试\ndate: 2024-08-19\nimage: javascript:alert(1)\nimage_alt: 图"), 4),
+    "news/2024/cover-cdn.md": (news("title: 测试\ndate: 2024-08-19\nimage: //cdn.example.com/a.png\nimage_alt: 图"), 4),
+    "news/2024/long-slug.md": (news("title: 测试\ndate: 2024-08-19\nslug: " + "a" * 130), 4),
+    "news/2024/long-tag.md": (news("title: 测试\ndate: 2024-08-19\ntags: [" + "蜂" * 40 + "]"), 4),
+    "pages/form.html": ("<form></form>", 0),
+    "images/logo.svg": ('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', 1),
 }
 LINKS = {
     "news/2024/link.md": (news("title: 链接\ndate: 2024-08-19", "第一段。\n\n见[指南](../guides/qingxiaoyi.md)。"), 8),
     "news/2024/image.md": (news("title: 图片\ndate: 2024-08-19", "![说明](../../images/none.jpg)"), 6),
     "news/2024/outside.md": (news("title: 外面\ndate: 2024-08-19", "[文件](../../../x.md)"), 6),
-    "news/2024/cover.md": (news("title: 封面\ndate: 2024-08-19\nimage: ../../images/none.jpg\nimage_alt: 说明"), 0),
+    "news/2024/cover.md": (news("title: 封面\ndate: 2024-08-19\nimage: ../../images/none.jpg\nimage_alt: 说明"), 4),
     "stations/photo-path.yaml": (station("s-photo", 46.6, "  photos:\n    - src: ../images/none.jpg\n      alt: 说明\n"), 1),
     "pages/news.md": (news("title: 新闻页"), 1),
+    "news/2024/backslash.md": (news("title: 测试\ndate: 2024-08-19", "![图](images\\a.png)"), 6),
 }
 OUTPUT = {
     "news/2024/a.md": (news("title: 测试\ndate: 2024-08-19", "## 站里有什么\n\n[驿站](/stations/gaoxin-shunfen/)"), 8),

@@ -24,6 +24,7 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from fengchao.check.characters import invisible_character, may_hold_invisible
 from fengchao.check.content_links import link_hits, may_hold_refs, resolve
 from fengchao.check.mojibake import find_garbles, may_hold_garbles
 from fengchao.check.settings import CheckConfig, load_check_config
@@ -206,6 +207,7 @@ LINE_RULES = {
     "stray-markup": stray_markup,
     "personal-id": personal_id,
     "mobile-number": mobile_number,
+    "invisible-character": invisible_character,
 }
 
 _STYLE_OR_HIDDEN = re.compile(r"style|hidden", re.I)
@@ -221,6 +223,7 @@ _MAY_HIT = {
     "stray-markup": lambda text, cfg: STRAY_MARKUP.search(text) is not None,
     "personal-id": lambda text, cfg: _DIGITS.search(text) is not None,
     "mobile-number": lambda text, cfg: _DIGITS.search(text) is not None,
+    "invisible-character": may_hold_invisible,
 }
 
 # --- staleness -------------------------------------------------------------

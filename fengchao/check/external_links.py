@@ -43,7 +43,10 @@ def collect(pages: dict[str, PageLinks], base_path: str, origin: str) -> dict[st
         for href, line in pages[page].links:
             if classify(href, page_url(page, base_path), origin).kind != "external":
                 continue
-            parts = urlsplit(href.strip())
+            try:
+                parts = urlsplit(href.strip())
+            except ValueError:
+                continue
             if parts.scheme not in ("http", "https", ""):
                 continue
             url = urlunsplit((parts.scheme or "https", parts.netloc, parts.path or "/", parts.query, ""))

@@ -105,7 +105,10 @@ def classify(href: str, page_url: str, origin: str) -> Target:
             return Target("internal", path, fragment)
     if href.startswith("#"):
         return Target("internal", unquote(page_url), unquote(href[1:]))
-    parts = urlsplit(href)
+    try:
+        parts = urlsplit(href)
+    except ValueError:  # a broken IPv6 literal: reported where it was written (markup/markdown.py)
+        return Target("skip")
     if parts.scheme and parts.scheme not in ("http", "https"):
         return Target("skip")  # mailto:, tel:, data:, javascript: …
     if parts.netloc:
@@ -197,7 +200,10 @@ def locate(page: str, href: str, sources: dict[str, Source], base_path: str) -> 
     source = sources.get(page)
     if source is None:
         return None
-    parts = urlsplit(href)
+    try:
+        parts = urlsplit(href)
+    except ValueError:
+        return None
     needles = [href]
     if parts.path.startswith(base_path) and not parts.netloc:
         needles.append("/" + parts.path[len(base_path) :] + (f"#{parts.fragment}" if parts.fragment else ""))

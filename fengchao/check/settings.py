@@ -32,6 +32,7 @@ DEFAULT_LEVELS = {
     "stray-markup": "error",
     "personal-id": "error",
     "mobile-number": "warn",
+    "invisible-character": "warn",
     # Off by default: the output link check (check/output_links.py) already fails a
     # build on every link and image that resolves to nothing, with the same
     # source line; these remain for sites that want the earlier, source-only pass.

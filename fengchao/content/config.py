@@ -107,7 +107,10 @@ def _build(data: LineMap, shown: str) -> tuple[SiteConfig | None, list[Problem]]
 
     title = need_str(data, "title")
     base_url = need_str(data, "base_url")
-    parts = urlsplit(base_url)
+    try:
+        parts = urlsplit(base_url)
+    except ValueError:  # "https://[x": not an address at all
+        parts = urlsplit("")
     if base_url and (parts.scheme not in ("http", "https") or not parts.netloc):
         problems.append(Problem(shown, data.line_of("base_url"), "base_url 必须是完整网址，例如 https://example.org/hub/"))
     timezone = need_str(data, "timezone", "Asia/Shanghai")

@@ -17,8 +17,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from fengchao.content.svg_check import svg_problem
 from fengchao.content.yaml_lines import MAX_YAML_ALIASES, MAX_YAML_DEPTH, MAX_YAML_VALUES, LineMap, parse_yaml  # noqa: F401 - also load's API
 from fengchao.problems import Problem, display_path
+from fengchao.text import FORBIDDEN_CHARS, describe_char
 from fengchao.warm import COLD, Warm
 
 # Limits that keep a hostile or broken file from hanging the build.
@@ -29,6 +31,20 @@ BACKUP_SUFFIXES = ("~", ".bak", ".swp", ".swo", ".tmp", ".orig", ".rej")
 JUNK_FILES = {"Thumbs.db", "desktop.ini"}
 
 SECTIONS = {"news": "news", "guides": "guide", "pages": "page"}
+
+# Files a browser runs as a document with scripts in the site's origin. Copied
+# verbatim they would go around the sanitiser every Markdown body passes
+# through (a hand-made .html page, XML with a stylesheet), so they are
+# refused; an SVG is published only if it is inert (svg_check.py). The
+# contract is in docs/security.md ("The content contract").
+ACTIVE_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml", ".svgz", ".xml", ".xsl", ".xslt")
+ACTIVE_REFUSED = (
+    "这种文件（{suffix}）不会发布：浏览器会把它当作网页打开并执行其中的脚本，绕过内容的安全过滤。"
+    "网页请写成 content/pages/ 中的 Markdown；图标和插图请用 PNG/JPEG/WebP 或不含脚本的 .svg"
+)
+SVG_REFUSED = (
+    "这个 SVG 不会发布：其中有 {what}，浏览器直接打开它时可能执行脚本或加载外部内容。请在绘图软件中导出为“纯 SVG”（不含脚本、链接和动画），或转成 PNG"
+)
 
 
 def read_text(path: Path, shown: str) -> tuple[str, Problem | None]:
@@ -201,6 +217,10 @@ def load_content(content_dir: Path, root: Path, warm: Warm = COLD) -> tuple[Load
                 problems.append(Problem(shown, getattr(data, "line", 1) or 1, "站点文件应为列表：每个站点以“- id: …”开头"))
                 continue
             station_files.append(StationFile(path, shown, tuple(data), 1))
+        elif path.suffix.lower() in ACTIVE_SUFFIXES:
+            problems.append(Problem(shown, 0, ACTIVE_REFUSED.format(suffix=path.suffix)))
+        elif path.suffix.lower() == ".svg" and (refused := _svg_refused(path, shown)):
+            problems.append(refused)
         else:
             static.append(StaticFile(path, rel))
         # A file changed within the last second is not remembered: file times
@@ -213,6 +233,17 @@ def load_content(content_dir: Path, root: Path, warm: Warm = COLD) -> tuple[Load
         for gone in set(files) - visited:
             del files[gone]
     return LoadedContent(tuple(docs), tuple(station_files), tuple(static)), problems
+
+
+def _svg_refused(path: Path, shown: str) -> Problem | None:
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            return Problem(shown, 0, f"文件过大，上限为 {MAX_FILE_BYTES // 1024 // 1024} MB")
+        data = path.read_bytes()
+    except OSError as exc:
+        return Problem(shown, 0, f"无法读取文件：{exc.strerror or exc}")
+    found = svg_problem(data)
+    return Problem(shown, found[0], SVG_REFUSED.format(what=found[1])) if found else None
 
 
 def _added(before: dict, lists: dict) -> tuple[str, object]:
@@ -264,6 +295,15 @@ def _load_doc(kind: str, path: Path, rel: str, shown: str, yaml_cache=None) -> t
         meta = LineMap()
     if not isinstance(meta, LineMap):
         return None, [Problem(shown, 2, "前置信息应为“字段: 值”的形式")]
+    bad = FORBIDDEN_CHARS.search(body)
+    if bad:
+        # The front matter's are found by the YAML reader; a body's would reach
+        # every page, feed and search result that quotes it.
+        before = body[: bad.start()]
+        line, col = body_line + before.count("\n"), bad.start() - before.rfind("\n")
+        return None, [
+            Problem(shown, line, f"正文含有不能发布的字符 {describe_char(bad.group())}。请删除它（常见于从网页或 Word 复制的文字）", col=col)
+        ]
     # A missing field is reported at the front matter's opening --- (line 1),
     # not at whichever key happens to come first.
     meta.line = 1

@@ -39,6 +39,7 @@ class Article:
     updated: datetime | None = None
     draft: bool = False
     expires: datetime | None = None
+    image_line: int = 0  # file line of `image:`, for problems found once outputs are known
 
 
 @dataclass(frozen=True)

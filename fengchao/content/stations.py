@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import difflib
 import math
+import re
 from datetime import date
 
 from fengchao.content.config import DATUMS, SiteConfig
 from fengchao.content.load import LineMap, StationFile
 from fengchao.content.records import Photo, Station, Where
+from fengchao.content.url_rule import url_problem
 from fengchao.geo import EARTH_RADIUS_M, convert, distance_m
 from fengchao.problems import Problem
 from fengchao.text import SLUG_RE
@@ -62,7 +64,7 @@ def _station(item: LineMap, sf: StationFile, config: SiteConfig, problems: list[
         problems.append(Problem(sf.shown, item.line_of(key), message))
 
     def text(key: str, required: bool = False) -> str | None:
-        value = item.get(key)
+        value = item.typed(key)  # `name: yes` is the text "yes", not True
         if value is None or value == "":
             if required:
                 err(key, f"站点缺少必填字段 {key}")
@@ -80,6 +82,9 @@ def _station(item: LineMap, sf: StationFile, config: SiteConfig, problems: list[
 
     station_id, name = text("id", True), text("name", True)
     district, address = text("district", True), text("address", True)
+    if station_id and len(station_id) > 120:
+        err("id", f"站点 id 太长（{len(station_id)} 个字符），上限 120 个：它是站点网址中的文件夹名。请缩短")
+        station_id = None
     if station_id and not SLUG_RE.match(station_id):
         err("id", f"站点 id {station_id!r} 不能用作网址：只能用小写字母、数字和连字符（-）")
         station_id = None
@@ -124,7 +129,12 @@ def _station(item: LineMap, sf: StationFile, config: SiteConfig, problems: list[
             line = photo.line if isinstance(photo, LineMap) else item.line_of("photos")
             problems.append(Problem(sf.shown, line, "每张照片都需要 src（图片路径）和 alt（图片说明）"))
             continue
-        photos.append(Photo(str(photo["src"]), str(photo["alt"])))
+        problem = url_problem(str(photo["src"]).strip(), "stations/notes.yaml")
+        if problem:
+            # The same rule as an article's cover: a photo's src is an <img src>.
+            problems.append(Problem(sf.shown, photo.line_of("src"), f"照片 {problem}"))
+            continue
+        photos.append(Photo(str(photo["src"]), str(photo.typed("alt"))))
 
     sample = item.get("sample", False)
     if not isinstance(sample, bool):
@@ -259,3 +269,22 @@ def nearest_all(
             del best[count:]
         result[station.id] = tuple((s, d) for d, _, s in best)
     return result
+
+
+# OWASP's CSV-injection rule: a cell starting with one of these is a formula
+# to Excel, WPS and LibreOffice (the full-width forms to WPS with a Chinese
+# input method); a leading apostrophe makes it text, shown without the mark.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+_NUMBER_LIKE = re.compile(r"^[+-][\d\s().-]*$")
+
+
+def spreadsheet_safe(cell: str) -> str:
+    """The cell as text a spreadsheet will not evaluate. A signed number or a
+    phone number (+86 459 …) is left alone: no spreadsheet runs it."""
+    if cell.lstrip(" ").startswith(FORMULA_START) and not _NUMBER_LIKE.match(cell.strip()):
+        return "'" + cell
+    return cell
+
+
+def looks_like_formula(cell: str) -> bool:
+    return spreadsheet_safe(cell) != cell

@@ -17,10 +17,16 @@ from fengchao.content.config import SiteConfig
 from fengchao.content.load import LineMap, LoadedContent, SourceDoc
 from fengchao.content.records import Article, Contact, Guide, Page, Records, Where
 from fengchao.content.stations import validate_stations
+from fengchao.content.url_rule import url_problem
+from fengchao.content.yaml_lines import TextList
 from fengchao.problems import Problem
-from fengchao.text import SLUG_RE
+from fengchao.text import SLUG_RE, without_invisible
 from fengchao.warm import COLD, Warm
 
+# Folder names are at most 255 bytes on every file system; a slug is one,
+# a tag's or category's pinyin (up to ~7 letters a character) is another.
+MAX_SLUG_CHARS = 120
+MAX_TERM_CHARS = 30
 # Slugs under news/ that would collide with the list pages.
 RESERVED_NEWS_SLUGS = {"page", "archive"}
 # Front-matter fields each kind understands; anything else is probably a typo.
@@ -64,7 +70,7 @@ class Fields:
         self.problems.append(Problem(self.shown, self.meta.line_of(key), message))
 
     def text(self, key: str, required: bool = False) -> str | None:
-        value = self.meta.get(key)
+        value = self.meta.typed(key)  # `title: yes` is the text "yes", not True
         if value is None or value == "":
             if required:
                 self.error(key, f"缺少必填字段 {key}")
@@ -85,12 +91,28 @@ class Fields:
         value = self.meta.get(key)
         if value is None:
             return ()
+        if isinstance(value, TextList):
+            value = value.typed()  # `tags: [yes, 010]` are the texts "yes" and "010"
+        if isinstance(value, (bool, int, float)):
+            value = self.meta.typed(key)
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list) or not all(isinstance(v, (str, int, float)) for v in value):
             self.error(key, f"{key} 应为列表，例如 [{key}1, {key}2]")
             return ()
         return tuple(str(v).strip() for v in value if str(v).strip())
+
+    def terms(self, key: str, values):
+        """Tags or a category, each within MAX_TERM_CHARS (its page's folder name is its pinyin)."""
+        kept = []
+        for value in values:
+            if len(value) > MAX_TERM_CHARS:
+                self.error(
+                    key, f"{key} 中的 {value[:20]!r}… 太长（{len(value)} 个字符），上限 {MAX_TERM_CHARS} 个：每个标签和分类都有自己的网址。请缩短"
+                )
+            else:
+                kept.append(value)
+        return kept
 
     def moment(self, key: str, required: bool = False) -> datetime | None:
         raw = self.text(key, required)
@@ -107,6 +129,16 @@ class Fields:
 
     def slug(self, fallback: str) -> str | None:
         slug = self.text("slug") or fallback
+        if len(slug) > MAX_SLUG_CHARS:
+            key = "slug" if "slug" in self.meta else None
+            self.problems.append(
+                Problem(
+                    self.shown,
+                    self.meta.line_of("slug") if key else self.meta.line or 1,
+                    f"{'slug ' if key else '文件名'}太长（{len(slug)} 个字符），上限 {MAX_SLUG_CHARS} 个：网址的每一段都是一个文件夹名。请缩短",
+                )
+            )
+            return None
         if not SLUG_RE.match(slug):
             key = "slug" if "slug" in self.meta else None
             where = "slug" if key else "文件名"
@@ -152,11 +184,13 @@ def _article(doc: SourceDoc, f: Fields) -> Article | None:
     image = f.text("image")
     image_alt = f.text("image_alt")
     source_url = f.text("source_url")
-    if source_url and not source_url.lower().startswith(("https://", "http://")):
-        f.error("source_url", f"source_url {source_url!r} 不是网页地址：请写以 https:// 或 http:// 开头的完整网址")
+    source_problem = source_url and url_problem(source_url, doc.rel, relative=False)
+    if source_problem:
+        f.error("source_url", f"source_url {source_problem}")
         source_url = None
-    if image and _SCHEME.match(image) and not image.lower().startswith(("https://", "http://")):
-        f.error("image", f"封面图片 {image!r} 不能用这种网址：请写 content/ 中的图片路径或 https:// 网址")
+    image_problem = image and url_problem(image, doc.rel)
+    if image_problem:
+        f.error("image", f"封面图片 {image_problem}")
         image = None
     if image and not image_alt:
         f.error("image", "封面图片缺少替代文字：请加上 image_alt，描述图片内容，方便读屏软件用户")
@@ -169,8 +203,10 @@ def _article(doc: SourceDoc, f: Fields) -> Article | None:
         source_rel=doc.rel,
         where=_where(doc),
         summary=f.text("summary"),
-        tags=tuple(dict.fromkeys(f.text_list("tags"))),
-        category=f.text("category"),
+        # Compared and slugged as they look: "快递小哥" typed, pasted with a
+        # zero-width space inside, or in decomposed form is one tag.
+        tags=tuple(dict.fromkeys(f.terms("tags", (t for t in map(without_invisible, f.text_list("tags")) if t)))),
+        category=next(iter(f.terms("category", [without_invisible(f.text("category") or "")])), None) or None,
         source=f.text("source"),
         source_url=source_url,
         authors=authors,
@@ -180,6 +216,7 @@ def _article(doc: SourceDoc, f: Fields) -> Article | None:
         updated=f.moment("updated"),
         draft=f.flag("draft"),
         expires=f.moment("expires"),
+        image_line=f.meta.line_of("image") if image else 0,
     )
     return article if slug and title and moment else None
 
@@ -197,8 +234,8 @@ def _contacts(f: Fields) -> tuple[Contact, ...]:
             line = item.line if isinstance(item, LineMap) else f.meta.line_of("contacts")
             f.problems.append(Problem(f.shown, line, "联系方式每项都需要 name（单位或联系人名称）"))
             continue
-        get = lambda k, item=item: str(item[k]).strip() if item.get(k) not in (None, "") else None  # noqa: E731
-        contacts.append(Contact(str(item["name"]).strip(), get("phone"), get("address"), get("hours")))
+        get = lambda k, item=item: str(item.typed(k)).strip() if item.get(k) not in (None, "") else None  # noqa: E731
+        contacts.append(Contact(get("name"), get("phone"), get("address"), get("hours")))
     return tuple(contacts)
 
 

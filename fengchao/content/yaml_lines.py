@@ -16,6 +16,7 @@ import re
 import yaml
 
 from fengchao.problems import Problem
+from fengchao.text import FORBIDDEN_CHARS, describe_char
 
 # Limits that keep a hostile or broken file from hanging the build.
 MAX_YAML_ALIASES = 100
@@ -34,18 +35,39 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was installed
 
 
 class LineMap(dict):
-    """A YAML mapping that knows the file line of itself and of each key."""
+    """A YAML mapping that knows the file line of itself and of each key, and
+    the text as typed of each value YAML read as a bool or number (`raw`)."""
 
     line: int = 0
     key_lines: dict
+    raw: dict
 
-    def __init__(self, *args, line: int = 0, key_lines: dict | None = None, **kwargs):
+    def __init__(self, *args, line: int = 0, key_lines: dict | None = None, raw: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.line = line
         self.key_lines = key_lines or {}
+        self.raw = raw or {}
 
     def line_of(self, key: str) -> int:
         return self.key_lines.get(key, self.line)
+
+    def typed(self, key: str):
+        """The value, or the text the editor typed where YAML made it a bool
+        or number: `title: yes` is "yes", `010` is "010", not True or 8."""
+        return getattr(self, "raw", {}).get(key, self.get(key))
+
+
+class TextList(list):
+    """A YAML sequence with the typed text of its bool and number items (`tags: [yes, 010]`)."""
+
+    raw: dict
+
+    def typed(self) -> list:
+        raw = getattr(self, "raw", {})
+        return [raw.get(i, v) for i, v in enumerate(self)]
+
+
+_TYPED = ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
 
 
 class _DuplicateKey(yaml.MarkedYAMLError):
@@ -66,6 +88,7 @@ class _Loader(yaml.SafeLoader):
     def __init__(self, stream, first_line: int):
         super().__init__(stream)
         self.first_line = first_line
+        self.source_text = stream
         self.alias_count = 0
         self.depth = 0
 
@@ -110,7 +133,31 @@ class _Loader(yaml.SafeLoader):
                 # a field twice meant one of them.
                 raise _DuplicateKey(problem=f"字段 {key!r} 写了两次（第 {key_lines[key]} 行已有），请删掉一个", problem_mark=key_node.start_mark)
             key_lines[key] = key_node.start_mark.line + self.first_line
-        return LineMap(pairs, line=node.start_mark.line + self.first_line, key_lines=key_lines)
+        raw = {self.construct_object(k, deep=True): v.value for k, v in node.value if v.tag in _TYPED}
+        return LineMap(pairs, line=node.start_mark.line + self.first_line, key_lines=key_lines, raw=raw)
+
+    def construct_text_list(self, node):
+        items = TextList(self.construct_sequence(node, deep=True))
+        items.raw = {i: child.value for i, child in enumerate(node.value) if child.tag in _TYPED}
+        return items
+
+    def construct_checked_str(self, node):
+        """Text as YAML escapes allow it ("\x1b", "\ud800", "\u202e") is
+        checked like typed text: the reader only sees the raw characters."""
+        value = self.construct_scalar(node)
+        bad = FORBIDDEN_CHARS.search(value)
+        if bad:
+            escaped = node.style == '"' and bad.group() not in self.source_text
+            how = "（写成了双引号里的转义）" if escaped else ""
+            raise _Limit(problem=f"含有不能发布的字符 {describe_char(bad.group())}{how}。请删除它", problem_mark=node.start_mark)
+        return value
+
+    def construct_refused(self, node):
+        tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+        raise _Limit(
+            problem=f"不支持 YAML 类型标记 {tag}：字段的值请直接写文字或数字（不要用 ! 或 !! 开头的标记）",
+            problem_mark=node.start_mark,
+        )
 
 
 def _without_sexagesimal(tag: str, rx):
@@ -158,6 +205,14 @@ _Loader.yaml_implicit_resolvers = {
     for ch, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 _Loader.add_constructor("tag:yaml.org,2002:map", _Loader.construct_mapping)
+_Loader.add_constructor("tag:yaml.org,2002:seq", _Loader.construct_text_list)
+_Loader.add_constructor("tag:yaml.org,2002:str", _Loader.construct_checked_str)
+# Types no field means: bytes, sets, ordered pairs, timestamps (dates are
+# text, read by validate), and any local or Python tag (SafeLoader's message
+# for those is English and names no field).
+for _tag in ("binary", "set", "omap", "pairs", "timestamp"):
+    _Loader.add_constructor(f"tag:yaml.org,2002:{_tag}", _Loader.construct_refused)
+_Loader.add_constructor(None, _Loader.construct_refused)
 
 
 class _FastLoader(_CParser or object, yaml.constructor.SafeConstructor, yaml.resolver.Resolver):
@@ -176,8 +231,12 @@ class _FastLoader(_CParser or object, yaml.constructor.SafeConstructor, yaml.res
         yaml.constructor.SafeConstructor.__init__(self)
         yaml.resolver.Resolver.__init__(self)
         self.first_line = first_line
+        self.source_text = stream
 
     construct_mapping = _Loader.construct_mapping
+    construct_text_list = _Loader.construct_text_list
+    construct_checked_str = _Loader.construct_checked_str
+    construct_refused = _Loader.construct_refused
 
 
 _FastLoader.yaml_constructors = dict(_Loader.yaml_constructors)

@@ -116,6 +116,15 @@ class LinkMap:
         return self.base_path + quote(joined) + suffix, None
 
 
+# A backslash escape (`\.`) inside a link target is held by Python-Markdown
+# as STX + the character's code + ETX; put back what the editor typed.
+_ESCAPED = re.compile("\x02(\\d+)\x03")
+
+
+def _as_typed(target: str) -> str:
+    return _ESCAPED.sub(lambda m: "\\" + chr(int(m.group(1))), target)
+
+
 class _Links(Treeprocessor):
     def __init__(self, md, owner: MarkdownRenderer):
         super().__init__(md)
@@ -127,7 +136,17 @@ class _Links(Treeprocessor):
             # An <email@x> autolink's href is entity-obfuscated by Markdown
             # (placeholders for "&#109;…"): a mailto, not a path to resolve.
             if attr and element.get(attr) is not None and not element.get(attr).startswith(markdown.util.AMP_SUBSTITUTE):
-                href, problem = self.owner.resolve(element.get(attr))
+                typed = _as_typed(element.get(attr))
+                try:
+                    urlsplit(typed)
+                except ValueError:
+                    self.owner.report(typed, f"链接或图片 '{typed}' 不是有效的网址：请检查其中的方括号 [ ] 和冒号")
+                    continue
+                if "\\" in typed:
+                    # A Windows path (images\photo.png): no browser or host reads it as one.
+                    self.owner.report(typed, f"链接或图片 '{typed}' 中有反斜杠（\\）：路径请用正斜杠 /，例如 '{typed.replace(chr(92), '/')}'")
+                    continue
+                href, problem = self.owner.resolve(typed)
                 element.set(attr, href)
                 if problem:
                     self.owner.report(element.get(attr), problem)

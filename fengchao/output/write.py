@@ -116,7 +116,17 @@ def write_site(
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     with build_lock(out):
-        return _write_locked(out, files, copies, links, finish, spool)
+        try:
+            return _write_locked(out, files, copies, links, finish, spool)
+        except _RecycledFailed:
+            # The kept generation could not be written into (made read-only,
+            # a broken file in it): it has been thrown away; build afresh
+            # once, so no `.site.prev` has to be deleted by hand.
+            return _write_locked(out, files, copies, links, finish, spool)
+
+
+class _RecycledFailed(Exception):
+    """Writing into a recycled `.site.prev` failed with an OSError."""
 
 
 def _write_locked(
@@ -176,9 +186,14 @@ def _write_locked(
                 out.rename(old)
             tmp.rename(out)
             retired = old
-    except BaseException:
+    except BaseException as exc:
         if old.exists() and not out.exists():
             old.rename(out)
+        if recycled and isinstance(exc, OSError) and not os.path.lexists(old):
+            # Not a kill: the recycled folder itself is the trouble. Kept, it
+            # would fail every later build.
+            discard(tmp, 1 << 30)
+            raise _RecycledFailed() from exc
         # A recycled folder is kept for the next build, whatever state it is
         # in (recycle.py); a new one is removed as before.
         if not (recycled and keep_previous(out, tmp, MARKER)):

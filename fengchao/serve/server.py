@@ -17,14 +17,14 @@ import time
 
 from fengchao.pipeline import Project
 from fengchao.problems import BuildFailed, Problem, UsageError
-from fengchao.report import SourceLines, describe
+from fengchao.report import SourceLines, describe, terminal_safe
 from fengchao.serve.rebuild import LiveSite
 
 
 def serve(project: Project, host: str, port: int) -> int:
-    from livereload import Server
     from livereload.handlers import LiveReloadHandler
 
+    from fengchao.serve.host_guard import guarded_server
     from fengchao.serve.watch import DebouncedWatcher, PreviewState, snapshot_handler
     from fengchao.site.headers import csp
 
@@ -47,7 +47,7 @@ def serve(project: Project, host: str, port: int) -> int:
             state.finished(exc.problems, (time.perf_counter() - started) * 1000)
             return
         except UsageError as exc:
-            print(f"fengchao: {exc}", file=sys.stderr)
+            print(terminal_safe(f"fengchao: {exc}"), file=sys.stderr)
             state.finished([Problem("site.yaml", 0, str(exc))], (time.perf_counter() - started) * 1000)
             return
         ms = (time.perf_counter() - started) * 1000
@@ -62,7 +62,7 @@ def serve(project: Project, host: str, port: int) -> int:
     rebuild()
     if not state.files():
         print("首次构建失败：请先修正上面的错误。", file=sys.stderr)
-    server = Server(watcher=DebouncedWatcher(notify=lambda seconds: LiveReloadHandler.reload_waiters()))
+    server = guarded_server(host, watcher=DebouncedWatcher(notify=lambda seconds: LiveReloadHandler.reload_waiters()))
     server.SFH = snapshot_handler(state, (project.content, project.assets), csp())
     for path in (project.content, project.templates, project.assets, project.root / "site.yaml"):
         server.watch(str(path), rebuild, delay=0.2)

@@ -10,6 +10,7 @@ page is a pure function of its job (and can run in any process, in any order).
 from __future__ import annotations
 
 import pickle
+import unicodedata
 from dataclasses import replace
 
 from fengchao.content.config import SiteConfig
@@ -131,7 +132,7 @@ def assemble(
     # A photo is published only as processed (no EXIF, no GPS): never the source.
     raw += book.files()
     copies = [CopyFile(s.rel, s.source) for s in records.static if not is_raster(s.rel)] + list(asset_files)
-    _check_collisions(jobs, raw, copies, problems)
+    _check_collisions(jobs, raw, copies, problems, records.static)
     return SiteModel(tuple(jobs), tuple(raw), tuple(copies)), problems
 
 
@@ -213,10 +214,41 @@ def not_found_job(ctx: Ctx) -> Job:
     return ctx.job("404.html", "404.html", meta)
 
 
-def _check_collisions(jobs, raw, copies, problems: list[Problem]) -> None:
+# Top-level folders the build fills itself (the search index is written
+# after assemble, so a static file there would be silently replaced).
+GENERATED_DIRS = ("pagefind", "search", "assets", "tags", "categories", "_fengchao")
+
+
+def _check_collisions(jobs, raw, copies, problems: list[Problem], static=()) -> None:
+    """Two outputs at one path, or at paths a case-insensitive or
+    normalising host (Windows, macOS, most object stores' tools) would merge:
+    an error naming both sources. A static file in a generated folder too."""
+    for item in static:
+        top = item.rel.split("/", 1)[0]
+        if top.casefold() in GENERATED_DIRS:
+            problems.append(
+                Problem(f"content/{item.rel}", 0, f"{top}/ 是网站自己生成的文件夹（搜索索引、资源等），内容不能放在这里：请把文件移到别的文件夹")
+            )
     owners: dict[str, str] = {}
+    folded: dict[str, tuple[str, str]] = {}  # folded path (and each folder) → (path as written, source)
     for item in [*jobs, *raw, *copies]:
         who = str(getattr(item, "source", "")) or item.path
         if item.path in owners:
             problems.append(Problem(who, 0, f"输出文件 {item.path} 会被生成两次（与 {owners[item.path]} 冲突），请改名"))
-        owners.setdefault(item.path, who)
+            continue
+        owners[item.path] = who
+        parts = item.path.split("/")
+        for depth in range(1, len(parts) + 1):
+            written = "/".join(parts[:depth])
+            key = unicodedata.normalize("NFC", written).casefold()
+            first = folded.setdefault(key, (written, who))
+            if first[0] != written:
+                problems.append(
+                    Problem(
+                        who,
+                        0,
+                        f"输出 {written} 与 {first[0]}（来自 {first[1]}）只差大小写或 Unicode 写法，"
+                        "在 Windows、macOS 等不区分的主机上会变成同一个，其中一个会丢失。请改名",
+                    )
+                )
+                break

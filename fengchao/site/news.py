@@ -36,12 +36,18 @@ class NewsPart:
     feed_entries: tuple[FeedEntry, ...]
 
 
+MAX_TERM_SLUG = 120
+
+
 def term_slugs(names, make=pinyin_slug) -> dict[str, str]:
     """Pinyin slugs, unique: 快递小哥 → kuai-di-xiao-ge; a clash gets -2, -3."""
     slugs: dict[str, str] = {}
     used: set[str] = set()
     for name in sorted(set(names)):
-        base = make(name)
+        # Validate caps a term's length; this caps what its pinyin can grow
+        # to (compatibility characters expand: ㎞ → km, ⑽ → (10)), so a
+        # folder name never exceeds the file system's 255 bytes.
+        base = make(name)[:MAX_TERM_SLUG].rstrip("-") or "x"
         slug, n = base, 2
         while slug in used:
             slug, n = f"{base}-{n}", n + 1
@@ -195,7 +201,7 @@ def _article_job(
     if article.image:
         image_url, problem = ctx.markdown.links.resolve(article.image, article.source_rel)
         if problem:
-            problems.append(Problem(article.where.path, 0, f"封面图片：{problem}"))
+            problems.append(Problem(article.where.path, article.image_line, f"封面图片：{problem}"))
     cover = _cover(ctx, article)
     share = ctx.images.share(cover) if cover else None
     view = ArticleView(

@@ -10,7 +10,7 @@ import json
 
 from fengchao.content.config import SiteConfig
 from fengchao.content.records import Station
-from fengchao.content.stations import wgs84
+from fengchao.content.stations import spreadsheet_safe, wgs84
 from fengchao.site import urls as scheme
 from fengchao.text import pinyin_slug
 
@@ -96,21 +96,21 @@ def stations_csv(stations: tuple[Station, ...], urls, config: SiteConfig) -> str
     writer.writerow(CSV_HEADERS)
     for s in stations:
         lat, lng = wgs84(s)
-        writer.writerow(
-            (
-                s.id,
-                s.name,
-                s.district,
-                s.address,
-                f"{lat:.6f}",
-                f"{lng:.6f}",
-                "、".join(labels[a] for a in s.amenities),
-                s.hours or "",
-                s.phone or "",
-                s.operator or "",
-                s.opened.isoformat() if s.opened else "",
-                "是" if s.sample else "",
-                urls.absolute(scheme.station(s.id)),
-            )
+        row = (
+            s.id,
+            s.name,
+            s.district,
+            s.address,
+            f"{lat:.6f}",
+            f"{lng:.6f}",
+            "、".join(labels[a] for a in s.amenities),
+            s.hours or "",
+            s.phone or "",
+            s.operator or "",
+            s.opened.isoformat() if s.opened else "",
+            "是" if s.sample else "",
+            urls.absolute(scheme.station(s.id)),
         )
+        # Cells a spreadsheet would run as a formula (OWASP CSV injection) are made text.
+        writer.writerow(tuple(spreadsheet_safe(cell) for cell in row))
     return out.getvalue()

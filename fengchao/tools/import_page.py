@@ -11,6 +11,7 @@ carrying the suggested repair, and `fengchao check` still reports it.
 
 from __future__ import annotations
 
+import codecs
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -23,6 +24,7 @@ from fengchao.check.content import STRAY_MARKUP, spam_keyword
 from fengchao.check.mojibake import find_garbles
 from fengchao.check.settings import CheckConfig
 from fengchao.content.config import load_config
+from fengchao.content.load import MAX_FILE_BYTES
 from fengchao.problems import BuildFailed, UsageError
 from fengchao.tools.new import short_slug
 
@@ -51,6 +53,7 @@ class Imported:
     paragraphs: list[str] = field(default_factory=list)
     dropped: dict[str, int] = field(default_factory=dict)
     garbled: int = 0
+    notes: list[str] = field(default_factory=list)  # what the editor must know about the import (the encoding)
 
     def drop(self, why: str) -> None:
         self.dropped[why] = self.dropped.get(why, 0) + 1
@@ -99,22 +102,124 @@ class _Text(HTMLParser):
             self.h1 += data.strip()
 
 
-def read_source(path: Path) -> tuple[list[str], str]:
-    """(lines, fallback title) of a text or HTML file in UTF-8 or GB18030."""
-    data = path.read_bytes()
+# A source this big is not one article; reading it would only fill memory.
+MAX_SOURCE_BYTES = 4 * MAX_FILE_BYTES
+_DECLARED = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+# What a page declares → the codec that reads it: browsers read GB2312 and
+# GBK as GB18030 and Big5 with the Hong Kong additions (WHATWG Encoding).
+_CODECS = {
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "x-gbk": "gb18030",
+    "gb18030": "gb18030",
+    "big5": "big5hkscs",
+    "big5-hkscs": "big5hkscs",
+    "cn-big5": "big5hkscs",
+    "x-x-big5": "big5hkscs",
+    "utf-8": "utf-8",
+    "utf8": "utf-8",
+}
+
+
+def decode_source(data: bytes, html: bool) -> tuple[str, list[str]]:
+    """(text, notes): the declared encoding of a saved page honoured, else
+    UTF-8, else the likelier of GB18030 and Big5; a guess or a page that
+    does not match its declaration is said, never silent."""
     if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
+        return data[3:].decode("utf-8", errors="replace"), []
+    found = _DECLARED.search(data[:4096]) if html else None
+    declared = found.group(1).decode("ascii").lower() if found else None
+    if declared:
+        codec = _CODECS.get(declared) or _known_codec(declared)
+        if codec:
+            try:
+                return data.decode(codec), []
+            except UnicodeDecodeError:
+                text, name = _guess(data)
+                if name:
+                    return text, [f"网页声明的编码是 {declared}，但内容不是这种编码；已按 {name} 读取，请对照原网页核对文字"]
+                return data.decode(codec, errors="replace"), [
+                    f"网页声明的编码是 {declared}，但有些字节不符合它；无法识别的字已换成 �，请对照原网页核对"
+                ]
+    text, name = _guess(data)
+    if name and name != "UTF-8":
+        return text, [f"文件没有声明编码，已按 {name} 读取（猜测）：如有乱码，请把原网页另存为 UTF-8 再导入"]
+    if name is None:
+        return text, ["文件的编码无法识别（不是 UTF-8、GBK/GB18030 或 Big5），无法识别的字已换成 �，请对照原稿核对"]
+    return text, []
+
+
+def _known_codec(name: str) -> str | None:
     try:
-        text = data.decode("utf-8")
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
+
+
+def _guess(data: bytes) -> tuple[str, str | None]:
+    """(text, codec name) decoded strictly as UTF-8, else GB18030 or Big5,
+    whichever reads as the commoner characters; (replaced text, None) if none does."""
+    try:
+        return data.decode("utf-8"), "UTF-8"
     except UnicodeDecodeError:
-        text = data.decode("gb18030", errors="replace")  # saved pages of Chinese sites often are
+        pass
+    candidates = []
+    for codec, name, common in (("gb18030", "GBK/GB18030", _common_gb), ("big5hkscs", "Big5", _common_big5)):
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        candidates.append((common(text), text, name))
+    if not candidates:
+        return data.decode("gb18030", errors="replace"), None
+    _, text, name = max(candidates, key=lambda c: c[0])
+    return text, name
+
+
+def _share(text: str, frequent) -> float:
+    han = [ch for ch in text if "\u4e00" <= ch <= "\u9fff"]
+    return sum(1 for ch in han if frequent(ch)) / len(han) if han else 0.0
+
+
+def _common_gb(text: str) -> float:
+    """Share of Han characters among GB2312's 3,755 level-1 (commonest) ones."""
+
+    def level1(ch: str) -> bool:
+        try:
+            return 0xB0 <= ch.encode("gb2312")[0] <= 0xD7
+        except UnicodeEncodeError:
+            return False
+
+    return _share(text, level1)
+
+
+def _common_big5(text: str) -> float:
+    """Share of Han characters among Big5's 5,401 frequent ones (A440–C67E)."""
+
+    def frequent(ch: str) -> bool:
+        try:
+            return b"\xa4\x40" <= ch.encode("big5") <= b"\xc6\x7e"
+        except UnicodeEncodeError:
+            return False
+
+    return _share(text, frequent)
+
+
+def read_source(path: Path) -> tuple[list[str], str, list[str]]:
+    """(lines, fallback title, notes) of a text or HTML file."""
+    size = path.stat().st_size
+    if size > MAX_SOURCE_BYTES:
+        raise UsageError(f"{path} 有 {size // 1024 // 1024} MB，不像是一篇文章（导入上限 {MAX_SOURCE_BYTES // 1024 // 1024} MB），没有导入")
+    data = path.read_bytes()
+    html = path.suffix.lower() in (".html", ".htm") or re.match(rb"\s*<(?:!doctype|html|head|body|div|p|meta)\b", data[:512], re.I) is not None
+    text, notes = decode_source(data, html)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u3000", "  ").replace("\xa0", " ")
-    if path.suffix.lower() in (".html", ".htm") or re.match(r"\s*<(?:!doctype|html|head|body|div|p)\b", text, re.I):
+    if html:
         parser = _Text()
         parser.feed(text)
         parser.close()
-        return parser.lines, parser.h1
-    return text.split("\n"), ""
+        return parser.lines, parser.h1, notes
+    return text.split("\n"), "", notes
 
 
 def parse_article(lines: list[str], fallback_title: str = "", cfg: CheckConfig | None = None) -> Imported:
@@ -190,8 +295,20 @@ def _why(line: str, cfg: CheckConfig) -> str:
     return "导航和页面文字"
 
 
+# What Markdown (or the HTML inside it) would read as markup in text that
+# was text on the page: `&lt;script&gt;` or a visible "[点我](javascript:…)"
+# must stay words, not become a tag or a link the build then strips.
+_MARKUP_CHARS = re.compile(r"[\\`*_\[\]<>&]")
+_LINE_START = re.compile(r"^(\s*)([#>+-]|\d+[.)])")
+
+
+def escape_markup(line: str) -> str:
+    line = _MARKUP_CHARS.sub(lambda m: {"<": "&lt;", ">": "&gt;", "&": "&amp;"}.get(m.group(), "\\" + m.group()), line)
+    return _LINE_START.sub(lambda m: m.group(1) + ("\\" + m.group(2) if len(m.group(2)) == 1 else m.group(2)[:-1] + "\\" + m.group(2)[-1]), line)
+
+
 def _clean(line: str, result: Imported) -> str:
-    line = STRAY_MARKUP.sub("", line)
+    line = escape_markup(STRAY_MARKUP.sub("", line))
     garbles = find_garbles(line)
     # Marks go in from the end so earlier columns stay valid.
     for g in reversed(garbles):
@@ -210,8 +327,9 @@ def import_file(project, source: Path) -> tuple[Path, Imported]:
         raise BuildFailed(problems)
     if not source.is_file():
         raise UsageError(f"找不到要导入的文件 {source}")
-    lines, fallback = read_source(source)
+    lines, fallback, notes = read_source(source)
     article = parse_article(lines, fallback)
+    article.notes += notes
     if not article.title:
         raise UsageError(f"{source} 中找不到标题：请确认这是一篇文章的文字或网页")
     now = datetime.now(config.tz)
@@ -229,6 +347,12 @@ def import_file(project, source: Path) -> tuple[Path, Imported]:
     }
     body = "\n\n".join(article.paragraphs) + "\n"
     text = frontmatter.dumps(frontmatter.Post(body, **meta), sort_keys=False)
+    size = len(text.encode("utf-8"))
+    if size > MAX_FILE_BYTES:
+        # build and check refuse a file over the limit; say so now, not after the editor's work.
+        raise UsageError(
+            f"导入后的文章有 {size / 1024 / 1024:.0f} MB，超过了每个文件 {MAX_FILE_BYTES // 1024 // 1024} MB 的上限（fengchao build 会拒绝它），没有写入。请只导入文章本身，或拆成几篇"
+        )
     path = project.content / "news" / date[:4] / f"{short_slug(article.title)}.md"
     if path.exists():
         raise UsageError(f"{path} 已存在，没有覆盖。请先改名或删除它，再导入")

@@ -23,8 +23,9 @@ from pathlib import Path
 
 from fengchao.content.config import SiteConfig
 from fengchao.content.load import LineMap, StationFile, load_content, read_text
-from fengchao.content.stations import validate_stations
+from fengchao.content.stations import looks_like_formula, validate_stations
 from fengchao.problems import Problem, display_path
+from fengchao.report import terminal_safe
 
 REQUIRED = ("id", "name", "district", "address", "lat", "lng", "amenities")
 GENERATED = "# 由 fengchao stations import 生成"
@@ -115,6 +116,17 @@ def _row_item(cells: list[object], row: int, fields: dict[int, str], config: Sit
         key_lines[field] = cell  # also when empty: "missing name" then names the name column
         if text == "":
             continue
+        if looks_like_formula(text):
+            # Published as is it would be a formula again in stations.csv's readers'
+            # spreadsheets (the export neutralises it, but the editor should know).
+            errors.append(
+                SheetProblem(
+                    shown,
+                    row,
+                    column_letter(index),
+                    f"单元格 {text[:40]!r} 以 {text.lstrip()[0]!r} 开头，在 Excel/WPS 中会被当作公式执行（CSV 注入）。若是文字，请去掉开头的符号或在前面加上文字",
+                )
+            )
         if field == "amenities":
             item[field] = [labels.get(part, part) for part in _SPLIT.split(text) if part]
         elif field == "sample":
@@ -255,5 +267,5 @@ def run_import(root: Path, content: Path, config: SiteConfig, sheet: Path, out: 
         return 1
     write_yaml(out, text)
     count = text.count("\n- id: ")
-    print(f"已导入 {count} 个站点 → {display_path(out, root)}（{len(problems)} 个警告）")
+    print(terminal_safe(f"已导入 {count} 个站点 → {display_path(out, root)}（{len(problems)} 个警告）"))
     return 0

@@ -170,10 +170,17 @@ def test_symlinks_out_of_content_are_refused(make_site, cli, tmp_path):
     assert not site.out.exists()
 
 
-def test_chinese_file_name_without_slug_is_a_clear_error(hostile):
-    _, result = hostile({"news/2024/快递 小哥.md": MINIMAL_ARTICLE})
+def test_chinese_file_name_without_slug_gets_a_pinyin_url(hostile):
+    """The web editor names a file after its Chinese title; it is published, as tags are, under its pinyin."""
+    site, result = hostile({"news/2024/快递 小哥.md": MINIMAL_ARTICLE})
+    assert result.code == 0, result.err
+    assert "测试新闻" in site.read("news/kuai-di-xiao-ge/index.html")
+
+
+def test_file_name_with_nothing_to_spell_is_a_clear_error(hostile):
+    _, result = hostile({"news/2024/！！.md": MINIMAL_ARTICLE})
     shown = only_problem(result)
-    assert shown.startswith("content/news/2024/快递 小哥.md:1: 文件名 '快递 小哥' 不能用作网址"), shown
+    assert shown.startswith("content/news/2024/！！.md:1: 文件名 '！！' 不能用作网址"), shown
 
 
 def test_chinese_file_name_with_slug_and_chinese_image_names_work(hostile):

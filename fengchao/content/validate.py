@@ -18,7 +18,7 @@ from fengchao.content.load import LineMap, LoadedContent, SourceDoc
 from fengchao.content.records import Article, Contact, Guide, Page, Records, Where
 from fengchao.content.stations import validate_stations
 from fengchao.problems import Problem
-from fengchao.text import SLUG_RE
+from fengchao.text import SLUG_RE, short_slug
 from fengchao.warm import COLD, Warm
 
 # Slugs under news/ that would collide with the list pages.
@@ -106,7 +106,14 @@ class Fields:
         return moment.date() if moment else None
 
     def slug(self, fallback: str) -> str | None:
-        slug = self.text("slug") or fallback
+        """The `slug` key, else the file name; a file name that is not a
+        slug (通知 公告.md, as the web editor names a Chinese title) gets its
+        pinyin, as tags do. Only one with nothing to spell is refused."""
+        slug = self.text("slug")
+        if slug is None and not SLUG_RE.match(fallback):
+            spelt = short_slug(fallback)
+            slug = spelt if re.search(r"[^\W_]", fallback) and SLUG_RE.match(spelt) else fallback
+        slug = slug or fallback
         if not SLUG_RE.match(slug):
             key = "slug" if "slug" in self.meta else None
             where = "slug" if key else "文件名"

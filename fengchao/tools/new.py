@@ -11,16 +11,7 @@ import yaml
 
 from fengchao.content.config import load_config
 from fengchao.problems import BuildFailed, UsageError
-from fengchao.text import pinyin_slug
-
-MAX_SLUG = 60
-
-
-def short_slug(title: str) -> str:
-    slug = pinyin_slug(title)
-    if len(slug) > MAX_SLUG:
-        slug = slug[:MAX_SLUG].rsplit("-", 1)[0]
-    return slug
+from fengchao.text import short_slug
 
 
 def new_file(project, kind: str, title: str) -> Path:

@@ -301,14 +301,14 @@ class _Output:
 def _write(project: Project, prepared: Prepared, pages, cache: BuildCache | None, spool: Path, minify: bool, search: bool) -> _Output:
     """Every file into a folder beside the output, then swapped in."""
     from fengchao.output.search_index import BUNDLE_DIR
-    from fengchao.render.minify import MINIFIED, minified_assets
+    from fengchao.render.minify import is_minified, minified_assets
     from fengchao.render.pages import reuse_copies, reuse_raw
 
     model = prepared.model
     keys = dict(pages.keys)
     minified = minified_assets(model.copies, cache.assembled if cache else None) if minify else []
     raw, raw_links = reuse_raw([(r.path, r.data) for r in model.raw] + minified, cache, keys)
-    copies, copy_links = reuse_copies([(c.path, c.source) for c in model.copies if not (minify and c.path.endswith(MINIFIED))], cache, keys)
+    copies, copy_links = reuse_copies([(c.path, c.source) for c in model.copies if not (minify and is_minified(c.path))], cache, keys)
     in_memory = [(rel, data) for rel, data in pages.files if isinstance(data, bytes)]
     spooled = [rel for rel, data in pages.files if not isinstance(data, bytes)]
     linked = pages.reused + raw_links + copy_links

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from fengchao.content.load import LineMap, parse_yaml, read_text
+from fengchao.content.cms_settings import CmsSettings, parse_cms_settings
 from fengchao.content.station_settings import StationSettings, parse_station_settings
 from fengchao.problems import Problem, display_path
 
@@ -35,6 +36,7 @@ class SiteConfig:
     program_total: int
     topics: tuple[tuple[str, str], ...]  # (name, description)
     finder: StationSettings = StationSettings()  # fengchao: bounds, report link, map, import columns
+    cms: CmsSettings | None = None  # fengchao: the web editor's Git backend; None: no /admin/
 
     @property
     def base_path(self) -> str:
@@ -150,5 +152,6 @@ def _build(data: LineMap, shown: str) -> tuple[SiteConfig | None, list[Problem]]
         program_total=positive_int(stations, "program_total", 1) if "program_total" in stations else 0,
         topics=tuple((str(k), str(v or "")) for k, v in topics.items()),
         finder=parse_station_settings(stations, shown, problems),
+        cms=parse_cms_settings(data.get("cms"), data.line_of("cms"), shown, problems),
     )
     return (None if problems else config), problems

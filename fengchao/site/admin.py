@@ -55,7 +55,7 @@ def slug_pattern(reserved: tuple[str, ...] = ()) -> list[str]:
 
 
 def _slug_field(reserved: tuple[str, ...] = ()) -> dict:
-    return {"name": "slug", "label": "网址（可不填）", "widget": "string", "required": False,
+    return {"name": "slug", "label": "网址", "widget": "string", "required": False,
             "pattern": slug_pattern(reserved),
             "hint": "留空时按文件名自动生成拼音网址。填写时" + SLUG_HINT}
 
@@ -97,7 +97,7 @@ def news_fields(inputs: EditorInputs) -> list[dict]:
         _text("title", "标题", required=True),
         _moment("date", "发布时间", required=True) | {"default": "{{now}}"},
         _slug_field(("archive", "page")),
-        _text("summary", "摘要（可不填）", widget="text", hint="留空时自动取正文开头"),
+        _text("summary", "摘要", widget="text", hint="留空时自动取正文开头"),
         category,
         {"name": "tags", "label": "标签", "widget": "list", "required": False,
          "field": {"name": "tag", "label": "标签", "widget": "string"},
@@ -125,7 +125,7 @@ def guide_fields(site: SiteConfig, inputs: EditorInputs) -> list[dict]:
         _text("title", "标题", required=True),
         _choice("topic", "主题", topics),
         _slug_field(),
-        _text("summary", "摘要（可不填）", widget="text"),
+        _text("summary", "摘要", widget="text"),
         {"name": "order", "label": "排序", "widget": "number", "value_type": "int", "default": 0, "required": True,
          "hint": "同一主题内数字小的排在前面"},
         _moment("updated", "更新日期", time=False),
@@ -140,7 +140,7 @@ def guide_fields(site: SiteConfig, inputs: EditorInputs) -> list[dict]:
 
 def page_fields(inputs: EditorInputs) -> list[dict]:
     return [_text("title", "标题", required=True), _slug_field(inputs.reserved_pages),
-            _text("summary", "摘要（可不填）", widget="text"), _body()]
+            _text("summary", "摘要", widget="text"), _body()]
 
 
 def _coordinate(name: str, label: str, low: float, high: float) -> dict:
@@ -187,7 +187,10 @@ def station_fields(site: SiteConfig) -> list[dict]:
 def collections(site: SiteConfig, inputs: EditorInputs) -> list[dict]:
     markdown = {"create": True, "extension": "md", "format": "frontmatter"}
     return [
+        # `path` (a folder per year) would make Decap keep uploads beside the
+        # entry; the repository-absolute folders keep them in content/images/.
         {"name": "news", "label": "新闻", "label_singular": "新闻", "folder": "content/news", "path": "{{year}}/{{slug}}",
+         "media_folder": "/" + MEDIA_FOLDER, "public_folder": PUBLIC_FOLDER,
          "summary": "{{title}}", "sortable_fields": ["date", "title"], "fields": news_fields(inputs), **markdown},
         {"name": "guides", "label": "服务指南", "label_singular": "指南", "folder": "content/guides",
          "summary": "{{topic}} · {{title}}", "fields": guide_fields(site, inputs), **markdown},
@@ -273,6 +276,7 @@ def index_html(site_title: str) -> bytes:
         "<meta name=\"robots\" content=\"noindex, nofollow\">\n"
         f"<title>网页编辑器 · {escape(site_title)}</title>\n"
         "<link href=\"config.yml\" type=\"text/yaml\" rel=\"cms-config-url\">\n"
+        "<link href=\"fengchao-admin.css\" rel=\"stylesheet\">\n"
         "</head>\n<body>\n<script src=\"decap-cms.js\"></script>\n<script src=\"fengchao-admin.js\"></script>\n"
         "</body>\n</html>\n"
     ).encode("utf-8")
@@ -282,6 +286,22 @@ def init_script(css_url: str) -> bytes:
     """Registers the site's stylesheet for the preview pane (an external file:
     the admin policy allows no inline script either)."""
     return f"// Made by fengchao (fengchao/site/admin.py).\nCMS.registerPreviewStyle({json.dumps(css_url)});\n".encode()
+
+
+# Decap lays its editor out for 800 px and wider (a fixed min-width and a
+# split form | preview). Editors take photos and write on phones, so below
+# that width: one column, the form only. Decap's class names carry its
+# components' names (css-1a2b3c-EditorContainer); tests/browser/test_cms.py
+# checks that the form still fits 375 px after an upgrade.
+PHONE_CSS = """/* Made by fengchao (fengchao/site/admin.py): Decap CMS on a phone. */
+@media (max-width: 799px) {
+  [class*="-EditorContainer"], [class*="-ToolbarContainer"] { min-width: 0 !important; }
+  [class*="-ToolbarSectionMeta"], [class*="-ViewControls"] { display: none !important; }
+  .SplitPane { display: block !important; position: static !important; }
+  .SplitPane > .Pane1 { width: 100% !important; }
+  .SplitPane > .Pane2, .SplitPane > .Resizer { display: none !important; }
+}
+"""
 
 
 @dataclass(frozen=True)
@@ -305,5 +325,6 @@ def admin_files(site: SiteConfig, cms: CmsSettings, inputs: EditorInputs, css_ur
         (f"{ADMIN}/index.html", index_html(site.title)),
         (f"{ADMIN}/config.yml", config_text(site, cms, inputs).encode("utf-8")),
         (f"{ADMIN}/fengchao-admin.js", init_script(css_url)),
+        (f"{ADMIN}/fengchao-admin.css", PHONE_CSS.encode("utf-8")),
     )
     return AdminFiles(raw, copies)

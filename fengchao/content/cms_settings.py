@@ -72,7 +72,7 @@ def parse_cms_settings(section: object, where: int, shown: str, problems: list[P
         if value and (parts.scheme not in ("https", "http") or not parts.netloc):
             err(key, f"cms.{key} 应为完整网址，例如 https://git.example.org")
     if backend in ("gitea", "forgejo") and not text.get("api_root"):
-        err("api_root", f"cms.backend 为 {backend} 时需要 api_root（自建服务的 API 地址），例如 https://git.example.org/api/v1")
+        err("backend", f"cms.backend 为 {backend} 时需要 api_root（自建服务的 API 地址），例如 https://git.example.org/api/v1")
     auth_type = text.get("auth_type", "")
     if auth_type and auth_type not in ("pkce", "implicit"):
         err("auth_type", "cms.auth_type 应为 pkce 或 implicit（GitLab 的登录方式）")

@@ -4,6 +4,7 @@
 The browser test (tests/browser/test_cms.py) drives the real CMS; these
 check the generated text itself, quickly, and that anything saved through
 its forms passes validation."""
+
 from __future__ import annotations
 
 import re
@@ -22,8 +23,9 @@ from fengchao.site.headers import csp
 from fengchao.text import SLUG_RE
 
 CONFIG, _ = load_config(REPO / "site.yaml", REPO)
-CMS = CmsSettings("gitlab", "daqing/fengchao-hub", api_root="https://jihulab.com/api/v4",
-                  base_url="https://jihulab.com", app_id="abc", auth_type="pkce")
+CMS = CmsSettings(
+    "gitlab", "daqing/fengchao-hub", api_root="https://jihulab.com/api/v4", base_url="https://jihulab.com", app_id="abc", auth_type="pkce"
+)
 INPUTS = EditorInputs((("gaoxin-shunfeng", "庆小驿·高新区顺丰快递网点温暖服务站"),), ("健康服务", "基层治理"), tuple(sorted(RESERVED)))
 CMS_SITE = """
 cms:
@@ -46,8 +48,14 @@ def test_config_is_deterministic_sorted_yaml():
     data = yaml.safe_load(text)
     assert list(data) == sorted(data)
     assert data["locale"] == "zh_Hans" and data["publish_mode"] == "editorial_workflow"
-    assert data["backend"] == {**data["backend"], "name": "gitlab", "repo": "daqing/fengchao-hub",
-                               "api_root": "https://jihulab.com/api/v4", "auth_type": "pkce", "app_id": "abc"}
+    assert data["backend"] == {
+        **data["backend"],
+        "name": "gitlab",
+        "repo": "daqing/fengchao-hub",
+        "api_root": "https://jihulab.com/api/v4",
+        "auth_type": "pkce",
+        "app_id": "abc",
+    }
 
 
 def test_every_field_the_forms_save_is_one_fengchao_reads():
@@ -65,7 +73,9 @@ def test_select_lists_come_from_site_yaml_and_the_records_with_chinese_labels():
     assert station["amenities"]["multiple"] is True
     topics = fields("guides")["topic"]["options"]
     assert topics[0] == {"label": "补助申请：子女助学等帮扶项目怎么申请", "value": "补助申请"}
-    assert fields("guides")["stations"]["options"] == [{"label": "庆小驿·高新区顺丰快递网点温暖服务站（gaoxin-shunfeng）", "value": "gaoxin-shunfeng"}]
+    assert fields("guides")["stations"]["options"] == [
+        {"label": "庆小驿·高新区顺丰快递网点温暖服务站（gaoxin-shunfeng）", "value": "gaoxin-shunfeng"}
+    ]
     assert [o["value"] for o in fields("news")["category"]["options"]] == ["健康服务", "基层治理"]
 
 
@@ -137,13 +147,16 @@ def headers_rules(text: str) -> dict[str, list[str]]:
 
 def test_site_with_cms_publishes_the_editor_outside_robots_sitemap_feed_and_search(make_site, build):
     config = (REPO / "site.yaml").read_text(encoding="utf-8") + CMS_SITE
-    site = make_site({"stations/a.yaml": MINIMAL_STATION, "news/a.md": "---\ntitle: 测试新闻\ndate: 2024-08-19\ncategory: 关爱行动\n---\n\n正文。\n"},
-                     config=config)
+    site = make_site(
+        {"stations/a.yaml": MINIMAL_STATION, "news/a.md": "---\ntitle: 测试新闻\ndate: 2024-08-19\ncategory: 关爱行动\n---\n\n正文。\n"},
+        config=config,
+    )
     result = build(site)
     assert result.code == 0, result.err
     admin = site.out / "admin"
     assert (admin / "decap-cms.js").stat().st_size > 1_000_000 and (admin / "decap-cms.js").read_bytes() == (
-        REPO / "assets/vendor/decap-cms/decap-cms.js").read_bytes()  # published as vendored, not minified
+        REPO / "assets/vendor/decap-cms/decap-cms.js"
+    ).read_bytes()  # published as vendored, not minified
     config_yml = yaml.safe_load((admin / "config.yml").read_text(encoding="utf-8"))
     assert config_yml["backend"]["repo"] == "daqing/fengchao-hub"
     news = next(c for c in config_yml["collections"] if c["name"] == "news")
@@ -155,8 +168,7 @@ def test_site_with_cms_publishes_the_editor_outside_robots_sitemap_feed_and_sear
     assert "admin" not in site.read("sitemap.xml") and "admin" not in site.read("feed.xml")
     assert not list((site.out / "assets").rglob("*decap*"))
     pagefind = site.out / "pagefind"
-    assert pagefind.is_dir() and all("admin" not in p.read_text(encoding="utf-8", errors="ignore")
-                                     for p in pagefind.rglob("*.json"))
+    assert pagefind.is_dir() and all("admin" not in p.read_text(encoding="utf-8", errors="ignore") for p in pagefind.rglob("*.json"))
     rules = headers_rules(site.read("_headers"))
     assert "Content-Security-Policy" not in " ".join(rules["/*"])  # it would meet the editor's
     for path in ("/", "/news/*", "/stations/*", "/assets/*", "/pagefind/*", "/index.html", "/404.html"):

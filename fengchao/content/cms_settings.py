@@ -5,6 +5,7 @@ log in); everything else in the editor's configuration is generated from the
 content contract by `fengchao.site.admin`, so it cannot drift. Without a
 `cms:` section no editor is published. See docs/cms.md.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -84,7 +85,13 @@ def parse_cms_settings(section: object, where: int, shown: str, problems: list[P
     if found:
         return None
     return CmsSettings(
-        backend=backend, repo=repo, branch=text.get("branch") or "main", api_root=text.get("api_root", ""),
-        base_url=text.get("base_url", ""), auth_endpoint=text.get("auth_endpoint", ""), app_id=text.get("app_id", ""),
-        auth_type=auth_type, local_port=port,
+        backend=backend,
+        repo=repo,
+        branch=text.get("branch") or "main",
+        api_root=text.get("api_root", ""),
+        base_url=text.get("base_url", ""),
+        auth_endpoint=text.get("auth_endpoint", ""),
+        app_id=text.get("app_id", ""),
+        auth_type=auth_type,
+        local_port=port,
     )

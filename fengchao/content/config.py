@@ -11,8 +11,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from fengchao.content.load import LineMap, parse_yaml, read_text
 from fengchao.content.cms_settings import CmsSettings, parse_cms_settings
+from fengchao.content.load import LineMap, parse_yaml, read_text
 from fengchao.content.station_settings import StationSettings, parse_station_settings
 from fengchao.problems import Problem, display_path
 

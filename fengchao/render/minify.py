@@ -27,6 +27,7 @@ NOT_MINIFIED = ("admin/",)
 def is_minified(path: str) -> bool:
     return path.endswith(MINIFIED) and not path.startswith(NOT_MINIFIED)
 
+
 # Whitespace is content in these; they are copied as they are.
 _VERBATIM = re.compile(r"(<(pre|textarea|script|style)\b.*?</\2\s*>)", re.S | re.I)
 _INDENT = re.compile(r"\n\s+")

@@ -19,9 +19,9 @@ from fengchao.markup.batch import prerender
 from fengchao.markup.markdown import LinkMap, MarkdownRenderer
 from fengchao.problems import Problem
 from fengchao.site import admin, feeds, guides, news, offline, search_page
-from fengchao.site.assets import EDITOR_BUNDLE
 from fengchao.site import station_pages as directory
 from fengchao.site import urls as scheme
+from fengchao.site.assets import EDITOR_BUNDLE
 from fengchao.site.headers import HEADERS_FILE, headers_file, tile_hosts
 from fengchao.site.images import is_raster, site_images
 from fengchao.site.jobs import BuildOptions, CopyFile, Ctx, Job, RawFile, SiteModel

@@ -12,6 +12,7 @@ the exact policy `_headers` gives /admin/, so the CMS is shown to work under it.
 
 FENGCHAO_CMS_SHOTS=DIR keeps the screenshots (docs/img/ has two of them).
 """
+
 from __future__ import annotations
 
 import functools
@@ -48,11 +49,17 @@ STATION_ID = "ranghulu-wanda"
 
 def png(width: int = 8, height: int = 6) -> bytes:
     """A small real PNG (an orange block), made here: no image library needed."""
+
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
     rows = b"".join(b"\x00" + b"\xf0\x80\x20" * width for _ in range(height))
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
 
 
 def free_port() -> int:
@@ -65,7 +72,7 @@ def policy_for(out: Path, rule: str) -> str:
     """The Content-Security-Policy `_headers` gives `rule` (e.g. "/admin/*")."""
     lines = (out / "_headers").read_text(encoding="utf-8").splitlines()
     start = lines.index(rule)
-    for line in lines[start + 1:]:
+    for line in lines[start + 1 :]:
         if not line.startswith("  "):
             break
         if line.strip().startswith("Content-Security-Policy:"):
@@ -74,8 +81,9 @@ def policy_for(out: Path, rule: str) -> str:
 
 
 def git(project: Path, *args: str) -> str:
-    return subprocess.run(["git", "-c", "user.name=编辑部", "-c", "user.email=editor@example.org", *args], cwd=project,
-                          check=True, capture_output=True, text=True).stdout
+    return subprocess.run(
+        ["git", "-c", "user.name=编辑部", "-c", "user.email=editor@example.org", *args], cwd=project, check=True, capture_output=True, text=True
+    ).stdout
 
 
 @dataclass
@@ -111,8 +119,8 @@ def editor(tmp_path_factory):
     proxy_port = free_port()
     site_yaml = (REPO / "site.yaml").read_text(encoding="utf-8")
     (project / "site.yaml").write_text(
-        site_yaml + f"\ncms:\n  backend: github\n  repo: daqing/fengchao-hub\n  branch: main\n  local_port: {proxy_port}\n",
-        encoding="utf-8")
+        site_yaml + f"\ncms:\n  backend: github\n  repo: daqing/fengchao-hub\n  branch: main\n  local_port: {proxy_port}\n", encoding="utf-8"
+    )
     git(project, "init", "-q", "-b", "main")
     # decap-server reads `git diff`: Chinese file names must come out as they are, not quoted in octal.
     git(project, "config", "core.quotePath", "false")
@@ -135,10 +143,18 @@ def editor(tmp_path_factory):
 
     server.RequestHandlerClass = functools.partial(Handler, directory=str(out))
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    env = {**os.environ, "PORT": str(proxy_port), "BIND_HOST": "127.0.0.1", "MODE": "git",
-           "GIT_REPO_DIRECTORY": str(project), "LOG_LEVEL": "warn",
-           "GIT_AUTHOR_NAME": "编辑部", "GIT_AUTHOR_EMAIL": "editor@example.org",
-           "GIT_COMMITTER_NAME": "编辑部", "GIT_COMMITTER_EMAIL": "editor@example.org"}
+    env = {
+        **os.environ,
+        "PORT": str(proxy_port),
+        "BIND_HOST": "127.0.0.1",
+        "MODE": "git",
+        "GIT_REPO_DIRECTORY": str(project),
+        "LOG_LEVEL": "warn",
+        "GIT_AUTHOR_NAME": "编辑部",
+        "GIT_AUTHOR_EMAIL": "editor@example.org",
+        "GIT_COMMITTER_NAME": "编辑部",
+        "GIT_COMMITTER_EMAIL": "editor@example.org",
+    }
     log = (base / "decap-server.log").open("w")
     proxy = subprocess.Popen(["node", str(SERVER)], env=env, stdout=log, stderr=subprocess.STDOUT, cwd=project)
     try:
@@ -164,8 +180,9 @@ def shots(tmp_path_factory) -> Path:
 def tab(browser, editor):
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
     # Nothing leaves the machine: the site and decap-server are on loopback.
-    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(("http://127.0.0.1:", "http://localhost:"))
-                  else route.abort())
+    context.route(
+        "**/*", lambda route: route.continue_() if route.request.url.startswith(("http://127.0.0.1:", "http://localhost:")) else route.abort()
+    )
     page = context.new_page()
     page.console = []
     page.on("console", lambda msg: page.console.append(msg.text))
@@ -281,8 +298,9 @@ def test_station_through_the_forms_is_checked_and_published(editor, tab):
 
 def test_editor_on_a_phone(editor, browser, shots):
     context = browser.new_context(locale="zh-CN", viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True)
-    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(("http://127.0.0.1:", "http://localhost:"))
-                  else route.abort())
+    context.route(
+        "**/*", lambda route: route.continue_() if route.request.url.startswith(("http://127.0.0.1:", "http://localhost:")) else route.abort()
+    )
     page = context.new_page()
     try:
         page.goto(editor.url + "admin/")

@@ -55,7 +55,7 @@ CONTENT = {
     "news/2024/control.md": (news("title: 测\x07试\ndate: 2024-08-19"), 2),
     "news/2024/auther.md": (news("title: 测试\ndate: 2024-08-19\nauther: 张三"), 4),
     "news/2024/slug.md": (news("title: 测试\ndate: 2024-08-19\nslug: Kuaidi_News"), 4),
-    "news/2024/快递新闻.md": (news("title: 测试\ndate: 2024-08-19"), 1),
+    "news/2024/！！.md": (news("title: 测试\ndate: 2024-08-19"), 1),
     "news/2024/page-slug.md": (news("title: 测试\ndate: 2024-08-19\nslug: page"), 4),
     "news/2024/dup.md": (news("title: 测试\ndate: 2024-08-19"), 1),
     "news/2025/dup.md": (news("title: 测试\ndate: 2025-08-19"), 1),
@@ -90,7 +90,7 @@ CONTENT = {
     "stations/photo.yaml": (station("s-photo", 46.75, "  photos:\n    - src: ../images/a.jpg\n"), 8),
     "stations/adress.yaml": (station("s-adress", 46.76, "  adress: 测试路\n"), 7),
     "stations/sample.yaml": (station("s-sample", 46.77, "  sample: 是\n"), 7),
-    "stations/not-list.yaml": ("id: x\nname: y\n", 1),
+    "stations/not-list.yaml": ("name: y\naddress: z\n", 1),
     "stations/item.yaml": ("- 某某\n", 1),
 }
 LINKS = {

@@ -15,7 +15,8 @@ import pytest
 from fengchao.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED = REPO.parent / "shared"
+SHARED = REPO.parent / "shared"  # a sibling folder some machines have; tests use it only in addition
+FIXTURES = REPO / "tests" / "fixtures"
 
 MINIMAL_STATION = """\
 - id: test-1

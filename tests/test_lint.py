@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from conftest import MINIMAL_STATION, REPO, SHARED
+from conftest import FIXTURES, MINIMAL_STATION, REPO, SHARED
 
 FINDING = re.compile(r"^(\S+?):(\d+):(\d+): ([a-z-]+): (.+)$")
 HEAD = "---\ntitle: 测试新闻\ndate: 2024-08-19\n---\n"  # the body starts on line 5
@@ -44,7 +44,28 @@ def one(make_site, cli, body, rule, line, col, *words, config=None, extra=None, 
 # --- the acceptance example ------------------------------------------------
 
 
-def test_scraped_fixture_gives_exactly_spam_two_mojibake_and_stray_fragment(make_site, cli):
+def test_scraped_fixture_gives_exactly_spam_two_mojibake_and_stray_markup(make_site, cli):
+    """tests/fixtures/scraped-article.txt: the repository's own scraped page, with the defects of a real one."""
+    fixture = (FIXTURES / "scraped-article.txt").read_text(encoding="utf-8")
+    result, found = check_body(make_site, cli, fixture)
+    assert result.code == 1
+    where = [(f[1], f[2], f[3]) for f in found]
+    # fixture line 1 → file line 5; line 7 → 11; line 17 → 21.
+    assert where == [(5, 3, "spam-keyword"), (11, 17, "mojibake"), (11, 42, "stray-markup"), (21, 19, "mojibake"), (21, 44, "stray-markup")], (
+        result.err
+    )
+    assert all(f[0] == "content/news/a.md" for f in found)
+    assert "娱乐城" in found[0][4] and "一品楼" in found[0][4]
+    assert "原文可能是「。”这是外卖骑手王师傅第一次走□庆小驿时说的话」" in found[1][4]
+    assert "「</p>」" in found[2][4]
+    assert "原文可能是「。”快递员小赵一边说」" in found[3][4]
+    assert "「?/p>」" in found[4][4]
+    assert "    |   “以前冬天只能在车上缩着等单" in result.err
+    assert "失败：5 个错误，0 个警告。" in result.err
+
+
+@pytest.mark.skipif(not (SHARED / "fixtures" / "scraped-article.txt").is_file(), reason="the shared scraped page is not beside this repository")
+def test_shared_scraped_page_gives_exactly_spam_two_mojibake_and_stray_fragment(make_site, cli):
     fixture = (SHARED / "fixtures" / "scraped-article.txt").read_text(encoding="utf-8")
     result, found = check_body(make_site, cli, fixture)
     assert result.code == 1

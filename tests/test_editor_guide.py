@@ -85,6 +85,7 @@ CONTENT = {
     "stations/quoted.yaml": (station("s-quoted", 46.70).replace("{lat: 46.7, lng: 125.02}", "{lat: '46.5', lng: 125.1}"), 5),
     "stations/flat.yaml": (station("s-flat", 46.71).replace("{lat: 46.71, lng: 125.02}", "46.5, 125.1"), 5),
     "stations/zero.yaml": (station("s-zero", 46.72).replace("{lat: 46.72, lng: 125.02}", "{lat: 0.0, lng: 0.0}"), 5),
+    "stations/far.yaml": (station("s-far", 44.6), 5),
     "stations/same.yaml": (station("s-same1", 46.73) + station("s-same2", 46.73), 11),
     "stations/datum.yaml": (station("s-datum", 46.74, "  datum: baidu\n"), 7),
     "stations/photo.yaml": (station("s-photo", 46.75, "  photos:\n    - src: ../images/a.jpg\n"), 8),

@@ -23,3 +23,21 @@ def test_misspelt_site_yaml_key_is_warned_with_the_likely_key(make_site, cli):
     assert f"site.yaml:{news}: 警告：news 下没有 'per_pge' 这一项，这个设置不会生效。是否想写 per_page？" in result.err
     strict = cli("--root", site.root, "check", "--strict")
     assert strict.code == 1
+
+
+def test_coordinates_left_at_0_0_are_an_error_that_says_so(make_site, cli):
+    station = MINIMAL_STATION.replace("{lat: 46.60, lng: 125.02}", "{lat: 0, lng: 0}")
+    site = make_site({"stations/new.yaml": station})
+    result = cli("--root", site.root, "check")
+    assert result.code == 1
+    assert "content/stations/new.yaml:5: 坐标还是 0, 0，说明位置还没有填：请在高德或腾讯地图上找到站点，把纬度填进 lat、经度填进 lng" in result.err
+    assert "WGS-84" not in result.err and "bounds" not in result.err  # no jargon on top
+
+
+def test_amenity_choices_are_listed_in_chinese(make_site, cli):
+    site = make_site({"stations/a.yaml": MINIMAL_STATION.replace("[seating, drinking_water]", "[seating, 热水, 饮用水]")})
+    result = cli("--root", site.root, "check")
+    assert result.code == 1
+    assert "content/stations/a.yaml:6: 未知设施 '热水'。可选：休息座椅（seating）、饮用水（drinking_water）、微波炉（microwave）" in result.err
+    # A Chinese name the list has: the key to write instead.
+    assert "content/stations/a.yaml:6: 未知设施 '饮用水'，是否想写 drinking_water（饮用水）？" in result.err

@@ -3,6 +3,8 @@ each names the file, the line and what to do, in Chinese."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from conftest import MINIMAL_ARTICLE, MINIMAL_STATION, REPO
 
 SITE_YAML = (REPO / "site.yaml").read_text(encoding="utf-8")
@@ -41,3 +43,23 @@ def test_amenity_choices_are_listed_in_chinese(make_site, cli):
     assert "content/stations/a.yaml:6: 未知设施 '热水'。可选：休息座椅（seating）、饮用水（drinking_water）、微波炉（microwave）" in result.err
     # A Chinese name the list has: the key to write instead.
     assert "content/stations/a.yaml:6: 未知设施 '饮用水'，是否想写 drinking_water（饮用水）？" in result.err
+
+
+def test_new_station_takes_its_district_from_the_name(make_site, cli):
+    import yaml
+
+    site = make_site({"stations/a.yaml": MINIMAL_STATION})
+    result = cli("--root", site.root, "new", "station", "让胡路区万达广场温暖服务站")
+    assert result.code == 0, result.err
+    made = Path(result.out.strip())
+    assert yaml.safe_load(made.read_text(encoding="utf-8"))[0]["district"] == "让胡路区"
+    result = cli("--root", site.root, "new", "station", "肇源温暖服务站")
+    assert yaml.safe_load(Path(result.out.strip()).read_text(encoding="utf-8"))[0]["district"] == "肇源县"
+    # No district in the name: left empty, and check says what to fill in, not a wrong guess.
+    result = cli("--root", site.root, "new", "station", "万达广场温暖服务站")
+    made = Path(result.out.strip())
+    assert yaml.safe_load(made.read_text(encoding="utf-8"))[0]["district"] == ""
+    check = cli("--root", site.root, "check")
+    rel = made.relative_to(site.root).as_posix()
+    district_line = line_of(made.read_text(encoding="utf-8"), "district:")
+    assert f"{rel}:{district_line}: 站点缺少必填字段 district" in check.err, check.err

@@ -63,3 +63,20 @@ def test_new_station_takes_its_district_from_the_name(make_site, cli):
     rel = made.relative_to(site.root).as_posix()
     district_line = line_of(made.read_text(encoding="utf-8"), "district:")
     assert f"{rel}:{district_line}: 站点缺少必填字段 district" in check.err, check.err
+
+
+def test_gbk_csv_from_chinese_excel_is_imported(make_site, cli, tmp_path):
+    site = make_site({"stations/a.yaml": MINIMAL_STATION})
+    sheet = tmp_path / "驿站表.csv"
+    rows = (
+        "编号,名称,区县,地址,纬度,经度,设施\nimp-1,导入一站,龙凤区,卧里屯路5号,46.57,125.13,饮用水\nimp-2,导入二站,红岗区,红岗路1号,46.4,124.9,热水\n"
+    )
+    sheet.write_bytes(rows.encode("gbk"))  # Chinese Excel's plain "CSV"
+    result = cli("--root", site.root, "stations", "import", sheet)
+    assert result.code == 1  # read, not refused: the one bad cell is named, in Chinese
+    assert f"{sheet}:3:G: 未知设施 '热水'。可选：休息座椅（seating）、饮用水（drinking_water）" in result.err, result.err
+    sheet.write_bytes(rows.replace("热水", "充电").encode("gbk"))
+    result = cli("--root", site.root, "stations", "import", sheet)
+    assert result.code == 0, result.err
+    out = site.content / "stations" / "yi-zhan-biao.yaml"  # a pinyin file name, not 驿站表.yaml
+    assert "导入一站" in out.read_text(encoding="utf-8") and "drinking_water" in out.read_text(encoding="utf-8")

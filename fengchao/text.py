@@ -81,6 +81,13 @@ def short_slug(text: str, limit: int = MAX_SLUG) -> str:
     return kept or slug[:limit].rsplit("-", 1)[0]
 
 
+def full_width_comma(key: str, item: str) -> str:
+    """`tags: [庆小驿，外卖骑手]` is one tag: YAML separates list items only with ","."""
+    mark = "，" if "，" in item else "、"
+    parts = [p.strip() for p in item.replace("、", "，").split("，") if p.strip()]
+    return f"{key} 中的 {item!r} 用了中文的“{mark}”，会被当成一项。列表的各项要用英文逗号分开：[{', '.join(parts)}]"
+
+
 class SlugBook:
     """`pinyin_slug`, answered from the slugs an earlier build made.
 

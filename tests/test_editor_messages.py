@@ -80,3 +80,22 @@ def test_gbk_csv_from_chinese_excel_is_imported(make_site, cli, tmp_path):
     assert result.code == 0, result.err
     out = site.content / "stations" / "yi-zhan-biao.yaml"  # a pinyin file name, not 驿站表.yaml
     assert "导入一站" in out.read_text(encoding="utf-8") and "drinking_water" in out.read_text(encoding="utf-8")
+
+
+def test_full_width_comma_in_a_list_is_warned(make_site, cli):
+    article = MINIMAL_ARTICLE.replace("tags: [快递小哥]", "tags: [庆小驿，外卖骑手]")
+    site = make_site({"stations/a.yaml": MINIMAL_STATION, "news/a.md": article})
+    result = cli("--root", site.root, "check")
+    assert result.code == 0  # a warning: the page is still published
+    line = line_of(article, "tags:")
+    assert (
+        f"content/news/a.md:{line}: 警告：tags 中的 '庆小驿，外卖骑手' 用了中文的“，”，会被当成一项。列表的各项要用英文逗号分开：[庆小驿, 外卖骑手]"
+        in result.err
+    ), result.err
+
+
+def test_full_width_comma_in_amenities_is_named(make_site, cli):
+    site = make_site({"stations/a.yaml": MINIMAL_STATION.replace("[seating, drinking_water]", "[seating，drinking_water]")})
+    result = cli("--root", site.root, "check")
+    assert result.code == 1
+    assert "content/stations/a.yaml:6: amenities 中的 'seating，drinking_water' 用了中文的“，”，会被当成一项。列表的各项要用英文逗号分开：[seating, drinking_water]" in result.err

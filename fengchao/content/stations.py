@@ -16,7 +16,7 @@ from fengchao.content.load import LineMap, StationFile
 from fengchao.content.records import Photo, Station, Where
 from fengchao.geo import EARTH_RADIUS_M, convert, distance_m
 from fengchao.problems import Problem
-from fengchao.text import SLUG_RE
+from fengchao.text import SLUG_RE, full_width_comma
 
 FIELDS = (
     "id",
@@ -120,7 +120,10 @@ def _station(item: LineMap, sf: StationFile, config: SiteConfig, problems: list[
     else:
         unknown = [a for a in amenities if not isinstance(a, str) or a not in labels]
         for bad in unknown:
-            err("amenities", f"未知设施 {bad!r}{amenity_hint(str(bad), config)}")
+            if "，" in str(bad) or "、" in str(bad):
+                err("amenities", full_width_comma("amenities", str(bad)))
+            else:
+                err("amenities", f"未知设施 {bad!r}{amenity_hint(str(bad), config)}")
         amenities = None if unknown else tuple(dict.fromkeys(str(a) for a in amenities))
 
     opened = None

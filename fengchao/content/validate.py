@@ -18,7 +18,7 @@ from fengchao.content.load import LineMap, LoadedContent, SourceDoc
 from fengchao.content.records import Article, Contact, Guide, Page, Records, Where
 from fengchao.content.stations import validate_stations
 from fengchao.problems import Problem
-from fengchao.text import SLUG_RE, short_slug
+from fengchao.text import SLUG_RE, full_width_comma, short_slug
 from fengchao.warm import COLD, Warm
 
 # Slugs under news/ that would collide with the list pages.
@@ -90,7 +90,11 @@ class Fields:
         if not isinstance(value, list) or not all(isinstance(v, (str, int, float)) for v in value):
             self.error(key, f"{key} 应为列表，例如 [{key}1, {key}2]")
             return ()
-        return tuple(str(v).strip() for v in value if str(v).strip())
+        items = tuple(str(v).strip() for v in value if str(v).strip())
+        for item in items:
+            if "，" in item or "、" in item:
+                self.problems.append(Problem(self.shown, self.meta.line_of(key), full_width_comma(key, item), "warning"))
+        return items
 
     def moment(self, key: str, required: bool = False) -> datetime | None:
         raw = self.text(key, required)

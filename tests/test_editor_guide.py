@@ -49,6 +49,7 @@ CONTENT = {
     "news/2024/twice.md": (news("title: 测试\ntitle: 又一个\ndate: 2024-08-19"), 3),
     "news/2024/nocolon.md": (news("title: 测试\ndate 2024-08-19"), 3),
     "news/2024/colon.md": (news("title: 通知: 明天开放\ndate: 2024-08-19"), 2),
+    "news/2024/full-width-colon.md": (news("title：测试\ndate: 2024-08-19"), 2),
     "news/2024/indent.md": (news("title: 测试\ndate: 2024-08-19\ntags:\n  - 快递小哥\n - 关工委"), 6),
     "news/2024/tab.md": (news("title: 测试\n\tdate: 2024-08-19"), 3),
     "news/2024/alias.md": (news("title: *new 通知\ndate: 2024-08-19"), 2),

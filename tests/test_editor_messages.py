@@ -98,4 +98,21 @@ def test_full_width_comma_in_amenities_is_named(make_site, cli):
     site = make_site({"stations/a.yaml": MINIMAL_STATION.replace("[seating, drinking_water]", "[seating，drinking_water]")})
     result = cli("--root", site.root, "check")
     assert result.code == 1
-    assert "content/stations/a.yaml:6: amenities 中的 'seating，drinking_water' 用了中文的“，”，会被当成一项。列表的各项要用英文逗号分开：[seating, drinking_water]" in result.err
+    assert (
+        "content/stations/a.yaml:6: amenities 中的 'seating，drinking_water' 用了中文的“，”，会被当成一项。列表的各项要用英文逗号分开：[seating, drinking_water]"
+        in result.err
+    )
+
+
+def test_full_width_colon_is_named_on_its_own_line(make_site, cli):
+    first = "---\ntitle：冬天骑手有地方取暖了\ndate: 2024-08-19\n---\n\n正文。\n"
+    middle = "---\ntitle: 测试\ndate：2024-08-19\ncategory: 关爱行动\n---\n\n正文。\n"
+    station = MINIMAL_STATION.replace("  district: 萨尔图区", "  district：萨尔图区")
+    site = make_site({"news/first.md": first, "news/middle.md": middle, "stations/a.yaml": station})
+    result = cli("--root", site.root, "check")
+    assert result.code == 1
+    advice = "后面的冒号是中文的“：”。字段名后面要用英文冒号再加一个空格，例如"
+    assert f"content/news/first.md:2: YAML 语法错误：title {advice} title: …" in result.err, result.err
+    assert f"content/news/middle.md:3: YAML 语法错误：date {advice} date: …" in result.err
+    assert f"content/stations/a.yaml:3: YAML 语法错误：district {advice} district: …" in result.err
+    assert "这里不能出现冒号" not in result.err and "缺少冒号" not in result.err

@@ -199,6 +199,8 @@ def _run(args) -> int:
         print(f"已导入为草稿（draft: true）。去掉了：{dropped or '无'}。", file=sys.stderr)
         if article.garbled:
             print(f"有 {article.garbled} 处疑似乱码，已用 <!-- 乱码？ --> 标出，请对照原稿改正（fengchao check 会列出）。", file=sys.stderr)
+        for problem in article.same:
+            print(problem, file=sys.stderr)
         print(path)
         return 0
     raise UsageError(f"未知命令 {args.command}")

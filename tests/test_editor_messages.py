@@ -116,3 +116,26 @@ def test_full_width_colon_is_named_on_its_own_line(make_site, cli):
     assert f"content/news/middle.md:3: YAML 语法错误：date {advice} date: …" in result.err
     assert f"content/stations/a.yaml:3: YAML 语法错误：district {advice} district: …" in result.err
     assert "这里不能出现冒号" not in result.err and "缺少冒号" not in result.err
+
+
+def test_same_story_twice_is_warned_with_the_other_file(make_site, cli):
+    first = "---\ntitle: 庆小驿里过暖冬\ndate: 2024-12-05\nsource_url: https://example.org/a/1.html\n---\n\n正文。\n"
+    again = "---\ntitle: 庆小驿里过暖冬\ndate: 2024-12-06\n---\n\n又贴了一次。\n"
+    by_url = "---\ntitle: 驿站过暖冬\ndate: 2024-12-05\nsource_url: https://example.org/a/1.html\n---\n\n正文。\n"
+    site = make_site({"stations/a.yaml": MINIMAL_STATION, "news/a.md": first, "news/b.md": again, "news/c.md": by_url})
+    result = cli("--root", site.root, "check")
+    assert (
+        "content/news/b.md:2: 警告：与 content/news/a.md:2 疑似同一篇报道（标题相同（庆小驿里过暖冬））：是否重复导入？重复的话删掉其中一篇"
+        in result.err
+    )
+    assert "content/news/c.md:4: 警告：与 content/news/a.md:4 疑似同一篇报道（原文网址 source_url 相同）" in result.err
+
+
+def test_import_of_a_story_already_on_the_site_says_which_file(make_site, cli):
+    from conftest import FIXTURES
+
+    site = make_site({"stations/a.yaml": MINIMAL_STATION, "news/2024/nuan-dong.md": "---\ntitle: 庆小驿里过暖冬\ndate: 2024-12-05\n---\n\n正文。\n"})
+    result = cli("--root", site.root, "import", FIXTURES / "scraped-article.txt")
+    assert result.code == 0
+    made = "content/news/2024/qing-xiao-yi-li-guo-nuan-dong.md"
+    assert f"{made}:2: 警告：与 content/news/2024/nuan-dong.md:2 疑似同一篇报道（标题相同（庆小驿里过暖冬））" in result.err, result.err

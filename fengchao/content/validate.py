@@ -17,6 +17,7 @@ from fengchao.content.config import SiteConfig
 from fengchao.content.load import LineMap, LoadedContent, SourceDoc
 from fengchao.content.records import Article, Contact, Guide, Page, Records, Where
 from fengchao.content.stations import validate_stations
+from fengchao.content.stories import Story, same_story
 from fengchao.problems import Problem
 from fengchao.text import SLUG_RE, full_width_comma, short_slug
 from fengchao.warm import COLD, Warm
@@ -298,6 +299,7 @@ def validate(content: LoadedContent, config: SiteConfig, warm: Warm = COLD) -> t
     memo = warm.memory("validate")
     problems: list[Problem] = []
     articles, guides, pages = [], [], []
+    stories: list[Story] = []
     guide_station_lines: list[tuple[Guide, int, str]] = []
     trusted: set[str] = set()
     seen: dict = {}
@@ -319,6 +321,7 @@ def validate(content: LoadedContent, config: SiteConfig, warm: Warm = COLD) -> t
             continue
         if doc.kind == "news":
             articles.append(record)
+            stories.append(Story(doc.shown, record.title, doc.meta.line_of("title"), record.source_url, doc.meta.line_of("source_url")))
         elif doc.kind == "guide":
             guides.append(record)
             guide_station_lines.append((record, doc.meta.line_of("stations"), doc.shown))
@@ -337,6 +340,7 @@ def validate(content: LoadedContent, config: SiteConfig, warm: Warm = COLD) -> t
     problems += station_problems
 
     _duplicates(articles, "新闻", problems)
+    problems += same_story(stories)
     _duplicates(guides, "指南", problems)
     _duplicates(pages, "页面", problems)
     known = {s.id for s in stations}

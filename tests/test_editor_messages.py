@@ -139,3 +139,30 @@ def test_import_of_a_story_already_on_the_site_says_which_file(make_site, cli):
     assert result.code == 0
     made = "content/news/2024/qing-xiao-yi-li-guo-nuan-dong.md"
     assert f"{made}:2: 警告：与 content/news/2024/nuan-dong.md:2 疑似同一篇报道（标题相同（庆小驿里过暖冬））" in result.err, result.err
+
+
+def test_command_line_help_and_usage_errors_are_chinese(cli):
+    wrong = cli("buld")
+    assert wrong.code == 2
+    assert wrong.err.splitlines() == [
+        "用法：fengchao [-h] [--version] [--root ROOT] [--debug] COMMAND ...",
+        "fengchao: 错误：没有 'buld' 这个命令，是否想写 build？可选：build、check、serve、stations、new、import（fengchao --help 查看用法）",
+    ]
+    assert "fengchao new: 错误：缺少参数：kind, title" in cli("new").err
+    assert "fengchao build: 错误：--jobs：应为正整数：'x'" in cli("build", "--jobs", "x").err
+    assert "fengchao: 错误：无法识别的参数：--bogus" in cli("build", "--bogus").err
+    try:
+        cli("--help")
+    except SystemExit as done:  # argparse exits after printing help
+        assert done.code == 0
+    import contextlib
+    import io
+
+    from fengchao.cli import _parser
+
+    text = io.StringIO()
+    with contextlib.redirect_stdout(text):
+        _parser().print_help()
+    assert text.getvalue().startswith("用法：fengchao")
+    assert "选项：" in text.getvalue() and "显示这段帮助并退出" in text.getvalue()
+    assert "show this help" not in text.getvalue() and "usage:" not in text.getvalue()

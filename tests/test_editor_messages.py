@@ -166,3 +166,56 @@ def test_command_line_help_and_usage_errors_are_chinese(cli):
     assert text.getvalue().startswith("用法：fengchao")
     assert "选项：" in text.getvalue() and "显示这段帮助并退出" in text.getvalue()
     assert "show this help" not in text.getvalue() and "usage:" not in text.getvalue()
+
+
+def test_preview_speaks_chinese_explains_search_and_names_a_busy_port(make_site, tmp_path):
+    import json
+    import os
+    import subprocess
+    import sys
+    import time
+    import urllib.error
+    import urllib.request
+
+    from conftest import free_port
+
+    def get(url: str) -> tuple[int, str]:
+        try:
+            with urllib.request.urlopen(url, timeout=10) as response:
+                return response.status, response.read().decode("utf-8")
+        except urllib.error.HTTPError as exc:
+            return exc.code, ""
+
+    site = make_site({"stations/a.yaml": MINIMAL_STATION, "news/a.md": MINIMAL_ARTICLE})
+    port = free_port(range(8900, 8950))
+    base = f"http://127.0.0.1:{port}/"
+    env = dict(os.environ, FENGCHAO_CACHE_DIR=str(tmp_path / "cache"), PYTHONPATH=str(REPO))
+    command = [sys.executable, "-m", "fengchao", "--root", str(site.root), "serve", "--port", str(port)]
+    first = subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if get(base + "_fengchao/status.json")[0] == 200:
+                    break
+            except OSError:
+                time.sleep(0.1)
+        generation = json.loads(get(base + "_fengchao/status.json")[1])["generation"]
+        status, page = get(base + "search/")
+        assert status == 200 and "预览里不能搜索：搜索索引只在生成网站时制作。" in page
+        assert get(base + "pagefind/pagefind.js")[0] == 404
+        (site.content / "news" / "a.md").write_text(MINIMAL_ARTICLE.replace("正文第一段", "改过的正文"), encoding="utf-8")
+        while time.monotonic() < deadline and json.loads(get(base + "_fengchao/status.json")[1])["generation"] == generation:
+            time.sleep(0.1)
+        # The same port again: the error, and no address printed before it.
+        second = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, timeout=60)
+        assert second.returncode == 2
+        said = second.stdout + second.stderr
+        assert f"fengchao: 无法在 127.0.0.1:{port} 上启动预览" in said and "端口可能被占用" in said, said
+        assert "预览地址" not in said
+    finally:
+        first.terminate()
+        out = first.communicate(timeout=10)[0]
+    assert f"预览地址：{base}（按 Ctrl+C 停止）" in out
+    for chatter in ("Serving on", "waiters", "GET /", "404", "Browser Connected", "Start watching"):
+        assert chatter not in out, (chatter, out)

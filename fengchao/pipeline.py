@@ -131,9 +131,9 @@ class _Clock:
 def prepare(project: Project, settings: Settings = Settings(), warm: Warm = COLD) -> Prepared:
     """Load, validate, assemble and lint; raise BuildFailed with every problem found."""
     from fengchao.check.content import lint_site
+    from fengchao.check.early_links import validate  # and, if the build stops there, missing link targets
     from fengchao.content.config import load_config
     from fengchao.content.load import load_content
-    from fengchao.content.validate import validate
     from fengchao.site.assemble import assemble
     from fengchao.site.jobs import BuildOptions
 
@@ -148,7 +148,7 @@ def prepare(project: Project, settings: Settings = Settings(), warm: Warm = COLD
     content, found = load_content(project.content, project.root, warm)
     problems += found
     clock.lap("load")
-    records, found = validate(content, config, warm)
+    records, found = validate(content, config, warm, problems, settings.strict)
     clock.lap("validate")
     # Assembling records that failed validation would add misleading
     # follow-on errors (links to the broken file), so stop here first.

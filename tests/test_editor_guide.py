@@ -99,7 +99,7 @@ LINKS = {
     "news/2024/link.md": (news("title: 链接\ndate: 2024-08-19", "第一段。\n\n见[指南](../guides/qingxiaoyi.md)。"), 8),
     "news/2024/image.md": (news("title: 图片\ndate: 2024-08-19", "![说明](../../images/none.jpg)"), 6),
     "news/2024/outside.md": (news("title: 外面\ndate: 2024-08-19", "[文件](../../../x.md)"), 6),
-    "news/2024/cover.md": (news("title: 封面\ndate: 2024-08-19\nimage: ../../images/none.jpg\nimage_alt: 说明"), 0),
+    "news/2024/cover.md": (news("title: 封面\ndate: 2024-08-19\nimage: ../../images/none.jpg\nimage_alt: 说明"), 4),
     "stations/photo-path.yaml": (station("s-photo", 46.6, "  photos:\n    - src: ../images/none.jpg\n      alt: 说明\n"), 1),
     "pages/news.md": (news("title: 新闻页"), 1),
 }

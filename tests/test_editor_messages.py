@@ -219,3 +219,24 @@ def test_preview_speaks_chinese_explains_search_and_names_a_busy_port(make_site,
     assert f"预览地址：{base}（按 Ctrl+C 停止）" in out
     for chatter in ("Serving on", "waiters", "GET /", "404", "Browser Connected", "Start watching"):
         assert chatter not in out, (chatter, out)
+
+
+def test_every_problem_of_a_file_at_once(make_site, cli):
+    """A bad date used to hide a bad image path until the date was fixed."""
+    article = (
+        "---\ntitle: 测试\ndate: 2024年8月20日\nimage: ../images/none.jpg\nimage_alt: 图\n---\n\n"
+        "正文，见[指南](../guides/none.md)。\n\n```\n[代码里的例子](../x.md)\n```\n"
+    )
+    site = make_site({"stations/a.yaml": MINIMAL_STATION, "news/a.md": article})
+    result = cli("--root", site.root, "check")
+    assert result.code == 1
+    lines = [line for line in result.err.splitlines() if line.startswith("content/")]
+    assert lines == [
+        "content/news/a.md:3: 无法识别的日期 '2024年8月20日'：请写成 2024-08-19、2024-08-19 08:30 或带时区的 ISO 8601 格式",
+        "content/news/a.md:4: 封面图片：链接或图片 '../images/none.jpg' 指向的文件 content/images/none.jpg 不存在",
+        "content/news/a.md:8: 链接 '../guides/none.md' 指向的文件 content/guides/none.md 不存在（或是草稿、尚未发布）",
+    ], result.err
+    # Fixed date: the same two link problems, at the same lines, from the normal path.
+    site.write("news/a.md", article.replace("2024年8月20日", "2024-08-20"))
+    again = [line for line in cli("--root", site.root, "check").err.splitlines() if line.startswith("content/")]
+    assert again == lines[1:]

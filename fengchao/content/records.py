@@ -39,6 +39,7 @@ class Article:
     updated: datetime | None = None
     draft: bool = False
     expires: datetime | None = None
+    image_line: int = 0  # the `image:` key's line, for a message about the cover
 
 
 @dataclass(frozen=True)

@@ -192,6 +192,7 @@ def _article(doc: SourceDoc, f: Fields) -> Article | None:
         updated=f.moment("updated"),
         draft=f.flag("draft"),
         expires=f.moment("expires"),
+        image_line=doc.meta.line_of("image") if image else 0,
     )
     return article if slug and title and moment else None
 

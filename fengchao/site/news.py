@@ -195,7 +195,7 @@ def _article_job(
     if article.image:
         image_url, problem = ctx.markdown.links.resolve(article.image, article.source_rel)
         if problem:
-            problems.append(Problem(article.where.path, 0, f"封面图片：{problem}"))
+            problems.append(Problem(article.where.path, article.image_line, f"封面图片：{problem}"))
     cover = _cover(ctx, article)
     share = ctx.images.share(cover) if cover else None
     view = ArticleView(

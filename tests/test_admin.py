@@ -150,6 +150,7 @@ def test_site_with_cms_publishes_the_editor_outside_robots_sitemap_feed_and_sear
     site = make_site(
         {"stations/a.yaml": MINIMAL_STATION, "news/a.md": "---\ntitle: 测试新闻\ndate: 2024-08-19\ncategory: 关爱行动\n---\n\n正文。\n"},
         config=config,
+        editor=True,
     )
     result = build(site)
     assert result.code == 0, result.err

@@ -45,11 +45,14 @@ topic: 驿站服务
 ![驿站门口的标识](../images/sign.heic)
 """
 
-STATION = MINIMAL_STATION + """\
+STATION = (
+    MINIMAL_STATION
+    + """\
   photos:
     - src: ../images/station.jpg
       alt: 服务站休息区，靠墙一排座椅
 """
+)
 
 
 @pytest.fixture(scope="module")
@@ -197,8 +200,14 @@ def test_checker_warns_of_a_huge_source_and_a_narrow_cover(make_site, build, cli
     wide = io.BytesIO()
     Image.new("RGB", (8200, 300), (200, 220, 240)).save(wide, "PNG")
     article = ARTICLE.replace("open-day.jpg", "small.jpg").replace("rest.jpg", "wide.png")
-    site = make_site({"news/2024/open-day.md": article, "images/small.jpg": files.camera_jpeg(600, 450, orientation=1),
-                      "images/wide.png": wide.getvalue(), "images/app.png": files.screenshot()})
+    site = make_site(
+        {
+            "news/2024/open-day.md": article,
+            "images/small.jpg": files.camera_jpeg(600, 450, orientation=1),
+            "images/wide.png": wide.getvalue(),
+            "images/app.png": files.screenshot(),
+        }
+    )
     result = build(site)
     assert result.code == 0
     assert "content/news/2024/open-day.md:10: 警告：图片 content/images/wide.png：原图很大（8200×300 像素" in result.err

@@ -7,7 +7,9 @@ Exit status: 0 built, 1 content errors (each printed as `path:line: message`),
 from __future__ import annotations
 
 import argparse
+import difflib
 import os
+import re
 import sys
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -19,9 +21,60 @@ from fengchao.progress import Ticker
 from fengchao.report import FORMATS, print_problems, terminal_safe
 
 
+class _Chinese(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):
+        super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
+
+    def format_help(self):
+        return super().format_help().replace("参数:\n", "参数：\n").replace("选项:\n", "选项：\n")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with its help and its usage errors in Chinese: editors run
+    these commands, and `fengchao buld` should say what to type instead."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, formatter_class=_Chinese, add_help=False, **kwargs)
+        self._positionals.title, self._optionals.title = "参数", "选项"
+        self.add_argument("-h", "--help", action="help", help="显示这段帮助并退出")
+
+    def error(self, message: str):
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: 错误：{usage_in_chinese(message)}（{self.prog} --help 查看用法）\n")
+
+
+_CHOICE = re.compile(r"argument (\S+): invalid choice: '?(.*?)'? \(choose from (.+)\)")
+_VALUE = re.compile(r"argument (\S+): invalid (\w+) value: '(.*)'")
+
+
+def usage_in_chinese(message: str) -> str:
+    """argparse's English error → Chinese (known forms; anything else as it is)."""
+    if m := _CHOICE.match(message):
+        choices = [c.strip(" '") for c in m.group(3).split(",")]
+        guess = difflib.get_close_matches(m.group(2), choices, n=1)
+        hint = f"，是否想写 {guess[0]}？" if guess else "。"
+        if m.group(1) in ("COMMAND", "ACTION"):
+            return f"没有 {m.group(2)!r} 这个命令{hint}可选：{'、'.join(choices)}"
+        return f"{m.group(1)} 不能是 {m.group(2)!r}{hint}可选：{'、'.join(choices)}"
+    if m := _VALUE.match(message):
+        kind = {"int": "整数", "float": "数字"}.get(m.group(2), m.group(2))
+        return f"{m.group(1)} 的值 {m.group(3)!r} 不对：应为{kind}"
+    for english, chinese in (
+        ("the following arguments are required: ", "缺少参数："),
+        ("unrecognized arguments: ", "无法识别的参数："),
+    ):
+        if message.startswith(english):
+            return chinese + message.removeprefix(english)
+    if m := re.match(r"argument (\S+): expected one argument", message):
+        return f"{m.group(1)} 后面要写一个值"
+    if m := re.match(r"argument (\S+): (.*)", message):
+        return f"{m.group(1)}：{m.group(2)}"
+    return message
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="fengchao", description="蜂巢：城市小蜜蜂关爱资讯站的静态网站生成器")
-    parser.add_argument("--version", action="version", version=f"fengchao {__version__}")
+    parser = _Parser(prog="fengchao", description="蜂巢：城市小蜜蜂关爱资讯站的静态网站生成器")
+    parser.add_argument("--version", action="version", version=f"fengchao {__version__}", help="显示版本号并退出")
     parser.add_argument("--root", type=Path, default=Path("."), help="项目文件夹（含 site.yaml），默认为当前文件夹")
     parser.add_argument("--debug", action="store_true", help="出错时显示完整的 Python 调用栈")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -244,6 +297,8 @@ def _run(args) -> int:
             print(terminal_safe(f"注意：{note}"), file=sys.stderr)
         if article.garbled:
             print(f"有 {article.garbled} 处疑似乱码，已用 <!-- 乱码？ --> 标出，请对照原稿改正（fengchao check 会列出）。", file=sys.stderr)
+        for problem in article.same:
+            print(problem, file=sys.stderr)
         print(terminal_safe(str(path)))
         return 0
     raise UsageError(f"未知命令 {args.command}")

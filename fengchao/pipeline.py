@@ -131,9 +131,9 @@ class _Clock:
 def prepare(project: Project, settings: Settings = Settings(), warm: Warm = COLD) -> Prepared:
     """Load, validate, assemble and lint; raise BuildFailed with every problem found."""
     from fengchao.check.content import lint_site
+    from fengchao.check.early_links import validate  # and, if the build stops there, missing link targets
     from fengchao.content.config import load_config
     from fengchao.content.load import load_content
-    from fengchao.content.validate import validate
     from fengchao.site.assemble import assemble
     from fengchao.site.jobs import BuildOptions
 
@@ -148,7 +148,7 @@ def prepare(project: Project, settings: Settings = Settings(), warm: Warm = COLD
     content, found = load_content(project.content, project.root, warm)
     problems += found
     clock.lap("load")
-    records, found = validate(content, config, warm)
+    records, found = validate(content, config, warm, problems, settings.strict)
     clock.lap("validate")
     # Assembling records that failed validation would add misleading
     # follow-on errors (links to the broken file), so stop here first.
@@ -301,14 +301,14 @@ class _Output:
 def _write(project: Project, prepared: Prepared, pages, cache: BuildCache | None, spool: Path, minify: bool, search: bool) -> _Output:
     """Every file into a folder beside the output, then swapped in."""
     from fengchao.output.search_index import BUNDLE_DIR
-    from fengchao.render.minify import MINIFIED, minified_assets
+    from fengchao.render.minify import is_minified, minified_assets
     from fengchao.render.pages import reuse_copies, reuse_raw
 
     model = prepared.model
     keys = dict(pages.keys)
     minified = minified_assets(model.copies, cache.assembled if cache else None) if minify else []
     raw, raw_links = reuse_raw([(r.path, r.data) for r in model.raw] + minified, cache, keys)
-    copies, copy_links = reuse_copies([(c.path, c.source) for c in model.copies if not (minify and c.path.endswith(MINIFIED))], cache, keys)
+    copies, copy_links = reuse_copies([(c.path, c.source) for c in model.copies if not (minify and is_minified(c.path))], cache, keys)
     in_memory = [(rel, data) for rel, data in pages.files if isinstance(data, bytes)]
     spooled = [rel for rel, data in pages.files if not isinstance(data, bytes)]
     linked = pages.reused + raw_links + copy_links

@@ -82,6 +82,43 @@ def pinyin_slug(text: str) -> str:
     return slug or "x"
 
 
+MAX_SLUG = 60  # characters: a file name or URL an editor can still read
+
+
+def short_slug(text: str, limit: int = MAX_SLUG) -> str:
+    """`pinyin_slug`, at most `limit` characters, cut between words.
+
+    城市小蜜蜂冬天骑手有地方取暖了 ends `…-dong-tian-qi-shou` (骑手, "rider",
+    kept whole), never `…-dong-tian-qi`. Words come from jieba's dictionary,
+    imported only when a slug is too long (its first import takes ~1 s)."""
+    slug = pinyin_slug(text)
+    if len(slug) <= limit:
+        return slug
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)  # its "Building prefix dict…" chatter is not for editors
+    kept = ""
+    for word in jieba.cut(text, HMM=False):
+        part = pinyin_slug(word) if word.strip() and re.search(r"\w", word) else ""
+        if not part:
+            continue
+        longer = f"{kept}-{part}" if kept else part
+        if len(longer) > limit:
+            break
+        kept = longer
+    # A first word longer than the limit on its own: cut between syllables.
+    return kept or slug[:limit].rsplit("-", 1)[0]
+
+
+def full_width_comma(key: str, item: str) -> str:
+    """`tags: [庆小驿，外卖骑手]` is one tag: YAML separates list items only with ","."""
+    mark = "，" if "，" in item else "、"
+    parts = [p.strip() for p in item.replace("、", "，").split("，") if p.strip()]
+    return f"{key} 中的 {item!r} 用了中文的“{mark}”，会被当成一项。列表的各项要用英文逗号分开：[{', '.join(parts)}]"
+
+
 class SlugBook:
     """`pinyin_slug`, answered from the slugs an earlier build made.
 

@@ -15,7 +15,8 @@ import pytest
 from fengchao.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED = REPO.parent / "shared"
+SHARED = REPO.parent / "shared"  # a sibling folder some machines have; tests use it only in addition
+FIXTURES = REPO / "tests" / "fixtures"
 
 MINIMAL_STATION = """\
 - id: test-1
@@ -112,11 +113,13 @@ def make_site(tmp_path):
     """make_site({"news/a.md": "...", ...}) → a project using the real
     site.yaml, templates and assets, with exactly the given content."""
 
-    def factory(files: dict[str, str | bytes] | None = None, *, config: str | None = None) -> Site:
+    def factory(files: dict[str, str | bytes] | None = None, *, config: str | None = None, editor: bool = False) -> Site:
         root = tmp_path / "project"
         root.mkdir()
         shutil.copytree(REPO / "templates", root / "templates")
-        shutil.copytree(REPO / "assets", root / "assets")
+        # The web editor's 6.5 MB bundle only where a test publishes the editor.
+        skip = None if editor else shutil.ignore_patterns("decap-cms")
+        shutil.copytree(REPO / "assets", root / "assets", ignore=skip)
         (root / "site.yaml").write_text(config or (REPO / "site.yaml").read_text(encoding="utf-8"), encoding="utf-8")
         site = Site(root)
         site.content.mkdir()

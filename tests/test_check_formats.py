@@ -102,7 +102,7 @@ def test_unknown_format_is_a_usage_error(make_site, cli):
     site = make_site({"news/2024/a.md": article("正文。")})
     result = cli("--root", site.root, "check", "--format", "xml")
     assert result.code == 2
-    assert "invalid choice: 'xml'" in result.err
+    assert "--format 不能是 'xml'。可选：text、json、github" in result.err
 
 
 def test_build_github_format_annotates_content_errors(make_site, build):

@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 from urllib.parse import unquote
 
+import imagefiles
 import pytest
 
 from conftest import MINIMAL_ARTICLE, MINIMAL_GUIDE, MINIMAL_STATION, REPO
@@ -170,20 +171,27 @@ def test_symlinks_out_of_content_are_refused(make_site, cli, tmp_path):
     assert not site.out.exists()
 
 
-def test_chinese_file_name_without_slug_is_a_clear_error(hostile):
-    _, result = hostile({"news/2024/快递 小哥.md": MINIMAL_ARTICLE})
+def test_chinese_file_name_without_slug_gets_a_pinyin_url(hostile):
+    """The web editor names a file after its Chinese title; it is published, as tags are, under its pinyin."""
+    site, result = hostile({"news/2024/快递 小哥.md": MINIMAL_ARTICLE})
+    assert result.code == 0, result.err
+    assert "测试新闻" in site.read("news/kuai-di-xiao-ge/index.html")
+
+
+def test_file_name_with_nothing_to_spell_is_a_clear_error(hostile):
+    _, result = hostile({"news/2024/！！.md": MINIMAL_ARTICLE})
     shown = only_problem(result)
-    assert shown.startswith("content/news/2024/快递 小哥.md:1: 文件名 '快递 小哥' 不能用作网址"), shown
+    assert shown.startswith("content/news/2024/！！.md:1: 文件名 '！！' 不能用作网址"), shown
 
 
 def test_chinese_file_name_with_slug_and_chinese_image_names_work(hostile):
-    article = MINIMAL_ARTICLE.replace("title: 测试新闻", "title: 测试新闻\nslug: kuaidi-xiaoge") + "\n![合影](<照片 一.png>)\n"
-    site, result = hostile({"news/2024/快递 小哥.md": article, "news/2024/照片 一.png": b"\x89PNG\r\n\x1a\n"})
+    article = MINIMAL_ARTICLE.replace("title: 测试新闻", "title: 快递小哥的新闻\nslug: kuaidi-xiaoge") + "\n![合影](<照片 一.png>)\n"
+    site, result = hostile({"news/2024/快递 小哥.md": article, "news/2024/照片 一.png": imagefiles.screenshot(320, 200)})
     assert result.code == 0, result.err
     html = site.read("news/kuaidi-xiaoge/index.html")
-    src = re.search(r'<img alt="合影"[^>]*src="([^"]+)"', html).group(1)
+    src = re.search(r'<img[^>]*src="([^"]+)"', html[html.index('alt="合影"') - 400 :]).group(1)
     assert " " not in src and "%20" in src  # a valid URL
-    assert (site.out / unquote(src.removeprefix("/hub/"))).read_bytes() == b"\x89PNG\r\n\x1a\n"
+    assert (site.out / unquote(src.removeprefix("/hub/"))).is_file()  # a rendition, named after the source
 
 
 def test_a_named_pipe_does_not_hang_the_build(make_site):

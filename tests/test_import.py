@@ -3,14 +3,56 @@
 from __future__ import annotations
 
 import frontmatter
+import pytest
 
-from conftest import MINIMAL_STATION, SHARED
+from conftest import FIXTURES, MINIMAL_STATION, SHARED
 
-FIXTURE = SHARED / "fixtures" / "scraped-article.txt"
-DRAFT = "news/2024/rang-cheng-shi-xiao-mi-feng-kuai-le-fei-xiang.md"
+# The repository's own scraped page: the defects of a real one (an injected
+# spam line, GBK-shifted mojibake, leaked markup, navigation, related
+# headlines, image file names) around an article written for these tests.
+FIXTURE = FIXTURES / "scraped-article.txt"
+DRAFT = "news/2024/qing-xiao-yi-li-guo-nuan-dong.md"
+# A real scraped page, on machines that have the shared folder beside the repository.
+SHARED_FIXTURE = SHARED / "fixtures" / "scraped-article.txt"
+SHARED_DRAFT = "news/2024/rang-cheng-shi-xiao-mi-feng-kuai-le-fei-xiang.md"
 
 
 def test_import_scraped_fixture(make_site, cli):
+    site = make_site({"stations/s.yaml": MINIMAL_STATION})
+    result = cli("--root", site.root, "import", FIXTURE)
+    assert result.code == 0, result.err
+    path = site.content / DRAFT
+    assert result.out.strip() == str(path)
+    assert "1 行疑似垃圾推广" in result.err and "5 行相关新闻标题" in result.err and "4 行图片文件名" in result.err
+    assert "2 处疑似乱码" in result.err
+
+    post = frontmatter.loads(path.read_text(encoding="utf-8"))
+    assert post["title"] == "庆小驿里过暖冬"
+    assert str(post["date"]) == "2024-12-05"
+    assert (post["source"], post["author"], post["editor"], post["draft"]) == ("大庆晚报", "王芳", "张明", True)
+
+    paragraphs = post.content.split("\n\n")
+    assert paragraphs[1] == "入冬以来，龙凤区的“庆小驿”温暖服务站换上了厚门帘，添了暖气片和热水壶，每天早上七点开门，晚上九点关门。"
+    assert paragraphs[-1].endswith("也可以直接用手机导航过去。")
+    assert "## 热水和充电都不收钱" in paragraphs and "## 哪里能找到驿站" in paragraphs
+    assert len(paragraphs) == 9
+    for junk in ("娱乐城", "品茶", "龙凤区新闻网", "分享到", "更多", "·", ".jpg", ".JPG", "</p>", "?/p>", "大庆晚报记者", "责任编辑"):
+        assert junk not in post.content, junk
+    # Mojibake stays (only the editor knows the original) but is marked, with the repair.
+    assert "<!-- 乱码？可能原文：。”这是外卖骑手王师傅第一次走□庆小驿时说的话 -->?!闭馐峭" in post.content
+    assert "<!-- 乱码？可能原文：。”快递员小赵一边说 -->?!笨斓菰" in post.content
+
+    # ...and the checker still reports exactly those two, nothing else.
+    check = cli("--root", site.root, "check")
+    assert check.code == 1
+    lines = [line for line in check.err.splitlines() if line.startswith("content/")]
+    assert [line.split(": ")[1] for line in lines] == ["mojibake", "mojibake"], check.err
+    assert lines[0].startswith(f"content/{DRAFT}:13:55: mojibake: ")
+
+
+@pytest.mark.skipif(not SHARED_FIXTURE.is_file(), reason="the shared scraped page is not beside this repository")
+def test_import_shared_scraped_page(make_site, cli):
+    FIXTURE, DRAFT = SHARED_FIXTURE, SHARED_DRAFT  # noqa: N806
     site = make_site({"stations/s.yaml": MINIMAL_STATION})
     result = cli("--root", site.root, "import", FIXTURE)
     assert result.code == 0, result.err

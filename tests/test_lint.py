@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from conftest import MINIMAL_STATION, REPO, SHARED
+from conftest import FIXTURES, MINIMAL_STATION, REPO, SHARED
 
 FINDING = re.compile(r"^(\S+?):(\d+):(\d+): ([a-z-]+): (.+)$")
 HEAD = "---\ntitle: 测试新闻\ndate: 2024-08-19\n---\n"  # the body starts on line 5
@@ -44,7 +44,28 @@ def one(make_site, cli, body, rule, line, col, *words, config=None, extra=None, 
 # --- the acceptance example ------------------------------------------------
 
 
-def test_scraped_fixture_gives_exactly_spam_two_mojibake_and_stray_fragment(make_site, cli):
+def test_scraped_fixture_gives_exactly_spam_two_mojibake_and_stray_markup(make_site, cli):
+    """tests/fixtures/scraped-article.txt: the repository's own scraped page, with the defects of a real one."""
+    fixture = (FIXTURES / "scraped-article.txt").read_text(encoding="utf-8")
+    result, found = check_body(make_site, cli, fixture)
+    assert result.code == 1
+    where = [(f[1], f[2], f[3]) for f in found]
+    # fixture line 1 → file line 5; line 7 → 11; line 17 → 21.
+    assert where == [(5, 3, "spam-keyword"), (11, 17, "mojibake"), (11, 42, "stray-markup"), (21, 19, "mojibake"), (21, 44, "stray-markup")], (
+        result.err
+    )
+    assert all(f[0] == "content/news/a.md" for f in found)
+    assert "娱乐城" in found[0][4] and "一品楼" in found[0][4]
+    assert "原文可能是「。”这是外卖骑手王师傅第一次走□庆小驿时说的话」" in found[1][4]
+    assert "「</p>」" in found[2][4]
+    assert "原文可能是「。”快递员小赵一边说」" in found[3][4]
+    assert "「?/p>」" in found[4][4]
+    assert "    |   “以前冬天只能在车上缩着等单" in result.err
+    assert "失败：5 个错误，0 个警告。" in result.err
+
+
+@pytest.mark.skipif(not (SHARED / "fixtures" / "scraped-article.txt").is_file(), reason="the shared scraped page is not beside this repository")
+def test_shared_scraped_page_gives_exactly_spam_two_mojibake_and_stray_fragment(make_site, cli):
     fixture = (SHARED / "fixtures" / "scraped-article.txt").read_text(encoding="utf-8")
     result, found = check_body(make_site, cli, fixture)
     assert result.code == 1
@@ -188,7 +209,7 @@ def test_root_relative_link_to_nothing(make_site, cli):
 
 def test_missing_image_and_image_without_alt(make_site, cli):
     body = "![](/images/a.png)\n\n![说明](/images/nope.png)\n"
-    result, found = check_body(make_site, cli, body, SOURCE_LINK_RULES, extra={"images/a.png": b"\x89PNG"})
+    result, found = check_body(make_site, cli, body, SOURCE_LINK_RULES, extra={"images/a.png": _png()})
     assert [(f[1], f[2], f[3]) for f in found] == [(5, 1, "image-alt"), (7, 1, "missing-image")], result.err
     assert "替代文字" in found[0][4] and "'/images/nope.png'" in found[1][4]
     assert result.code == 1
@@ -259,3 +280,14 @@ def test_common_hanzi_is_gb2312_level_one():
 
     assert (len(common_hanzi()), len(gb2312_hanzi())) == (3755, 6763)
     assert "快" in common_hanzi() and "驿" not in common_hanzi() and "驿" in gb2312_hanzi()
+
+
+def _png() -> bytes:
+    """A real PNG: photos are decoded and published as renditions."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (320, 200), (40, 120, 200)).save(out, "PNG")
+    return out.getvalue()

@@ -21,7 +21,7 @@ from markdown.extensions.toc import TocExtension, TocTreeprocessor
 from markdown.treeprocessors import InlineProcessor
 
 from bench.corpus import article_body
-from conftest import REPO, SHARED
+from conftest import FIXTURES, REPO, SHARED
 from fengchao.markup import markdown as markup
 from fengchao.markup import quick as markup_quick
 from fengchao.markup.markdown import LinkMap, MarkdownRenderer
@@ -146,8 +146,10 @@ def _real_bodies() -> list[tuple[str, str]]:
     bodies += [(str(path.relative_to(REPO)), path.read_text(encoding="utf-8")) for path in sorted((REPO / "docs").glob("*.md"))]
     rng = random.Random(7)
     bodies += [(f"bench article {i}", article_body(rng, i, 624)) for i in range(40)]
-    scraped = (SHARED / "fixtures" / "scraped-article.txt").read_text(encoding="utf-8")
-    bodies += [("scraped-article.txt", scraped), ("scraped-article.txt, paragraphs", re.sub(r"\n+", "\n\n", scraped))]
+    for page in (FIXTURES / "scraped-article.txt", SHARED / "fixtures" / "scraped-article.txt"):
+        if page.is_file():  # the shared page only where it is beside the repository
+            scraped = page.read_text(encoding="utf-8")
+            bodies += [(str(page), scraped), (f"{page}, paragraphs", re.sub(r"\n+", "\n\n", scraped))]
     return bodies
 
 

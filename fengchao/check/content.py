@@ -32,6 +32,7 @@ from fengchao.digests import Memo, digest
 from fengchao.pool import Pool, pool_for
 from fengchao.problems import Problem
 from fengchao.site import urls as scheme
+from fengchao.site.images import is_raster
 from fengchao.warm import COLD, Warm
 
 Hits = list[tuple[int, str]]  # (0-based column, message)
@@ -384,6 +385,9 @@ def lint_site(root: Path, config, records, model, now: datetime, warm: Warm = CO
     memo, jobs = warm.lint, warm.pool
     cfg, problems = load_check_config(root, urlsplit(config.base_url).hostname or "")
     outputs = frozenset(j.path for j in model.jobs) | frozenset(r.path for r in model.raw) | frozenset(c.path for c in model.copies)
+    # A photo is published as renditions under other names; its source stands for them (the image stage has
+    # already failed the build if one it shows could not be processed).
+    outputs |= frozenset(s.rel for s in records.static if is_raster(s.rel))
     docs = []
     for found, url_of in ((records.articles, scheme.article), (records.guides, scheme.guide), (records.pages, scheme.page)):
         docs += [Doc(d.where.path, d.body, d.body_line, d.source_rel, scheme.file_of(url_of(d.slug)) in outputs) for d in found]

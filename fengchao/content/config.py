@@ -11,11 +11,21 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from fengchao.content.cms_settings import CmsSettings, parse_cms_settings
 from fengchao.content.load import LineMap, parse_yaml, read_text
 from fengchao.content.station_settings import StationSettings, parse_station_settings
 from fengchao.problems import Problem, display_path
 
 DATUMS = ("wgs84", "gcj02", "bd09")
+# Every key site.yaml may have, by section ("" = the top level). Anything else
+# is a typo whose setting would silently not apply (`descripton:` and the
+# home page loses its text), so it is warned about with the likely key.
+KNOWN_KEYS = {
+    "": ("title", "description", "base_url", "language", "timezone", "publisher", "news", "stations", "guides", "check", "cms"),
+    "news": ("per_page", "summary_chars", "feed_items"),
+    "stations": ("datum", "districts", "amenities", "program_total", "bounds", "report_url", "nav_app", "map", "columns"),
+    "guides": ("topics",),
+}
 
 
 @dataclass(frozen=True)
@@ -35,6 +45,7 @@ class SiteConfig:
     program_total: int
     topics: tuple[tuple[str, str], ...]  # (name, description)
     finder: StationSettings = StationSettings()  # fengchao: bounds, report link, map, import columns
+    cms: CmsSettings | None = None  # fengchao: the web editor's Git backend; None: no /admin/
 
     @property
     def base_path(self) -> str:
@@ -120,6 +131,8 @@ def _build(data: LineMap, shown: str) -> tuple[SiteConfig | None, list[Problem]]
         problems.append(Problem(shown, data.line_of("timezone"), f"未知时区 {timezone!r}，例如 Asia/Shanghai"))
 
     news, stations, guides = section("news"), section("stations"), section("guides")
+    for name, mapping in (("", data), ("news", news), ("stations", stations), ("guides", guides)):
+        problems += unknown_keys(mapping, name, shown)
     datum = str(stations.get("datum", "gcj02")).lower()
     if datum not in DATUMS:
         problems.append(Problem(shown, stations.line_of("datum"), f"stations.datum 应为 {'、'.join(DATUMS)} 之一"))
@@ -153,5 +166,22 @@ def _build(data: LineMap, shown: str) -> tuple[SiteConfig | None, list[Problem]]
         program_total=positive_int(stations, "program_total", 1) if "program_total" in stations else 0,
         topics=tuple((str(k), str(v or "")) for k, v in topics.items()),
         finder=parse_station_settings(stations, shown, problems),
+        cms=parse_cms_settings(data.get("cms"), data.line_of("cms"), shown, problems),
     )
-    return (None if problems else config), problems
+    return (None if any(p.severity == "error" for p in problems) else config), problems
+
+
+def unknown_keys(mapping: LineMap, section: str, shown: str) -> list[Problem]:
+    """A warning for each key of `mapping` that site.yaml's `section` does not have."""
+    import difflib
+
+    known = KNOWN_KEYS[section]
+    found = []
+    for key in mapping:
+        if key in known:
+            continue
+        where = f"{section} 下" if section else "site.yaml 顶层"
+        guess = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
+        hint = f"是否想写 {guess[0]}？" if guess else f"可用的键：{'、'.join(known)}"
+        found.append(Problem(shown, mapping.line_of(key), f"{where}没有 {key!r} 这一项，这个设置不会生效。{hint}", "warning"))
+    return found

@@ -213,6 +213,8 @@ def load_content(content_dir: Path, root: Path, warm: Warm = COLD) -> tuple[Load
                 continue
             if data is None:
                 data = []
+            if isinstance(data, LineMap) and "id" in data:
+                data = [data]  # one station per file, as the web editor saves it (docs/cms.md)
             if not isinstance(data, list):
                 problems.append(Problem(shown, getattr(data, "line", 1) or 1, "站点文件应为列表：每个站点以“- id: …”开头"))
                 continue

@@ -18,7 +18,7 @@ from fengchao.content.records import Photo, Station, Where
 from fengchao.content.url_rule import url_problem
 from fengchao.geo import EARTH_RADIUS_M, convert, distance_m
 from fengchao.problems import Problem
-from fengchao.text import SLUG_RE
+from fengchao.text import SLUG_RE, full_width_comma
 
 FIELDS = (
     "id",
@@ -38,6 +38,22 @@ FIELDS = (
 )
 
 
+def amenity_choices(config: SiteConfig) -> str:
+    """可选：休息座椅（seating）、饮用水（drinking_water）…: the Chinese an editor
+    knows, with the key the file needs."""
+    return "可选：" + "、".join(f"{label}（{key}）" for key, label in config.amenities)
+
+
+def amenity_hint(bad: str, config: SiteConfig) -> str:
+    """The amenity `bad` probably is (its Chinese name, or a key spelt
+    nearly right), else every choice."""
+    labels = config.amenity_labels
+    by_label = {label: key for key, label in config.amenities}
+    near = difflib.get_close_matches(bad, labels, n=1) or [by_label[m] for m in difflib.get_close_matches(bad, by_label, n=1)]
+    key = by_label.get(bad) or (near[0] if near else None)
+    return f"，是否想写 {key}（{labels[key]}）？" if key else f"。{amenity_choices(config)}"
+
+
 def _check_location(item: LineMap, err) -> tuple[float, float] | None:
     loc = item.get("location")
     if not isinstance(loc, LineMap):
@@ -46,6 +62,9 @@ def _check_location(item: LineMap, err) -> tuple[float, float] | None:
     lat, lng = loc.get("lat"), loc.get("lng")
     if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (lat, lng)):
         err("location", "location 的 lat 和 lng 都必须是数字")
+        return None
+    if lat == 0 and lng == 0:
+        err("location", "坐标还是 0, 0，说明位置还没有填：请在高德或腾讯地图上找到站点，把纬度填进 lat、经度填进 lng")
         return None
     if abs(lat) > 90 and abs(lng) <= 90:
         err("location", f"纬度 lat={lat} 超出范围，看起来与经度 lng={lng} 填反了：请交换 lat 和 lng")
@@ -101,14 +120,15 @@ def _station(item: LineMap, sf: StationFile, config: SiteConfig, problems: list[
     amenities = item.get("amenities")
     labels = config.amenity_labels
     if not isinstance(amenities, list):
-        err("amenities", f"amenities 应为设施列表，例如 [seating, drinking_water]。可选：{'、'.join(labels)}")
+        err("amenities", f"amenities 应为设施列表，例如 [seating, drinking_water]。{amenity_choices(config)}")
         amenities = None
     else:
         unknown = [a for a in amenities if not isinstance(a, str) or a not in labels]
         for bad in unknown:
-            guess = difflib.get_close_matches(str(bad), labels, n=1)
-            hint = f"，是否想写 {guess[0]}？" if guess else f"。可选：{'、'.join(labels)}"
-            err("amenities", f"未知设施 {bad!r}{hint}")
+            if "，" in str(bad) or "、" in str(bad):
+                err("amenities", full_width_comma("amenities", str(bad)))
+            else:
+                err("amenities", f"未知设施 {bad!r}{amenity_hint(str(bad), config)}")
         amenities = None if unknown else tuple(dict.fromkeys(str(a) for a in amenities))
 
     opened = None

@@ -17,10 +17,11 @@ from fengchao.content.config import SiteConfig
 from fengchao.content.load import LineMap, LoadedContent, SourceDoc
 from fengchao.content.records import Article, Contact, Guide, Page, Records, Where
 from fengchao.content.stations import validate_stations
+from fengchao.content.stories import Story, same_story
 from fengchao.content.url_rule import url_problem
 from fengchao.content.yaml_lines import TextList
 from fengchao.problems import Problem
-from fengchao.text import SLUG_RE, without_invisible
+from fengchao.text import SLUG_RE, full_width_comma, short_slug, without_invisible
 from fengchao.warm import COLD, Warm
 
 # Folder names are at most 255 bytes on every file system; a slug is one,
@@ -100,7 +101,11 @@ class Fields:
         if not isinstance(value, list) or not all(isinstance(v, (str, int, float)) for v in value):
             self.error(key, f"{key} 应为列表，例如 [{key}1, {key}2]")
             return ()
-        return tuple(str(v).strip() for v in value if str(v).strip())
+        items = tuple(str(v).strip() for v in value if str(v).strip())
+        for item in items:
+            if "，" in item or "、" in item:
+                self.problems.append(Problem(self.shown, self.meta.line_of(key), full_width_comma(key, item), "warning"))
+        return items
 
     def terms(self, key: str, values):
         """Tags or a category, each within MAX_TERM_CHARS (its page's folder name is its pinyin)."""
@@ -128,7 +133,14 @@ class Fields:
         return moment.date() if moment else None
 
     def slug(self, fallback: str) -> str | None:
-        slug = self.text("slug") or fallback
+        """The `slug` key, else the file name; a file name that is not a
+        slug (通知 公告.md, as the web editor names a Chinese title) gets its
+        pinyin, as tags do. Only one with nothing to spell is refused."""
+        slug = self.text("slug")
+        if slug is None and not SLUG_RE.match(fallback):
+            spelt = short_slug(fallback)
+            slug = spelt if re.search(r"[^\W_]", fallback) and SLUG_RE.match(spelt) else fallback
+        slug = slug or fallback
         if len(slug) > MAX_SLUG_CHARS:
             key = "slug" if "slug" in self.meta else None
             self.problems.append(
@@ -324,6 +336,7 @@ def validate(content: LoadedContent, config: SiteConfig, warm: Warm = COLD) -> t
     memo = warm.memory("validate")
     problems: list[Problem] = []
     articles, guides, pages = [], [], []
+    stories: list[Story] = []
     guide_station_lines: list[tuple[Guide, int, str]] = []
     trusted: set[str] = set()
     seen: dict = {}
@@ -345,6 +358,7 @@ def validate(content: LoadedContent, config: SiteConfig, warm: Warm = COLD) -> t
             continue
         if doc.kind == "news":
             articles.append(record)
+            stories.append(Story(doc.shown, record.title, doc.meta.line_of("title"), record.source_url, doc.meta.line_of("source_url")))
         elif doc.kind == "guide":
             guides.append(record)
             guide_station_lines.append((record, doc.meta.line_of("stations"), doc.shown))
@@ -363,6 +377,7 @@ def validate(content: LoadedContent, config: SiteConfig, warm: Warm = COLD) -> t
     problems += station_problems
 
     _duplicates(articles, "新闻", problems)
+    problems += same_story(stories)
     _duplicates(guides, "指南", problems)
     _duplicates(pages, "页面", problems)
     known = {s.id for s in stations}

@@ -283,6 +283,24 @@ _YAML_PROBLEMS = (
 )
 
 
+# `title：标题` — the mistake Chinese editors make most: a full-width colon
+# after a key. YAML reads it as text, and notices only later (on the next
+# line, or as "no colon here"), so every such line is named instead.
+_FULL_WIDTH_KEY = re.compile(r"^[ ]*(?:-[ ]+)?([A-Za-z_][A-Za-z0-9_-]*)[ ]*：")
+
+
+def _full_width_colons(text: str, shown: str, first_line: int) -> list[Problem]:
+    return [
+        Problem(
+            shown,
+            number + first_line,
+            f"YAML 语法错误：{m.group(1)} 后面的冒号是中文的“：”。字段名后面要用英文冒号再加一个空格，例如 {m.group(1)}: …",
+        )
+        for number, line in enumerate(text.split("\n"))
+        if (m := _FULL_WIDTH_KEY.match(line))
+    ]
+
+
 def _yaml_in_chinese(problem: str, hint: str) -> tuple[str, str]:
     for english, chinese, advice in _YAML_PROBLEMS:
         if english in problem:
@@ -294,7 +312,7 @@ def parse_yaml(text: str, shown: str, first_line: int):
     """Parse YAML whose first line is line `first_line` of the file `shown`."""
     if _CParser is not None:
         fast = _fast_parse(text, first_line)
-        if fast is not None:
+        if fast is not None and not (isinstance(fast[0], str) and "：" in fast[0]):
             return fast[0], []
     try:
         # The reader rejects control characters already in the constructor.
@@ -303,10 +321,18 @@ def parse_yaml(text: str, shown: str, first_line: int):
         line = text.count("\n", 0, exc.position) + first_line
         return None, [Problem(shown, line, f"含有不可见的控制字符（U+{exc.character:04X}），YAML 不允许。请删除它（常见于从网页或 Word 复制的文字）")]
     try:
-        return loader.get_single_data(), []
+        data = loader.get_single_data()
+        if isinstance(data, str) and "：" in data:  # one line, `title：标题`: text, not a field
+            colons = _full_width_colons(text, shown, first_line)
+            if colons:
+                return None, colons
+        return data, []
     except (_DuplicateKey, _Limit) as exc:
         return None, [Problem(shown, exc.problem_mark.line + first_line, str(exc.problem))]
     except yaml.MarkedYAMLError as exc:
+        colons = _full_width_colons(text, shown, first_line)
+        if colons:
+            return None, colons
         mark = exc.problem_mark or exc.context_mark
         what = exc.problem or exc.context or "无法解析"
         hint = "请检查缩进、冒号后的空格和引号是否成对"

@@ -20,6 +20,13 @@ from fengchao.digests import Memo, digest
 
 # Assets minified in production builds (published under their own names).
 MINIFIED = (".css", ".js")
+# The web editor's bundle (site/admin.py): already minified, 5 MB, loaded only by editors.
+NOT_MINIFIED = ("admin/",)
+
+
+def is_minified(path: str) -> bool:
+    return path.endswith(MINIFIED) and not path.startswith(NOT_MINIFIED)
+
 
 # Whitespace is content in these; they are copied as they are.
 _VERBATIM = re.compile(r"(<(pre|textarea|script|style)\b.*?</\2\s*>)", re.S | re.I)
@@ -69,7 +76,7 @@ def minified_assets(copies, store: Memo | None = None) -> list[tuple[str, bytes]
     scripts and styles, Leaflet included: ~60 ms every build)."""
     out = []
     for copy in copies:
-        if copy.path.endswith(MINIFIED):
+        if is_minified(copy.path):
             data = copy.source.read_bytes()
             make = functools.partial(asset, copy.path, data)
             out.append((copy.path, store.reuse(digest(b"minified", copy.path, data), make) if store else make()))

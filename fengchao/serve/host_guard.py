@@ -81,9 +81,9 @@ def guarded(handler_class, served: str):
     return Guarded
 
 
-def guarded_server(served: str, **kwargs):
-    """A livereload `Server` whose every handler (pages, live-reload socket,
-    /forcereload, livereload.js) is `guarded`."""
+def guarded_server(served: str):
+    """A livereload `Server` class whose every handler (pages, live-reload
+    socket, /forcereload, livereload.js) is `guarded`."""
     from livereload import Server
     from livereload import server as livereload_server
 
@@ -107,4 +107,4 @@ def guarded_server(served: str, **kwargs):
         def get_web_handlers(self, script):
             return [(pattern, guarded(handler, served), *rest) for pattern, handler, *rest in super().get_web_handlers(script)]
 
-    return GuardedServer(**kwargs)
+    return GuardedServer

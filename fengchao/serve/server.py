@@ -62,13 +62,48 @@ def serve(project: Project, host: str, port: int) -> int:
     rebuild()
     if not state.files():
         print("首次构建失败：请先修正上面的错误。", file=sys.stderr)
-    server = guarded_server(host, watcher=DebouncedWatcher(notify=lambda seconds: LiveReloadHandler.reload_waiters()))
+    server = _quiet(guarded_server(host))(watcher=DebouncedWatcher(notify=lambda seconds: LiveReloadHandler.reload_waiters()))
+    server.ready = lambda: print(f"预览地址：{base_url}（按 Ctrl+C 停止）", flush=True)
     server.SFH = snapshot_handler(state, (project.content, project.assets), csp())
     for path in (project.content, project.templates, project.assets, project.root / "site.yaml"):
         server.watch(str(path), rebuild, delay=0.2)
-    print(f"预览地址：{base_url}（按 Ctrl+C 停止）")
     try:
         server.serve(root=str(project.root), host=host, port=port, open_url_delay=None, restart_delay=0)
     except OSError as exc:
         raise UsageError(f"无法在 {host}:{port} 上启动预览（{exc.strerror or exc}）：端口可能被占用，请换一个，例如 --port {port + 1}") from exc
     return 0
+
+
+# livereload's own lines ("Serving on …", "Browser Connected", "Reload 0
+# waiters: None") and Tornado's access log ("404 GET /pagefind/pagefind.js")
+# are English chatter for an editor; only real errors are kept, in Chinese.
+_CHATTER = ("Serving on", "Start watching", "Start detecting", "Reload ", "Browser Connected", "Ignore:", "Watch current", "Shutting down")
+
+
+def _quiet(server_class):
+    import logging
+
+    class Quiet(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            if record.name == "tornado.access" or record.levelno < logging.WARNING and record.getMessage().startswith(_CHATTER):
+                return
+            if record.levelno >= logging.WARNING:
+                print(f"预览服务器出错：{record.getMessage()}", file=sys.stderr)
+
+    class QuietServer(server_class):
+        ready = staticmethod(lambda: None)
+
+        def _setup_logging(self) -> None:
+            handler = Quiet()
+            for name in ("livereload", "tornado"):
+                log = logging.getLogger(name)
+                log.setLevel(logging.INFO)
+                log.handlers[:] = [handler]
+                log.propagate = False
+
+        def application(self, *args, **kwargs):
+            made = super().application(*args, **kwargs)  # listens: a busy port fails here
+            self.ready()  # so the address is printed only once it answers
+            return made
+
+    return QuietServer

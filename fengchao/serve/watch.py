@@ -49,7 +49,16 @@ font:15px/1.5 system-ui,"PingFang SC","Microsoft YaHei",sans-serif;box-shadow:0 
 .fc-overlay li{margin:.25rem 0;white-space:pre-wrap;word-break:break-all}
 .fc-overlay code{font:13px/1.4 ui-monospace,monospace}
 .fc-overlay p{margin:.5rem 0 0;color:#333}
+.fc-notice{margin:0;padding:.75rem 1rem;background:#fff8e1;color:#3d2c00;border-bottom:2px solid #e0a800;
+font:15px/1.5 system-ui,"PingFang SC","Microsoft YaHei",sans-serif}
 """
+# The preview makes no search index (Pagefind re-reads every page: seconds on
+# a large site), so its search page says so instead of failing vaguely.
+SEARCH_PAGE = "search/index.html"
+SEARCH_NOTICE = (
+    "预览里不能搜索：搜索索引只在生成网站时制作。"
+    "请用 python build.py（或 fengchao build）生成网站后，在生成的网站里试搜索；下面的链接可以浏览全部内容。"
+)
 
 
 @dataclass
@@ -172,6 +181,8 @@ def snapshot_handler(state: PreviewState, sources: tuple[Path, ...], csp: str):
                     # No good output yet (the first build failed): a page
                     # that says why, instead of a bare 404.
                     body = b'<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>\xe9\xa2\x84\xe8\xa7\x88</title></head><body></body></html>'
+            if rel == SEARCH_PAGE:
+                body = inject(body, f'<link rel="stylesheet" href="/{OVERLAY_CSS}"><p class="fc-notice" role="status">{SEARCH_NOTICE}</p>'.encode())
             if problems and rel.endswith(".html"):
                 body = inject(body, overlay_block(problems, "/" + OVERLAY_CSS))
             self.set_status(status)

@@ -19,9 +19,10 @@ from fengchao.digests import Memo, context_digest, digest
 from fengchao.markup.batch import prerender
 from fengchao.markup.markdown import LinkMap, MarkdownRenderer
 from fengchao.problems import Problem
-from fengchao.site import feeds, guides, news, offline, search_page
+from fengchao.site import admin, feeds, guides, news, offline, search_page
 from fengchao.site import station_pages as directory
 from fengchao.site import urls as scheme
+from fengchao.site.assets import EDITOR_BUNDLE
 from fengchao.site.headers import HEADERS_FILE, headers_file, tile_hosts
 from fengchao.site.images import is_raster, site_images
 from fengchao.site.jobs import BuildOptions, CopyFile, Ctx, Job, RawFile, SiteModel
@@ -33,7 +34,7 @@ from fengchao.text import pinyin_slug
 from fengchao.warm import COLD, Warm
 
 # Top-level names a free-standing page may not take.
-RESERVED = {"news", "stations", "guides", "tags", "categories", "assets", "page", "search", "404", "pagefind"}
+RESERVED = {"news", "stations", "guides", "tags", "categories", "assets", "page", "search", "404", "pagefind", "admin"}
 
 
 def site_view(config: SiteConfig, urls: Urls, assets: dict[str, str], pages=()) -> SiteView:
@@ -98,6 +99,8 @@ def assemble(
     doc_urls |= {p.source_rel: scheme.page(p.slug) for p in pages}
     static_rel = frozenset(s.rel for s in records.static)
     links = LinkMap(config.base_path, doc_urls, static_rel)
+    editor_bundle = tuple(c.source for c in asset_files if c.path.startswith(EDITOR_BUNDLE))
+    asset_files = tuple(c for c in asset_files if not c.path.startswith(EDITOR_BUNDLE))
     assets = {c.path.removeprefix("assets/"): c.path for c in asset_files}
     assets |= {c.name: c.path for c in asset_files if c.name}  # templates get the fingerprinted names
     ctx = Ctx(config, urls, site_view(config, urls, assets, pages), options, MarkdownRenderer(links, records.trusted_html), warm.slugs or pinyin_slug)
@@ -127,13 +130,24 @@ def assemble(
     fingerprinted = tuple(c.path for c in asset_files if c.name)
     plain = tuple(c.path for c in asset_files if not c.name)
     hosts = tile_hosts(tiles.url, tiles.subdomains) if tiles else ()
-    raw.append(RawFile(HEADERS_FILE, headers_file(hosts, fingerprinted, plain)))
-
     # A photo is published only as processed (no EXIF, no GPS): never the source.
     raw += book.files()
     copies = [CopyFile(s.rel, s.source) for s in records.static if not is_raster(s.rel)] + list(asset_files)
+    editor = _editor(ctx, records, editor_bundle, jobs, raw, copies) if config.cms else None
+    raw.append(RawFile(HEADERS_FILE, headers_file(hosts, fingerprinted, plain, editor)))
     _check_collisions(jobs, raw, copies, problems, records.static)
     return SiteModel(tuple(jobs), tuple(raw), tuple(copies)), problems
+
+
+def _editor(ctx: Ctx, records: Records, bundle: tuple, jobs: list[Job], raw: list[RawFile], copies: list[CopyFile]):
+    """Adds the web editor's files (site/admin.py); returns what `_headers` needs for its policy."""
+    cms = ctx.config.cms
+    made = admin.admin_files(ctx.config, cms, admin.editor_inputs(records, tuple(RESERVED)), ctx.site.css_url, bundle)
+    raw += [RawFile(path, data) for path, data in made.raw]
+    copies += [CopyFile(path, source) for path, source in made.copies]
+    # The search index is written after assemble, into pagefind/.
+    paths = (*(j.path for j in jobs), *(r.path for r in raw), *(c.path for c in copies), "pagefind/")
+    return admin.ADMIN, admin.admin_csp(cms), paths
 
 
 def _canonical(inputs: tuple) -> tuple:

@@ -16,12 +16,15 @@ from fengchao.site.jobs import CopyFile
 
 FINGERPRINTED = (".css", ".js", ".svg")
 HASH_CHARS = 8
+# Decap CMS (assets/vendor/decap-cms/): published under admin/ by site/admin.py,
+# loaded by its own chunk names, so never fingerprinted (nor minified: render/minify.py).
+EDITOR_BUNDLE = "assets/vendor/decap-cms/"
 
 
 def fingerprinted(plain: tuple[CopyFile, ...]) -> tuple[CopyFile, ...]:
     out = []
     for copy in plain:
-        if not copy.path.endswith(FINGERPRINTED) or copy.path.endswith("favicon.svg"):
+        if not copy.path.endswith(FINGERPRINTED) or copy.path.endswith("favicon.svg") or copy.path.startswith(EDITOR_BUNDLE):
             continue
         digest = hashlib.sha256(copy.source.read_bytes()).hexdigest()[:HASH_CHARS]
         stem, dot, suffix = copy.path.rpartition(".")

@@ -34,5 +34,12 @@ def feed_jobs(ctx: Ctx, entries: tuple[FeedEntry, ...], pages: list[Job]) -> lis
         if job.in_sitemap and job.path.endswith(".html")
     )
     sitemap = Job("sitemap.xml", "sitemap.xml", {"site": ctx.site, "page": meta, "urls": listed}, in_sitemap=False)
-    robots = Job("robots.txt", "robots.txt", {"site": ctx.site, "page": meta, "sitemap_url": urls.absolute("sitemap.xml")}, in_sitemap=False)
+    # The web editor (site/admin.py) is for editors, not for search engines.
+    disallow = (urls.page("admin/"),) if ctx.config.cms else ()
+    robots = Job(
+        "robots.txt",
+        "robots.txt",
+        {"site": ctx.site, "page": meta, "sitemap_url": urls.absolute("sitemap.xml"), "disallow": disallow},
+        in_sitemap=False,
+    )
     return [feed, sitemap, robots]

@@ -55,19 +55,32 @@ def csp(img_hosts: tuple[str, ...] = IMG_HOSTS) -> str:
     )
 
 
-def headers_file(img_hosts: tuple[str, ...] = IMG_HOSTS, fingerprinted: tuple[str, ...] = (), plain_assets: tuple[str, ...] = ()) -> bytes:
+def headers_file(
+    img_hosts: tuple[str, ...] = IMG_HOSTS,
+    fingerprinted: tuple[str, ...] = (),
+    plain_assets: tuple[str, ...] = (),
+    editor: tuple[str, str, tuple[str, ...]] | None = None,
+) -> bytes:
     """The `_headers` file. Assets get one rule each, never an `/assets/*`
     catch-all: Netlify and Cloudflare join the values of every matching rule,
-    and two Cache-Control values would contradict each other."""
+    and two Cache-Control values would contradict each other.
+
+    `editor` is (folder, its policy, the output's paths) when the web editor
+    is published (docs/cms.md). Its policy must not meet the site's on one
+    path (both would be enforced, and the editor cannot work under the
+    site's), so the site's policy is then given per top-level name instead of
+    on `/*`: every published path still gets exactly it."""
     lines = [
         "# Made by fengchao on every build; see docs/security.md.",
         "/*",
-        f"  Content-Security-Policy: {csp(img_hosts)}",
+        *([] if editor else [f"  Content-Security-Policy: {csp(img_hosts)}"]),
         "  X-Content-Type-Options: nosniff",
         "  Referrer-Policy: strict-origin-when-cross-origin",
         "  X-Frame-Options: SAMEORIGIN",
         "",
     ]
+    if editor:
+        lines += _editor_rules(img_hosts, *editor)
     if fingerprinted:
         lines.append("# A content hash in the name: a changed file gets a new name, so cache for a year.")
         for path in sorted(fingerprinted):
@@ -79,3 +92,21 @@ def headers_file(img_hosts: tuple[str, ...] = IMG_HOSTS, fingerprinted: tuple[st
             lines += [f"/{path}", f"  Cache-Control: public, max-age={ASSET_MAX_AGE}"]
         lines.append("")
     return "\n".join(lines).encode("utf-8")
+
+
+def _editor_rules(img_hosts: tuple[str, ...], folder: str, policy: str, paths: tuple[str, ...]) -> list[str]:
+    """The site's policy on `/` and on every top-level name but `folder`; the editor's on `folder`."""
+    names = {(p.split("/", 1)[0], "/" in p) for p in paths}
+    lines = [f"# The site's policy, on every path but /{folder}/ (docs/cms.md)."]
+    for rule in ["/", *sorted(f"/{name}/*" if is_dir else f"/{name}" for name, is_dir in names if name != folder)]:
+        lines += [rule, f"  Content-Security-Policy: {csp(img_hosts)}"]
+    lines += [
+        "",
+        "# The web editor: Decap CMS needs eval and inline styles, and talks to the Git host.",
+        f"/{folder}/*",
+        f"  Content-Security-Policy: {policy}",
+        "  X-Robots-Tag: noindex",
+        "  Cache-Control: no-cache",
+        "",
+    ]
+    return lines

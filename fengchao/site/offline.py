@@ -31,6 +31,6 @@ def sw_config(ctx, assets: dict[str, str]) -> dict:
         "version": version,
         "precache": precache,
         "recent": RECENT_PAGES,
-        "skip": [urls.page(BUNDLE_DIR + "/")],
+        "skip": [urls.page(BUNDLE_DIR + "/"), urls.page("admin/")],  # the search index; the web editor
         "fallback": urls.page(scheme.STATIONS),
     }

@@ -25,7 +25,7 @@ from fengchao.check.mojibake import find_garbles
 from fengchao.check.settings import CheckConfig
 from fengchao.content.config import load_config
 from fengchao.content.load import MAX_FILE_BYTES
-from fengchao.problems import BuildFailed, UsageError
+from fengchao.problems import BuildFailed, Problem, UsageError, display_path
 from fengchao.tools.new import short_slug
 
 _META = re.compile(r"(?:发布时间|发布日期|时间)\s*[:：]\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s+(\d{1,2}):(\d{2}))?")
@@ -54,6 +54,7 @@ class Imported:
     dropped: dict[str, int] = field(default_factory=dict)
     garbled: int = 0
     notes: list[str] = field(default_factory=list)  # what the editor must know about the import (the encoding)
+    same: list[Problem] = field(default_factory=list)  # the site already has this story
 
     def drop(self, why: str) -> None:
         self.dropped[why] = self.dropped.get(why, 0) + 1
@@ -356,7 +357,33 @@ def import_file(project, source: Path) -> tuple[Path, Imported]:
     path = project.content / "news" / date[:4] / f"{short_slug(article.title)}.md"
     if path.exists():
         raise UsageError(f"{path} 已存在，没有覆盖。请先改名或删除它，再导入")
+    article.same = already_there(project, config, path, article.title)
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "x", encoding="utf-8") as handle:
         handle.write(text.rstrip("\n") + "\n")
     return path, article
+
+
+def already_there(project, config, path: Path, title: str) -> list[Problem]:
+    """Warnings if the site already has this story (same title): the draft is
+    still written, and the editor is told which file to compare it with."""
+    from fengchao.content.load import load_content
+    from fengchao.content.stories import Story, same_story
+    from fengchao.content.validate import validate
+
+    content, _ = load_content(project.content, project.root)
+    records, _ = validate(content, config)
+    stories = [
+        Story(display_path(project.content / a.source_rel, project.root), a.title, _title_line(project.content / a.source_rel))
+        for a in records.articles
+    ]
+    new = Story("\uffff", title, 2)  # sorts after every file: the new one is the repeat
+    shown = display_path(path, project.root)
+    return [Problem(shown, p.line, p.message, p.severity) for p in same_story([*stories, new]) if p.path == new.shown]
+
+
+def _title_line(path: Path) -> int:
+    for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), 1):
+        if line.startswith("title"):
+            return number
+    return 1

@@ -26,6 +26,7 @@ from fengchao.content.load import LineMap, StationFile, load_content, read_text
 from fengchao.content.stations import looks_like_formula, validate_stations
 from fengchao.problems import Problem, display_path
 from fengchao.report import terminal_safe
+from fengchao.text import SLUG_RE, short_slug
 
 REQUIRED = ("id", "name", "district", "address", "lat", "lng", "amenities")
 GENERATED = "# 由 fengchao stations import 生成"
@@ -61,9 +62,15 @@ def column_letter(index: int) -> str:
 
 
 def read_sheet(path: Path, shown: str) -> tuple[list[list[object]], list[SheetProblem]]:
-    """Rows of cells (header first). CSV must be UTF-8 (a BOM is fine)."""
+    """Rows of cells (header first). CSV in UTF-8 (a BOM is fine) or, as
+    Chinese Excel's plain "CSV" saves it, GBK: read as `import` reads GBK pages."""
     if path.suffix.lower() == ".csv":
         text, problem = read_text(path, shown)
+        if problem and "GBK" in problem.message:
+            try:
+                text, problem = path.read_bytes().decode("gb18030").replace("\r\n", "\n").replace("\r", "\n"), None
+            except UnicodeDecodeError:
+                pass  # neither: say so below
         if problem:
             return [], [SheetProblem(shown, problem.line, "", problem.message + "（Excel 中可“另存为 → CSV UTF-8”）")]
         return [row for row in csv.reader(io.StringIO(text))], []
@@ -78,7 +85,7 @@ def read_sheet(path: Path, shown: str) -> tuple[list[list[object]], list[SheetPr
             return [list(row) for row in book.worksheets[0].iter_rows(values_only=True)], []
         finally:
             book.close()
-    return [], [SheetProblem(shown, 0, "", "只能导入 .csv（UTF-8）或 .xlsx 文件")]
+    return [], [SheetProblem(shown, 0, "", "只能导入 .csv（UTF-8 或 GBK）或 .xlsx 文件")]
 
 
 def _cell_text(value: object) -> str:
@@ -249,7 +256,8 @@ def may_replace(out: Path) -> bool:
 
 def run_import(root: Path, content: Path, config: SiteConfig, sheet: Path, out: Path | None, force: bool, strict: bool, echo) -> int:
     """The command: 0 written, 1 problems (nothing written)."""
-    out = out or content / "stations" / f"{sheet.stem}.yaml"
+    # 驿站表.csv → content/stations/yi-zhan-biao.yaml: file names in content/ are pinyin, like URLs.
+    out = out or content / "stations" / f"{sheet.stem if SLUG_RE.match(sheet.stem) else short_slug(sheet.stem)}.yaml"
     if not sheet.is_file():
         echo(f"{sheet}: 找不到文件")
         return 1

@@ -11,16 +11,7 @@ import yaml
 
 from fengchao.content.config import load_config
 from fengchao.problems import BuildFailed, UsageError
-from fengchao.text import pinyin_slug
-
-MAX_SLUG = 60
-
-
-def short_slug(title: str) -> str:
-    slug = pinyin_slug(title)
-    if len(slug) > MAX_SLUG:
-        slug = slug[:MAX_SLUG].rsplit("-", 1)[0]
-    return slug
+from fengchao.text import short_slug
 
 
 def new_file(project, kind: str, title: str) -> Path:
@@ -67,7 +58,7 @@ def new_file(project, kind: str, title: str) -> Path:
         record = {
             "id": slug,
             "name": title,
-            "district": config.districts[0],
+            "district": district_in(title, config.districts),
             "address": "",
             "location": {"lat": 0.0, "lng": 0.0},
             "amenities": [key for key, _ in config.amenities[:2]],
@@ -76,6 +67,8 @@ def new_file(project, kind: str, title: str) -> Path:
             "operator": "",
         }
         text = "# 请填写 address 和 location（坐标系见 site.yaml 的 stations.datum），再删掉不需要的字段。\n"
+        if not record["district"]:
+            text += f"# 站点名称里没有区县名：请填写 district，可选：{'、'.join(config.districts)}\n"
         text += yaml.safe_dump([record], allow_unicode=True, sort_keys=False)
     else:
         raise UsageError(f"未知类型 {kind}：可选 news、guide、station")
@@ -85,3 +78,11 @@ def new_file(project, kind: str, title: str) -> Path:
     with open(path, "x", encoding="utf-8") as handle:
         handle.write(text.rstrip("\n") + "\n")
     return path
+
+
+def district_in(name: str, districts: tuple[str, ...]) -> str:
+    """The district a station's name names (让胡路区万达… → 让胡路区; 让胡路万达… too),
+    else "" for the editor to fill in: guessing the first district would be
+    wrong for most stations, and silently."""
+    found = [d for d in districts if d in name or (len(d) > 2 and d[-1] in "区县" and d[:-1] in name)]
+    return max(found, key=len, default="")

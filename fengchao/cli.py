@@ -298,7 +298,7 @@ def _run(args) -> int:
         if article.garbled:
             print(f"有 {article.garbled} 处疑似乱码，已用 <!-- 乱码？ --> 标出，请对照原稿改正（fengchao check 会列出）。", file=sys.stderr)
         for problem in article.same:
-            print(problem, file=sys.stderr)
+            print(terminal_safe(str(problem)), file=sys.stderr)
         print(terminal_safe(str(path)))
         return 0
     raise UsageError(f"未知命令 {args.command}")

@@ -304,7 +304,7 @@ def test_lock_file_pins_every_dependency_with_hashes():
 def copy_project(tmp_path: Path) -> Path:
     root = tmp_path / "checkout"
     root.mkdir()
-    for name in ("templates", "assets", "content"):
+    for name in ("assets", "content"):  # the theme comes with the installed package
         shutil.copytree(REPO / name, root / name)
     shutil.copy2(REPO / "site.yaml", root / "site.yaml")
     return root

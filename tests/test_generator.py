@@ -1,0 +1,201 @@
+"""From one site to a generator: `fengchao init`, the packaged theme and a
+project's overrides of it, and the site identity keys of site.yaml (menu,
+footer links, logo, accent colour, interface strings)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import THEME
+from fengchao import theme
+from fengchao.cli import main
+from fengchao.content.identity import contrast
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def hub(tmp_path, capsys) -> Path:
+    """A new hub made by `fengchao init`, nothing else in it."""
+    root = tmp_path / "新站"
+    code, out, err = run(capsys, "init", str(root))
+    assert code == 0, err
+    assert "已新建资讯站" in out
+    return root
+
+
+def build(capsys, root: Path, *extra: str) -> tuple[int, str]:
+    code, out, err = run(capsys, "--root", str(root), "build", "--no-search", "--jobs", "1", *extra)
+    return code, out + err
+
+
+def read(root: Path, rel: str) -> str:
+    return (root / "site" / rel).read_text(encoding="utf-8")
+
+
+def set_yaml(root: Path, old: str, new: str) -> None:
+    path = root / "site.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def line_of(root: Path, needle: str) -> int:
+    lines = (root / "site.yaml").read_text(encoding="utf-8").splitlines()
+    return next(i for i, line in enumerate(lines, 1) if needle in line)
+
+
+# fengchao init ----------------------------------------------------------------
+
+
+def test_init_makes_a_hub_that_builds_and_checks_at_once(hub, capsys):
+    for rel in ("site.yaml", "README.md", "content/news/welcome.md", "content/guides/station-guide.md", "content/stations/stations.yaml"):
+        assert (hub / rel).is_file(), rel
+    assert (hub / "content" / "images").is_dir()
+    assert not (hub / "templates").exists(), "the theme comes with the package, not copied"
+    assert "# 网站名称" in (hub / "site.yaml").read_text(encoding="utf-8")  # commented in Chinese for editors
+    assert "fengchao serve" in (hub / "README.md").read_text(encoding="utf-8")
+    code, printed = build(capsys, hub)
+    assert code == 0, printed
+    home = read(hub, "index.html")
+    assert "新就业群体关爱资讯站" in home and "资讯站上线了" in home
+    assert (hub / "site" / "stations" / "chengdong-1" / "index.html").is_file()
+    assert (hub / "site" / "guides" / "station-guide" / "index.html").is_file()
+    code, out, err = run(capsys, "--root", str(hub), "check", "--strict")
+    assert code == 0, out + err
+    assert "0 个警告" in out
+
+
+def test_init_refuses_a_folder_that_is_not_empty(tmp_path, capsys):
+    folder = tmp_path / "已有"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("不要动我", encoding="utf-8")
+    code, out, err = run(capsys, "init", str(folder))
+    assert code == 2
+    assert "不是空文件夹" in err and str(folder) in err
+    assert sorted(p.name for p in folder.iterdir()) == ["notes.txt"]
+    assert (folder / "notes.txt").read_text(encoding="utf-8") == "不要动我"
+
+
+# The theme and a project's overrides -----------------------------------------------
+
+
+def test_a_project_template_and_asset_replace_the_themes_file_by_file(hub, capsys):
+    (hub / "templates" / "partials").mkdir(parents=True)
+    footer = (THEME / "templates" / "partials" / "footer.html").read_text(encoding="utf-8")
+    (hub / "templates" / "partials" / "footer.html").write_text(footer.replace("</footer>", "<p>本地页脚</p></footer>"), encoding="utf-8")
+    (hub / "assets").mkdir()
+    (hub / "assets" / "site.css").write_text("body { color: #123456; }\n", encoding="utf-8")
+    code, printed = build(capsys, hub, "--no-cache")
+    assert code == 0, printed
+    home = read(hub, "index.html")
+    assert "<p>本地页脚</p>" in home
+    assert 'class="site-header"' in home, "the templates the project does not override come from the theme"
+    [css] = re.findall(r'href="/(assets/site\.[0-9a-f]{8}\.css)"', home)
+    assert "#123456" in read(hub, css) and "#123456" in read(hub, "assets/site.css")
+    assert (hub / "site" / "assets" / "elder.css").is_file(), "the assets the project does not override come from the theme"
+
+
+def test_editing_the_theme_invalidates_the_build_cache(hub, capsys, tmp_path, monkeypatch):
+    copy = tmp_path / "theme"
+    shutil.copytree(THEME / "templates", copy / "templates")
+    shutil.copytree(THEME / "assets", copy / "assets")
+    monkeypatch.setattr(theme, "TEMPLATES", copy / "templates")
+    monkeypatch.setattr(theme, "ASSETS", copy / "assets")
+    assert build(capsys, hub)[0] == 0
+    footer = copy / "templates" / "partials" / "footer.html"
+    footer.write_text(footer.read_text(encoding="utf-8").replace("</footer>", "<p>主题改过了</p></footer>"), encoding="utf-8")
+    (copy / "assets" / "elder.css").write_text("body { color: #654321; }\n", encoding="utf-8")
+    code, printed = build(capsys, hub)
+    assert code == 0, printed
+    assert "<p>主题改过了</p>" in read(hub, "index.html")
+    assert "#654321" in read(hub, "assets/elder.css")
+
+
+# Site identity ----------------------------------------------------------------------
+
+
+def test_menu_order_labels_and_the_current_item_come_from_site_yaml(hub, capsys):
+    set_yaml(
+        hub,
+        "menu:\n  - {label: 首页, url: /}\n  - {label: 新闻, url: news/}\n  - {label: 找驿站, url: stations/}\n  - {label: 办事指南, url: guides/}\n",
+        "menu:\n  - {label: 动态, url: news/}\n  - {label: 驿站, url: /stations/}\n  - {label: 总工会, url: 'https://example.com/union'}\n",
+    )
+    assert build(capsys, hub)[0] == 0
+    nav = re.search(r'<nav class="site-nav".*?</nav>', read(hub, "news/welcome/index.html"), re.S)[0]
+    assert re.findall(r">([^<>]+)</a>", nav) == ["动态", "驿站", "总工会"]
+    assert '<a href="/news/" aria-current="page">动态</a>' in nav, "an article marks its section's item"
+    assert '<a href="https://example.com/union">总工会</a>' in nav
+    station_nav = re.search(r'<nav class="site-nav".*?</nav>', read(hub, "stations/index.html"), re.S)[0]
+    assert '<a href="/stations/" aria-current="page">驿站</a>' in station_nav and station_nav.count("aria-current") == 1
+    assert "首页" not in nav
+
+
+def test_footer_links_and_logo(hub, capsys):
+    (hub / "assets").mkdir()
+    (hub / "assets" / "logo.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"/>\n', encoding="utf-8")
+    set_yaml(hub, "# logo: logo.svg", "logo: logo.svg\nfooter_links:\n  - {label: 联系我们, url: 'mailto:editor@example.org'}\n  - {label: 站点数据, url: stations/stations.geojson}")
+    assert build(capsys, hub)[0] == 0
+    home = read(hub, "index.html")
+    assert '<img class="brand-mark" src="/assets/logo.' in home
+    footer = re.search(r"<footer.*?</footer>", home, re.S)[0]
+    assert re.findall(r">([^<>]+)</a>", footer) == ["联系我们", "站点数据"]
+    assert 'href="/stations/stations.geojson"' in footer
+
+
+def test_a_missing_logo_is_an_error_with_its_line(hub, capsys):
+    set_yaml(hub, "# logo: logo.svg", "logo: 标志.png")
+    code, printed = build(capsys, hub)
+    assert code == 1
+    assert f"site.yaml:{line_of(hub, 'logo: 标志.png')}: 找不到 logo 文件 assets/标志.png" in printed
+
+
+def test_strings_override_single_interface_words(hub, capsys):
+    set_yaml(hub, "  station_brand: 暖心驿站\n", "  station_brand: 小蜜蜂驿站\n  home_news: 近期动态\n")
+    assert build(capsys, hub)[0] == 0
+    home = read(hub, "index.html")
+    assert "找附近的小蜜蜂驿站" in home, "a string that names another ({station_brand}) follows it"
+    assert ">近期动态</h2>" in home and "最新消息" not in home
+    main = re.search(r"<main.*?</main>", read(hub, "404.html"), re.S)[0]
+    assert "附近的小蜜蜂驿站温暖服务站" in main and "暖心驿站" not in main
+    assert "“小蜜蜂驿站”温暖服务站可以" in read(hub, "stations/index.html")
+
+
+def test_an_unknown_string_is_an_error_with_its_line(hub, capsys):
+    set_yaml(hub, "  station_brand: 暖心驿站\n", "  station_brand: 暖心驿站\n  statoin_name: 驿站\n")
+    code, printed = build(capsys, hub)
+    assert code == 1
+    assert f"site.yaml:{line_of(hub, 'statoin_name')}: strings 里没有 statoin_name 这一条界面文字" in printed
+
+
+def test_a_pale_accent_colour_fails_the_build_with_its_line(hub, capsys):
+    set_yaml(hub, '# accent: "#1f5f8b"', 'accent: "#f5b400"')
+    code, printed = build(capsys, hub)
+    assert code == 1
+    line = line_of(hub, "accent:")
+    assert re.search(rf"site\.yaml:{line}: accent 颜色 #f5b400 和.+的对比度只有 1\.\d:1，低于无障碍标准 WCAG AA 要求的 4\.5:1", printed), printed
+    assert not (hub / "site").exists(), "nothing written"
+
+
+def test_a_readable_accent_colour_is_used(hub, capsys):
+    set_yaml(hub, '# accent: "#1f5f8b"', 'accent: "#1f5f8b"')
+    assert build(capsys, hub)[0] == 0
+    home = read(hub, "index.html")
+    assert '<link rel="stylesheet" href="/assets/accent-1f5f8b.css">' in home
+    assert '<meta name="theme-color" content="#1f5f8b">' in home
+    assert "--accent: #1f5f8b" in read(hub, "assets/accent-1f5f8b.css")
+
+
+def test_contrast_ratio_matches_wcag():
+    assert round(contrast("#000000", "#ffffff"), 1) == 21.0
+    assert round(contrast("#767676", "#ffffff"), 2) == 4.54  # WebAIM's figure for the lightest AA grey
+    assert min(contrast("#7a4f00", bg) for bg in ("#ffffff", "#fffdf8", "#fff3d6")) > 4.5  # the theme's own accent passes
+    assert contrast("#777777", "#ffffff") < 4.5 < contrast("#767676", "#ffffff")  # the usual AA boundary grey

@@ -142,7 +142,11 @@ def test_menu_order_labels_and_the_current_item_come_from_site_yaml(hub, capsys)
 def test_footer_links_and_logo(hub, capsys):
     (hub / "assets").mkdir()
     (hub / "assets" / "logo.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"/>\n', encoding="utf-8")
-    set_yaml(hub, "# logo: logo.svg", "logo: logo.svg\nfooter_links:\n  - {label: 联系我们, url: 'mailto:editor@example.org'}\n  - {label: 站点数据, url: stations/stations.geojson}")
+    set_yaml(
+        hub,
+        "# logo: logo.svg",
+        "logo: logo.svg\nfooter_links:\n  - {label: 联系我们, url: 'mailto:editor@example.org'}\n  - {label: 站点数据, url: stations/stations.geojson}",
+    )
     assert build(capsys, hub)[0] == 0
     home = read(hub, "index.html")
     assert '<img class="brand-mark" src="/assets/logo.' in home

@@ -44,7 +44,7 @@ from fengchao.warm import COLD, Warm
 if TYPE_CHECKING:
     from fengchao.content.config import SiteConfig
     from fengchao.content.records import Records
-    from fengchao.site.jobs import CopyFile, SiteModel
+    from fengchao.site.jobs import SiteModel
 
 
 @dataclass(frozen=True)
@@ -106,20 +106,6 @@ def build_time(tz) -> datetime:
     return moment.astimezone(tz)
 
 
-def asset_files(folders: tuple[Path, ...]) -> tuple[CopyFile, ...]:
-    """assets/ of the output: every file of each folder, a later folder's
-    file replacing an earlier one's of the same path (the project over the theme)."""
-    from fengchao.site.assets import fingerprinted
-    from fengchao.site.jobs import CopyFile
-
-    found: dict[str, Path] = {}
-    for folder in folders:
-        if folder.is_dir():
-            found |= {p.relative_to(folder).as_posix(): p for p in folder.rglob("*") if p.is_file() and not p.name.startswith(".")}
-    plain = tuple(CopyFile("assets/" + rel, found[rel]) for rel in sorted(found))
-    return plain + fingerprinted(plain)
-
-
 def _fail_on_errors(problems: list[Problem], strict: bool) -> list[Problem]:
     if any(p.severity == "error" or strict for p in problems):
         raise BuildFailed(problems)
@@ -146,6 +132,7 @@ def prepare(project: Project, settings: Settings = Settings(), warm: Warm = COLD
     from fengchao.content.config import load_config
     from fengchao.content.load import load_content
     from fengchao.site.assemble import assemble
+    from fengchao.site.assets import asset_files
     from fengchao.site.jobs import BuildOptions
 
     clock = _Clock()

@@ -5,14 +5,18 @@ footer links, logo, accent colour, interface strings)."""
 from __future__ import annotations
 
 import re
+import shlex
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
-from conftest import THEME
+from conftest import REPO, THEME
 from fengchao import theme
-from fengchao.cli import main
+from fengchao.cli import _parser, main
 from fengchao.content.identity import contrast
 
 
@@ -203,3 +207,42 @@ def test_contrast_ratio_matches_wcag():
     assert round(contrast("#767676", "#ffffff"), 2) == 4.54  # WebAIM's figure for the lightest AA grey
     assert min(contrast("#7a4f00", bg) for bg in ("#ffffff", "#fffdf8", "#fff3d6")) > 4.5  # the theme's own accent passes
     assert contrast("#777777", "#ffffff") < 4.5 < contrast("#767676", "#ffffff")  # the usual AA boundary grey
+
+
+# docs/start-a-hub.md, as a newcomer follows it ---------------------------------------
+
+
+DOC = REPO / "docs" / "start-a-hub.md"
+
+
+def test_the_start_a_hub_guide_shows_what_fengchao_prints(hub, capsys):
+    """The accent error quoted in the guide is, word for word and line for
+    line, what the starter's site.yaml gives with that colour."""
+    doc = DOC.read_text(encoding="utf-8")
+    [quoted] = re.findall(r"^\s*(site\.yaml:\d+: accent .+)$", doc, re.M)
+    colour = re.search(r"#[0-9a-f]{6}", quoted)[0]
+    set_yaml(hub, '# accent: "#1f5f8b"', f'accent: "{colour}"')
+    code, printed = build(capsys, hub)
+    assert code == 1
+    assert quoted.strip() in printed.splitlines()
+
+
+def test_the_start_a_hub_guide_commands_and_workflow_are_valid(tmp_path):
+    doc = DOC.read_text(encoding="utf-8")
+    commands = re.findall(r"^\s*(fengchao (?:init|serve|check|build)[^\n#`]*)", doc, re.M) + re.findall(r"`(fengchao [^`]+)`", doc)
+    assert len(commands) >= 10, commands
+    for command in commands:
+        if command.strip() not in ("fengchao init", "fengchao init 目录", "fengchao --version"):
+            _parser().parse_args(shlex.split(command)[1:])
+    [workflow] = [block for block in re.findall(r"```yaml\n(.*?)```", doc, re.S) if "deploy-pages" in block]
+    text = "\n".join(line[3:] for line in workflow.splitlines())  # the block is indented in a list item
+    data = yaml.safe_load(text)
+    build_lines = [line.strip() for step in data["jobs"]["build"]["steps"] for line in step.get("run", "").splitlines()]
+    assert 'fengchao build --strict --base-url "$BASE_URL"' in build_lines
+    pytest.importorskip("check_jsonschema", reason="check-jsonschema is in the test extra")
+    path = tmp_path / "deploy.yml"
+    path.write_text(text, encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.github-workflows", str(path)], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -16,11 +16,11 @@ from fengchao.problems import Problem, display_path
 
 
 class Renderer:
-    def __init__(self, templates: tuple[Path, ...], root: Path):
+    def __init__(self, templates: tuple[Path, ...] | Path, root: Path):
         # Searched in order, the first folder holding a name wins (the
         # project's templates/ over the packaged theme's), as a ChoiceLoader
         # of FileSystemLoaders would.
-        self.templates = tuple(templates)
+        self.templates = (templates,) if isinstance(templates, Path) else tuple(templates)
         self.root = root
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader([str(t) for t in self.templates]),

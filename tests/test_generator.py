@@ -17,7 +17,7 @@ import yaml
 from conftest import REPO, THEME
 from fengchao import theme
 from fengchao.cli import _parser, main
-from fengchao.content.identity import contrast
+from fengchao.content.identity import contrast, tint
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -189,7 +189,7 @@ def test_a_pale_accent_colour_fails_the_build_with_its_line(hub, capsys):
     code, printed = build(capsys, hub)
     assert code == 1
     line = line_of(hub, "accent:")
-    assert re.search(rf"site\.yaml:{line}: accent 颜色 #f5b400 和.+的对比度只有 1\.\d:1，低于无障碍标准 WCAG AA 要求的 4\.5:1", printed), printed
+    assert re.search(rf"site\.yaml:{line}: accent 颜色 #f5b400 在.+的对比度只有 1\.\d:1，低于无障碍标准 WCAG AA 要求的 4\.5:1", printed), printed
     assert not (hub / "site").exists(), "nothing written"
 
 
@@ -199,13 +199,15 @@ def test_a_readable_accent_colour_is_used(hub, capsys):
     home = read(hub, "index.html")
     assert '<link rel="stylesheet" href="/assets/accent-1f5f8b.css">' in home
     assert '<meta name="theme-color" content="#1f5f8b">' in home
-    assert "--accent: #1f5f8b" in read(hub, "assets/accent-1f5f8b.css")
+    css = read(hub, "assets/accent-1f5f8b.css")
+    assert "--accent: #1f5f8b; --accent-bg: #e5ecf2;" in css and ".chart rect { fill: #1f5f8b; }" in css
 
 
 def test_contrast_ratio_matches_wcag():
     assert round(contrast("#000000", "#ffffff"), 1) == 21.0
     assert round(contrast("#767676", "#ffffff"), 2) == 4.54  # WebAIM's figure for the lightest AA grey
-    assert min(contrast("#7a4f00", bg) for bg in ("#ffffff", "#fffdf8", "#fff3d6")) > 4.5  # the theme's own accent passes
+    assert min(contrast("#7a4f00", bg) for bg in ("#ffffff", "#fffdf8", "#fff3d6", tint("#7a4f00"))) > 4.5  # the theme's own accent passes
+    assert tint("#1f5f8b") == "#e5ecf2"
     assert contrast("#777777", "#ffffff") < 4.5 < contrast("#767676", "#ffffff")  # the usual AA boundary grey
 
 

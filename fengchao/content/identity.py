@@ -19,10 +19,11 @@ from fengchao import theme
 from fengchao.content.yaml_lines import LineMap, parse_yaml
 from fengchao.problems import Problem
 
-# The theme's own colours the accent meets (fengchao/theme/assets/site.css):
-# accent text on the page, on cards and on its pale tint; white text on the
-# accent (header, primary buttons) is the same pair as accent on a white card.
-BACKGROUNDS = (("#ffffff", "白色卡片和白色文字"), ("#fffdf8", "页面底色"), ("#fff3d6", "浅色标签底色"))
+# Where the theme puts the accent: as text on the page, on white cards and on
+# its own pale tint (figures, the search button); white text on it (header,
+# primary buttons) is the same pair as accent on a white card.
+BACKGROUNDS = (("#ffffff", "白色底上（白字放在它上面也一样）"), ("#fffdf8", "页面底色上"))
+TINT_LABEL = "它自己的浅色底上（首页数字、搜索按钮）"
 AA_NORMAL_TEXT = 4.5
 DEFAULT_ACCENT = "#7a4f00"
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
@@ -150,13 +151,13 @@ def _accent(data: LineMap, shown: str, problems: list[Problem]) -> str:
         )
         return ""
     colour = _long_hex(colour)
-    ratio, where = min((contrast(colour, bg), where) for bg, where in BACKGROUNDS)
+    ratio, where = min((contrast(colour, bg), where) for bg, where in (*BACKGROUNDS, (tint(colour), TINT_LABEL)))
     if ratio < AA_NORMAL_TEXT:
         problems.append(
             Problem(
                 shown,
                 data.line_of("accent"),
-                f"accent 颜色 {colour} 和{where}的对比度只有 {ratio:.1f}:1，低于无障碍标准 WCAG AA 要求的 {AA_NORMAL_TEXT}:1，"
+                f"accent 颜色 {colour} 在{where}的对比度只有 {ratio:.1f}:1，低于无障碍标准 WCAG AA 要求的 {AA_NORMAL_TEXT}:1，"
                 f"骑手在户外会看不清；请换一个更深的颜色（主题默认 {DEFAULT_ACCENT}，对比度 {contrast(DEFAULT_ACCENT, '#ffffff'):.1f}:1）",
             )
         )
@@ -166,6 +167,11 @@ def _accent(data: LineMap, shown: str, problems: list[Problem]) -> str:
 def _long_hex(colour: str) -> str:
     digits = colour[1:].lower()
     return "#" + ("".join(c * 2 for c in digits) if len(digits) == 3 else digits)
+
+
+def tint(colour: str) -> str:
+    """The accent's pale background: 12 % of it on white (the default brown's is #fff3d6)."""
+    return "#" + "".join(f"{255 - (255 - int(colour[i : i + 2], 16)) * 12 // 100:02x}" for i in (1, 3, 5))
 
 
 def contrast(a: str, b: str) -> float:

@@ -14,6 +14,7 @@ import unicodedata
 from dataclasses import replace
 
 from fengchao.content.config import SiteConfig
+from fengchao.content.identity import tint
 from fengchao.content.records import Records
 from fengchao.digests import Memo, context_digest, digest
 from fengchao.markup.batch import prerender
@@ -97,10 +98,15 @@ def accent_file(accent: str) -> str:
 
 
 def accent_css(accent: str) -> bytes:
-    """The theme's --accent replaced; the menu bar a quarter darker than the
-    header, as the default brown pair is (white on it only gains contrast)."""
+    """The theme's --accent and its pale tint replaced; the menu bar a
+    quarter darker than the header, as the default brown pair is (white on
+    it only gains contrast); the build-time charts' bars (fill attributes,
+    which CSS overrides) in the accent too."""
     darker = "#" + "".join(f"{int(accent[i : i + 2], 16) * 3 // 4:02x}" for i in (1, 3, 5))
-    return f":root {{ --accent: {accent}; }}\n.site-nav {{ background: {darker}; }}\n".encode()
+    rules = (
+        f":root {{ --accent: {accent}; --accent-bg: {tint(accent)}; }}\n.site-nav {{ background: {darker}; }}\n.chart rect {{ fill: {accent}; }}\n"
+    )
+    return rules.encode()
 
 
 def assemble(

@@ -248,3 +248,20 @@ def test_the_start_a_hub_guide_commands_and_workflow_are_valid(tmp_path):
         [sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.github-workflows", str(path)], capture_output=True, text=True
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_every_interface_string_used_is_in_the_strings_file_and_every_one_there_is_used():
+    """A template naming a string the file lacks fails only on the pages that
+    reach that line (a guide with a contact phone); this finds it before."""
+    shipped = set(yaml.safe_load((THEME / "strings" / "zh-CN.yaml").read_text(encoding="utf-8")))
+    sources = [p.read_text(encoding="utf-8") for p in (THEME / "templates").rglob("*") if p.is_file()]
+    sources += [p.read_text(encoding="utf-8") for p in (REPO / "fengchao").rglob("*.py")]
+    used = set()
+    for text in sources:
+        # `site.text.x` in templates and page families; a bare `text.x` where a module names the strings `text`.
+        owner = r"\btext" if "text = config.identity.strings" in text or "text = identity.strings" in text else r"\bsite\.text"
+        used |= set(re.findall(owner + r"\.(?!fill\b)(\w+)", text)) | set(re.findall(owner + r"""\.fill\(\s*["'](\w+)["']""", text))
+    used -= {"items"}
+    assert used - shipped == set(), "used but not in zh-CN.yaml"
+    # station_brand and city are only ever named inside other strings.
+    assert shipped - used - {"station_brand", "city"} == set(), "in zh-CN.yaml but used nowhere"

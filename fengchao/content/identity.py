@@ -32,7 +32,7 @@ _HEX = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
 
 @dataclass(frozen=True)
 class Strings:
-    """The interface wording, read by templates as `site.text.key`.
+    """The interface wording, read by templates as `site.text.<name>`.
 
     A missing key is an AttributeError, which Jinja's StrictUndefined turns
     into a render error naming the template line (not an empty string)."""

@@ -131,16 +131,20 @@ def test_menu_order_labels_and_the_current_item_come_from_site_yaml(hub, capsys)
     set_yaml(
         hub,
         "menu:\n  - {label: 首页, url: /}\n  - {label: 新闻, url: news/}\n  - {label: 找驿站, url: stations/}\n  - {label: 办事指南, url: guides/}\n",
-        "menu:\n  - {label: 动态, url: news/}\n  - {label: 驿站, url: /stations/}\n  - {label: 总工会, url: 'https://example.com/union'}\n",
+        "menu:\n  - {label: 动态, url: news/}\n  - {label: 驿站, url: /stations/}\n  - {label: 总工会, url: 'https://example.com/union'}\n  - {label: 关于, url: about/}\n",
     )
+    (hub / "content" / "pages").mkdir()
+    (hub / "content" / "pages" / "about.md").write_text("---\ntitle: 关于本站\n---\n\n本站由资讯站编辑部维护。\n", encoding="utf-8")
     assert build(capsys, hub)[0] == 0
     nav = re.search(r'<nav class="site-nav".*?</nav>', read(hub, "news/welcome/index.html"), re.S)[0]
-    assert re.findall(r">([^<>]+)</a>", nav) == ["动态", "驿站", "总工会"]
+    assert re.findall(r">([^<>]+)</a>", nav) == ["动态", "驿站", "总工会", "关于"]
     assert '<a href="/news/" aria-current="page">动态</a>' in nav, "an article marks its section's item"
     assert '<a href="https://example.com/union">总工会</a>' in nav
     station_nav = re.search(r'<nav class="site-nav".*?</nav>', read(hub, "stations/index.html"), re.S)[0]
     assert '<a href="/stations/" aria-current="page">驿站</a>' in station_nav and station_nav.count("aria-current") == 1
     assert "首页" not in nav
+    about_nav = re.search(r'<nav class="site-nav".*?</nav>', read(hub, "about/index.html"), re.S)[0]
+    assert '<a href="/about/" aria-current="page">关于</a>' in about_nav, "a free-standing page marks the item linking to it"
 
 
 def test_footer_links_and_logo(hub, capsys):

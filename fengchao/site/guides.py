@@ -65,6 +65,7 @@ def assemble_pages(ctx: Ctx, pages: tuple[Page, ...], problems: list[Problem]) -
         problems += link_problems
         summary = page.summary or summarise(result.plain, ctx.config.summary_chars)
         rel = f"{page.slug}/"
-        meta = ctx.meta(page.title, rel, "", summary, breadcrumbs=(Link(page.title, ctx.urls.page(rel)),))
+        # Its slug is its section: a menu item linking to about/ marks the 关于 page current.
+        meta = ctx.meta(page.title, rel, page.slug, summary, breadcrumbs=(Link(page.title, ctx.urls.page(rel)),))
         jobs.append(ctx.job(rel, "page.html", meta, title=page.title, html=result.html))
     return jobs

@@ -22,7 +22,24 @@ DATUMS = ("wgs84", "gcj02", "bd09")
 # is a typo whose setting would silently not apply (`descripton:` and the
 # home page loses its text), so it is warned about with the likely key.
 KNOWN_KEYS = {
-    "": ("title", "description", "base_url", "language", "timezone", "publisher", "news", "stations", "guides", "check", "cms", "menu", "footer_links", "logo", "accent", "strings"),
+    "": (
+        "title",
+        "description",
+        "base_url",
+        "language",
+        "timezone",
+        "publisher",
+        "news",
+        "stations",
+        "guides",
+        "check",
+        "cms",
+        "menu",
+        "footer_links",
+        "logo",
+        "accent",
+        "strings",
+    ),
     "news": ("per_page", "summary_chars", "feed_items"),
     "stations": ("datum", "districts", "amenities", "program_total", "bounds", "report_url", "nav_app", "map", "columns"),
     "guides": ("topics",),

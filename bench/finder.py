@@ -41,8 +41,8 @@ def sort_times(data: dict[int, bytes], runs: int) -> dict[int, tuple[float, floa
         )
         page = browser.new_page()
         page.set_content("<!doctype html><title>bench</title>")
-        page.add_script_tag(path=str(REPO / "assets/geo.js"))
-        page.add_script_tag(path=str(REPO / "assets/finder.js"))
+        page.add_script_tag(path=str(REPO / "fengchao/theme/assets/geo.js"))
+        page.add_script_tag(path=str(REPO / "fengchao/theme/assets/finder.js"))
         results = {}
         for n, raw in data.items():
             times = page.evaluate(

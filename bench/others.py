@@ -143,7 +143,7 @@ def write_hugo(content: Path, out: Path) -> Path:
         (out / "layouts" / name).write_text(text, encoding="utf-8")
     static = out / "static"
     shutil.copytree(content / "images", static / "images")
-    site_css = Path(__file__).resolve().parent.parent / "assets" / "site.css"
+    site_css = Path(__file__).resolve().parent.parent / "fengchao" / "theme" / "assets" / "site.css"
     if site_css.is_file():
         shutil.copyfile(site_css, static / "site.css")
     pages = out / "content"
@@ -278,7 +278,7 @@ def write_pelican(content: Path, out: Path) -> Path:
         (out / "theme" / "templates" / name).write_text(text, encoding="utf-8")
     pages = out / "content"
     shutil.copytree(content / "images", pages / "images")
-    site_css = Path(__file__).resolve().parent.parent / "assets" / "site.css"
+    site_css = Path(__file__).resolve().parent.parent / "fengchao" / "theme" / "assets" / "site.css"
     if site_css.is_file():
         (out / "theme" / "static").mkdir()
         shutil.copyfile(site_css, out / "theme" / "static" / "site.css")

@@ -107,8 +107,9 @@ def make_tools(work: Path, content: Path, names: list[str], jobs: int | None) ->
         if name not in names:
             continue
         root = work / name.replace("+", "-")
-        for folder in ("templates", "assets"):
-            shutil.copytree(REPO / folder, root / folder)
+        for folder in ("templates", "assets"):  # the hub's own (the theme is in the package)
+            if (REPO / folder).is_dir():
+                shutil.copytree(REPO / folder, root / folder)
         shutil.copyfile(REPO / "site.yaml", root / "site.yaml")
         if (root / "content").resolve() != content.resolve():
             shutil.copytree(content, root / "content")  # the corpus was generated into work/fengchao

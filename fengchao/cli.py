@@ -1,4 +1,4 @@
-"""The command line: `fengchao build|check|serve|new`.
+"""The command line: `fengchao build|check|serve|new|init`.
 
 Exit status: 0 built, 1 content errors (each printed as `path:line: message`),
 2 wrong usage. Tracebacks only with --debug.
@@ -116,6 +116,9 @@ def _parser() -> argparse.ArgumentParser:
     n = sub.add_parser("new", help="新建一篇新闻、指南或一个站点")
     n.add_argument("kind", choices=["news", "guide", "station"])
     n.add_argument("title")
+
+    ini = sub.add_parser("init", help="新建一个资讯站：站点设置、示例新闻、指南和站点，马上就能生成和预览")
+    ini.add_argument("folder", type=Path, help="新网站的文件夹（不存在或为空）")
 
     i = sub.add_parser("import", help="把复制或保存下来的文章（文本或网页）转成一篇新闻草稿")
     i.add_argument("file", type=Path, help="文本文件（.txt）或保存的网页（.html）")
@@ -286,6 +289,14 @@ def _run(args) -> int:
 
         path = new_file(_project(args), args.kind, args.title)
         print(terminal_safe(str(path)))
+        return 0
+    if args.command == "init":
+        from fengchao.tools.init import init_project
+
+        folder = (args.folder if args.folder.is_absolute() else args.root / args.folder).resolve()
+        made = init_project(folder)
+        print(f"已新建资讯站：{folder}（{len(made)} 个文件）")
+        print(f"下一步：cd {folder}，然后运行 fengchao serve 预览，或 fengchao build 生成网站；编辑说明见其中的 README.md。")
         return 0
     if args.command == "import":
         from fengchao.tools.import_page import import_file

@@ -29,6 +29,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from fengchao import theme
 from fengchao.cache.store import BuildCache, cache_dir
 from fengchao.output.lock import build_lock
 from fengchao.output.write import check_output_dir, write_site
@@ -43,7 +44,7 @@ from fengchao.warm import COLD, Warm
 if TYPE_CHECKING:
     from fengchao.content.config import SiteConfig
     from fengchao.content.records import Records
-    from fengchao.site.jobs import CopyFile, SiteModel
+    from fengchao.site.jobs import SiteModel
 
 
 @dataclass(frozen=True)
@@ -53,12 +54,19 @@ class Project:
     out: Path
 
     @property
-    def templates(self) -> Path:
-        return self.root / "templates"
+    def templates(self) -> tuple[Path, ...]:
+        """The template folders, first match wins: the project's, then the packaged theme's."""
+        return theme.template_dirs(self.root)
 
     @property
-    def assets(self) -> Path:
-        return self.root / "assets"
+    def assets(self) -> tuple[Path, ...]:
+        """The asset folders: the theme's, then the project's replacing files of the same path."""
+        return theme.asset_dirs(self.root)
+
+    @property
+    def inputs(self) -> list[Path]:
+        """Every file or folder a build reads (the cache's input fingerprint, the preview's watch list)."""
+        return [self.root / "site.yaml", self.content, *self.templates, *self.assets, theme.STRINGS]
 
 
 @dataclass(frozen=True)
@@ -98,17 +106,6 @@ def build_time(tz) -> datetime:
     return moment.astimezone(tz)
 
 
-def asset_files(assets: Path) -> tuple[CopyFile, ...]:
-    from fengchao.site.assets import fingerprinted
-    from fengchao.site.jobs import CopyFile
-
-    if not assets.is_dir():
-        return ()
-    files = sorted(p for p in assets.rglob("*") if p.is_file() and not p.name.startswith("."))
-    plain = tuple(CopyFile("assets/" + p.relative_to(assets).as_posix(), p) for p in files)
-    return plain + fingerprinted(plain)
-
-
 def _fail_on_errors(problems: list[Problem], strict: bool) -> list[Problem]:
     if any(p.severity == "error" or strict for p in problems):
         raise BuildFailed(problems)
@@ -135,6 +132,7 @@ def prepare(project: Project, settings: Settings = Settings(), warm: Warm = COLD
     from fengchao.content.config import load_config
     from fengchao.content.load import load_content
     from fengchao.site.assemble import assemble
+    from fengchao.site.assets import asset_files
     from fengchao.site.jobs import BuildOptions
 
     clock = _Clock()
@@ -211,7 +209,7 @@ def build(
 
         # The day is in it too: anything that depends on "now" is redone at least daily.
         options = (settings, search, str(project.content), build_time(UTC).date().isoformat())
-        inputs = fingerprint.of_inputs([project.root / "site.yaml", project.content, project.templates, project.assets], repr(options))
+        inputs = fingerprint.of_inputs(project.inputs, repr(options))
         with build_lock(project.out):  # another build may be swapping the output in
             unchanged = cache.unchanged(inputs, build_time(UTC).timestamp())
         if unchanged:

@@ -17,6 +17,7 @@ from fengchao.cli import main
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"  # a sibling folder some machines have; tests use it only in addition
 FIXTURES = REPO / "tests" / "fixtures"
+THEME = REPO / "fengchao" / "theme"  # the default theme, shipped in the package
 
 MINIMAL_STATION = """\
 - id: test-1
@@ -108,6 +109,15 @@ def _private_build_cache(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("FENGCHAO_CACHE_DIR", str(tmp_path_factory.mktemp("fengchao-cache")))
 
 
+def copy_theme(root: Path, ignore=None) -> None:
+    """The packaged theme copied into a project as its own templates/ and
+    assets/ (its overrides, so a test can edit them), with the hub's own
+    assets over it: the project renders as the demo does."""
+    shutil.copytree(THEME / "templates", root / "templates")
+    shutil.copytree(THEME / "assets", root / "assets")
+    shutil.copytree(REPO / "assets", root / "assets", dirs_exist_ok=True, ignore=ignore)
+
+
 @pytest.fixture
 def make_site(tmp_path):
     """make_site({"news/a.md": "...", ...}) → a project using the real
@@ -116,10 +126,8 @@ def make_site(tmp_path):
     def factory(files: dict[str, str | bytes] | None = None, *, config: str | None = None, editor: bool = False) -> Site:
         root = tmp_path / "project"
         root.mkdir()
-        shutil.copytree(REPO / "templates", root / "templates")
-        # The web editor's 6.5 MB bundle only where a test publishes the editor.
-        skip = None if editor else shutil.ignore_patterns("decap-cms")
-        shutil.copytree(REPO / "assets", root / "assets", ignore=skip)
+        # The web editor's 6.5 MB bundle (the hub's assets/) only where a test publishes the editor.
+        copy_theme(root, ignore=None if editor else shutil.ignore_patterns("decap-cms"))
         (root / "site.yaml").write_text(config or (REPO / "site.yaml").read_text(encoding="utf-8"), encoding="utf-8")
         site = Site(root)
         site.content.mkdir()

@@ -20,6 +20,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import copy_theme
 from fengchao import pool as parallel
 from fengchao.cli import main
 
@@ -49,8 +50,7 @@ GUIDE = "---\ntitle: 怎么申请助学\ntopic: 补助申请\nstations: [s-0]\n-
 
 
 def make_project(root: Path) -> Path:
-    shutil.copytree(REPO / "templates", root / "templates")
-    shutil.copytree(REPO / "assets", root / "assets")
+    copy_theme(root)
     shutil.copyfile(REPO / "site.yaml", root / "site.yaml")
     content = root / "content"
     (content / "news").mkdir(parents=True)

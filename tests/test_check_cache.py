@@ -22,7 +22,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import REPO
+from conftest import REPO, copy_theme
 from fengchao.pipeline import Project, build
 from fengchao.problems import BuildFailed
 from fengchao.serve.rebuild import LiveSite
@@ -51,8 +51,7 @@ GUIDE = "---\ntitle: 怎么申请助学\ntopic: 补助申请\nreviewed: 2025-12-
 
 
 def make_project(root: Path) -> Project:
-    shutil.copytree(REPO / "templates", root / "templates")
-    shutil.copytree(REPO / "assets", root / "assets")
+    copy_theme(root)
     shutil.copyfile(REPO / "site.yaml", root / "site.yaml")
     content = root / "content"
     (content / "news").mkdir(parents=True)

@@ -26,6 +26,7 @@ from conftest import REPO
 from fengchao.cli import _parser, main
 
 WORKFLOW = REPO / ".github" / "workflows" / "deploy.yml"
+RELEASE = REPO / ".github" / "workflows" / "release.yml"
 GITLAB = REPO / ".gitlab-ci.yml"
 LOCK = REPO / "requirements.lock"
 
@@ -137,8 +138,9 @@ def test_installs_are_pinned_and_hash_checked():
     assert "python -m pip install --require-hashes -r requirements.lock" in script
 
 
-def test_every_action_is_pinned_to_a_version():
-    text = WORKFLOW.read_text(encoding="utf-8")
+@pytest.mark.parametrize("path", [WORKFLOW, RELEASE], ids=["deploy", "release"])
+def test_every_action_is_pinned_to_a_version(path):
+    text = path.read_text(encoding="utf-8")
     uses = re.findall(r"uses:\s*(\S+)", text)
     assert uses
     for ref in uses:
@@ -171,7 +173,11 @@ def test_gitlab_pages_job_publishes_public_with_the_pages_url():
 # cannot be installed here: its PyPI wrapper downloads the binary from GitHub) -----
 
 
-@pytest.mark.parametrize("path, schema", [(WORKFLOW, "vendor.github-workflows"), (GITLAB, "vendor.gitlab-ci")], ids=["github", "gitlab"])
+@pytest.mark.parametrize(
+    "path, schema",
+    [(WORKFLOW, "vendor.github-workflows"), (RELEASE, "vendor.github-workflows"), (GITLAB, "vendor.gitlab-ci")],
+    ids=["github", "release", "gitlab"],
+)
 def test_workflow_files_match_their_schema(path, schema):
     pytest.importorskip("check_jsonschema", reason="check-jsonschema is in the test extra: pip install -e '.[test]'")
     result = subprocess.run(
@@ -258,6 +264,7 @@ def lint(workflow: dict) -> list[str]:
 
 def test_workflow_expressions_refer_to_what_exists():
     assert lint(load(WORKFLOW)) == []
+    assert lint(load(RELEASE)) == []
 
 
 def test_the_expression_rules_catch_mistakes():
@@ -304,7 +311,7 @@ def test_lock_file_pins_every_dependency_with_hashes():
 def copy_project(tmp_path: Path) -> Path:
     root = tmp_path / "checkout"
     root.mkdir()
-    for name in ("templates", "assets", "content"):
+    for name in ("assets", "content"):  # the theme comes with the installed package
         shutil.copytree(REPO / name, root / name)
     shutil.copy2(REPO / "site.yaml", root / "site.yaml")
     return root
@@ -460,3 +467,58 @@ def test_deploy_doc_commands_are_valid_and_each_host_is_explained_in_both_langua
         [section] = [s for s in sections if s.startswith(host) or s.split("\n")[0].find(host) >= 0][:1]
         assert len(re.findall(r"[\u4e00-\u9fff]", section)) >= 80, f"{host}: no Chinese explanation"
         assert len(re.findall(r"\b[A-Z]?[a-z]+(?:\s+[a-z]+){5}", section)) >= 2, f"{host}: no English explanation"
+
+
+# 4. The release job: packages that install anywhere ---------------------------
+
+
+def test_release_builds_checks_and_tries_the_wheel_outside_the_checkout():
+    workflow = load(RELEASE)
+    assert set(triggers(workflow)) == {"push", "workflow_dispatch"} and triggers(workflow)["push"] == {"tags": ["v*"]}
+    assert workflow["permissions"] == {"contents": "read"}, "packaging needs no write access"
+    steps = steps_of(workflow, "package")
+    lines = run_lines(steps)
+    order = [
+        "python -m build --sdist --wheel --outdir dist .",
+        "python -m twine check --strict dist/*",
+        '"$RUNNER_TEMP/venv/bin/python" -m pip install --no-deps dist/*.whl',
+        'venv/bin/fengchao --root "$GITHUB_WORKSPACE" build --strict --out "$RUNNER_TEMP/demo"',
+        "venv/bin/fengchao init new-hub",
+        "venv/bin/fengchao --root new-hub build --strict",
+    ]
+    assert [lines.index(line) for line in order] == sorted(lines.index(line) for line in order)
+    assert 'python -m venv "$RUNNER_TEMP/venv"' in lines
+    [try_step] = [s for s in steps if "venv/bin/fengchao init new-hub" in s.get("run", "")]
+    assert try_step["working-directory"] == "${{ runner.temp }}", "run outside the checkout, so the checkout's fengchao/ is not imported"
+    for line in (order[3], order[5]):
+        argv = shlex.split(line.replace('"$GITHUB_WORKSPACE"', "hub").replace('"$RUNNER_TEMP/demo"', "out"))[1:]
+        _parser().parse_args(argv)
+
+
+def test_the_release_packaging_commands_pass_on_this_tree(tmp_path):
+    """The workflow's build and twine lines, run on a copy of the sources:
+    the sdist and the wheel build, pass `twine check --strict`, and both hold the theme."""
+    pytest.importorskip("build", reason="the release tools: pip install build twine")
+    pytest.importorskip("twine", reason="the release tools: pip install build twine")
+    import tarfile
+    import zipfile
+
+    source = tmp_path / "source"
+    source.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copyfile(REPO / name, source / name)
+    shutil.copytree(REPO / "fengchao", source / "fengchao", ignore=shutil.ignore_patterns("__pycache__"))
+    lines = run_lines(steps_of(load(RELEASE), "package"))
+    build_line = next(line for line in lines if line.startswith("python -m build"))
+    built = subprocess.run(
+        [sys.executable, *shlex.split(build_line)[1:-1], "--no-isolation", "."], cwd=source, capture_output=True, text=True, timeout=300
+    )
+    assert built.returncode == 0, built.stdout[-3000:] + built.stderr[-3000:]
+    dist = sorted((str(p) for p in (source / "dist").iterdir()), key=lambda p: p.endswith(".whl"))
+    assert [Path(p).suffix for p in dist] == [".gz", ".whl"], dist
+    twine_line = next(line for line in lines if "twine check" in line)
+    checked = subprocess.run([sys.executable, *shlex.split(twine_line)[1:-1], *dist], cwd=source, capture_output=True, text=True, timeout=120)
+    assert checked.returncode == 0 and "PASSED" in checked.stdout, checked.stdout + checked.stderr
+    with tarfile.open(dist[0]) as sdist:
+        assert any(n.endswith("fengchao/theme/templates/base.html") for n in sdist.getnames()), "the sdist lacks the theme"
+    assert "fengchao/tools/starter/site.yaml" in zipfile.ZipFile(dist[1]).namelist()

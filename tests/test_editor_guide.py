@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import copy_theme
 from fengchao.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
@@ -145,8 +146,7 @@ def pattern(message: str) -> re.Pattern:
 
 
 def make_project(folder: Path, files: dict) -> Path:
-    for name in ("templates", "assets"):
-        shutil.copytree(REPO / name, folder / name)
+    copy_theme(folder)
     shutil.copyfile(REPO / "site.yaml", folder / "site.yaml")
     (folder / "content").mkdir()
     for rel, (data, _) in files.items():

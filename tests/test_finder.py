@@ -361,7 +361,9 @@ def run_geo_js(calls: list) -> list:
         "const calls = JSON.parse(require('fs').readFileSync(0, 'utf8'));"
         "process.stdout.write(JSON.stringify(calls.map(([f, args]) => g[f](...args))));"
     )
-    done = subprocess.run([NODE, "-e", script, str(REPO / "assets/geo.js")], input=json.dumps(calls), capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [NODE, "-e", script, str(REPO / "fengchao/theme/assets/geo.js")], input=json.dumps(calls), capture_output=True, text=True, check=True
+    )
     return json.loads(done.stdout)
 
 

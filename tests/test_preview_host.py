@@ -34,14 +34,12 @@ def request(port: int, path: str, headers: dict[str, str], method: str = "GET") 
 
 @pytest.fixture(scope="module")
 def preview(tmp_path_factory):
-    import shutil
 
-    from conftest import REPO
+    from conftest import REPO, copy_theme
 
     root = tmp_path_factory.mktemp("preview") / "project"
     root.mkdir()
-    shutil.copytree(REPO / "templates", root / "templates")
-    shutil.copytree(REPO / "assets", root / "assets")
+    copy_theme(root)
     (root / "site.yaml").write_text((REPO / "site.yaml").read_text(encoding="utf-8"), encoding="utf-8")
     (root / "content/news").mkdir(parents=True)
     (root / "content/news/secret.md").write_text("---\ntitle: 未发布的草稿\ndate: 2024-08-19\ndraft: true\n---\n\n机密正文\n", encoding="utf-8")

@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from conftest import REPO
+from conftest import REPO, THEME
 from fengchao.cli import main
 
 PAGE_GZIP_LIMIT = 30 * 1024
@@ -47,7 +47,7 @@ def test_pages_link_fingerprinted_assets_that_match_their_content(demo):
     [css] = re.findall(r'<link rel="stylesheet" href="/hub/(assets/site\.([0-9a-f]{8})\.css)"', home)
     rel, digest = css
     assert (demo / rel).is_file()
-    assert hashlib.sha256((REPO / "assets" / "site.css").read_bytes()).hexdigest()[:8] == digest
+    assert hashlib.sha256((THEME / "assets" / "site.css").read_bytes()).hexdigest()[:8] == digest
     icons = re.findall(r'<use href="/hub/(assets/icons\.[0-9a-f]{8}\.svg)#i-hive"', home)
     assert icons and (demo / icons[0]).is_file()
     # Every page links the same fingerprinted files, never the plain names.
@@ -70,7 +70,7 @@ def test_a_changed_stylesheet_gets_a_new_name(make_site, build):
 def test_production_build_is_minified_and_preview_is_not(demo, make_site, build, tmp_path):
     css_name = re.findall(r"assets/site\.[0-9a-f]{8}\.css", (demo / "index.html").read_text(encoding="utf-8"))[0]
     css = (demo / css_name).read_text(encoding="utf-8")
-    source = (REPO / "assets" / "site.css").read_text(encoding="utf-8")
+    source = (THEME / "assets" / "site.css").read_text(encoding="utf-8")
     assert len(css) < len(source) * 0.95 and "\n  " not in css and "/*" not in css
     for page in demo.rglob("*.html"):
         text = re.sub(r"<pre\b.*?</pre>", "", page.read_text(encoding="utf-8"), flags=re.S)

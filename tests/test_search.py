@@ -10,7 +10,7 @@ import json
 import cbor2
 import pytest
 
-from conftest import MINIMAL_ARTICLE, MINIMAL_GUIDE, REPO
+from conftest import MINIMAL_ARTICLE, MINIMAL_GUIDE, REPO, copy_theme
 from fengchao.output import search_index as search
 from pagecheck import Page
 
@@ -56,8 +56,7 @@ def built(tmp_path_factory):
 
     root = tmp_path_factory.mktemp("search") / "project"
     root.mkdir()
-    shutil.copytree(REPO / "templates", root / "templates")
-    shutil.copytree(REPO / "assets", root / "assets")
+    copy_theme(root)
     shutil.copy(REPO / "site.yaml", root / "site.yaml")
     for rel, text in FILES.items():
         path = root / "content" / rel

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MINIMAL_GUIDE, MINIMAL_STATION, REPO
+from conftest import MINIMAL_GUIDE, MINIMAL_STATION, REPO, THEME
 from fengchao.markup.sanitize import clean
 from fengchao.site.headers import csp
 
@@ -256,7 +256,7 @@ def test_demo_site_works_under_the_csp(tmp_path):
     out = tmp_path / "site"
     assert main(["--root", str(REPO), "build", "--out", str(out)]) == 0
     assert assert_csp_clean(out) > 30
-    for template in sorted((REPO / "templates").rglob("*.html")):
+    for template in sorted((THEME / "templates").rglob("*.html")):
         text = template.read_text(encoding="utf-8")
         assert not re.search(r"<script(?![^>]*\bsrc=)(?![^>]*application/ld\+json)", text), template
         assert not re.search(r"\sstyle=|<style|\son[a-z]+=", text), template

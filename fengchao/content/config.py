@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from fengchao.content.cms_settings import CmsSettings, parse_cms_settings
+from fengchao.content.identity import Identity, parse_identity
 from fengchao.content.load import LineMap, parse_yaml, read_text
 from fengchao.content.station_settings import StationSettings, parse_station_settings
 from fengchao.problems import Problem, display_path
@@ -21,7 +22,24 @@ DATUMS = ("wgs84", "gcj02", "bd09")
 # is a typo whose setting would silently not apply (`descripton:` and the
 # home page loses its text), so it is warned about with the likely key.
 KNOWN_KEYS = {
-    "": ("title", "description", "base_url", "language", "timezone", "publisher", "news", "stations", "guides", "check", "cms"),
+    "": (
+        "title",
+        "description",
+        "base_url",
+        "language",
+        "timezone",
+        "publisher",
+        "news",
+        "stations",
+        "guides",
+        "check",
+        "cms",
+        "menu",
+        "footer_links",
+        "logo",
+        "accent",
+        "strings",
+    ),
     "news": ("per_page", "summary_chars", "feed_items"),
     "stations": ("datum", "districts", "amenities", "program_total", "bounds", "report_url", "nav_app", "map", "columns"),
     "guides": ("topics",),
@@ -46,6 +64,7 @@ class SiteConfig:
     topics: tuple[tuple[str, str], ...]  # (name, description)
     finder: StationSettings = StationSettings()  # fengchao: bounds, report link, map, import columns
     cms: CmsSettings | None = None  # fengchao: the web editor's Git backend; None: no /admin/
+    identity: Identity = Identity()  # fengchao: menu, footer links, logo, accent colour, interface strings
 
     @property
     def base_path(self) -> str:
@@ -87,10 +106,10 @@ def load_config(path: Path, root: Path) -> tuple[SiteConfig | None, list[Problem
         return None, problems
     if not isinstance(data, LineMap):
         return None, [Problem(shown, 1, "site.yaml 应该是“键: 值”的映射")]
-    return _build(data, shown)
+    return _build(data, shown, root)
 
 
-def _build(data: LineMap, shown: str) -> tuple[SiteConfig | None, list[Problem]]:
+def _build(data: LineMap, shown: str, root: Path) -> tuple[SiteConfig | None, list[Problem]]:
     problems: list[Problem] = []
 
     def need_str(m: LineMap, key: str, default: str | None = None) -> str:
@@ -150,11 +169,12 @@ def _build(data: LineMap, shown: str) -> tuple[SiteConfig | None, list[Problem]]
         problems.append(Problem(shown, guides.line_of("topics"), "guides.topics 应为“主题: 说明”映射"))
         topics = LineMap()
 
+    language = str(data.get("language", "zh-CN"))
     config = SiteConfig(
         title=title,
         description=str(data.get("description", "") or ""),
         base_url=normalise_base_url(base_url or "/"),
-        language=str(data.get("language", "zh-CN")),
+        language=language,
         timezone=timezone,
         publisher=str(data.get("publisher", title) or title),
         per_page=positive_int(news, "per_page", 10),
@@ -167,6 +187,7 @@ def _build(data: LineMap, shown: str) -> tuple[SiteConfig | None, list[Problem]]
         topics=tuple((str(k), str(v or "")) for k, v in topics.items()),
         finder=parse_station_settings(stations, shown, problems),
         cms=parse_cms_settings(data.get("cms"), data.line_of("cms"), shown, problems),
+        identity=parse_identity(data, shown, root, language, problems),
     )
     return (None if any(p.severity == "error" for p in problems) else config), problems
 

@@ -103,7 +103,7 @@ def _render(renderer: Renderer, path: str, template: str, context: dict, minifie
     return data, problem
 
 
-def _page_worker(templates: Path, root: Path, minified: bool, scan: bool, spool: Path | None):
+def _page_worker(templates: tuple[Path, ...], root: Path, minified: bool, scan: bool, spool: Path | None):
     renderer = Renderer(templates, root)
     intern: dict = {}
 
@@ -152,7 +152,13 @@ def _spool(spool: Path, rel: str, data: bytes) -> Path | bytes:
 
 
 def render_pages(
-    jobs: tuple, templates: Path, root: Path, workers: int | Pool, cache: BuildCache | None, minified: bool = False, spool: Path | None = None
+    jobs: tuple,
+    templates: tuple[Path, ...],
+    root: Path,
+    workers: int | Pool,
+    cache: BuildCache | None,
+    minified: bool = False,
+    spool: Path | None = None,
 ) -> RenderedPages:
     """With `spool` (an empty folder), rendered pages are written there and
     come back as paths in `files` instead of bytes."""

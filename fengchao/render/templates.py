@@ -16,11 +16,14 @@ from fengchao.problems import Problem, display_path
 
 
 class Renderer:
-    def __init__(self, templates: Path, root: Path):
-        self.templates = templates
+    def __init__(self, templates: tuple[Path, ...] | Path, root: Path):
+        # Searched in order, the first folder holding a name wins (the
+        # project's templates/ over the packaged theme's), as a ChoiceLoader
+        # of FileSystemLoaders would.
+        self.templates = (templates,) if isinstance(templates, Path) else tuple(templates)
         self.root = root
         self.env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(str(templates)),
+            loader=jinja2.FileSystemLoader([str(t) for t in self.templates]),
             autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
@@ -44,6 +47,6 @@ class Renderer:
         """The innermost template line in the traceback (Jinja keeps it there)."""
         found: tuple[str | None, int] = (None, 0)
         for frame in traceback.extract_tb(exc.__traceback__):
-            if frame.filename.startswith(str(self.templates)):
+            if frame.filename.startswith(tuple(str(t) for t in self.templates)):
                 found = (display_path(Path(frame.filename), self.root), frame.lineno or 0)
         return found

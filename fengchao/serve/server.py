@@ -64,8 +64,8 @@ def serve(project: Project, host: str, port: int) -> int:
         print("首次构建失败：请先修正上面的错误。", file=sys.stderr)
     server = _quiet(guarded_server(host))(watcher=DebouncedWatcher(notify=lambda seconds: LiveReloadHandler.reload_waiters()))
     server.ready = lambda: print(f"预览地址：{base_url}（按 Ctrl+C 停止）", flush=True)
-    server.SFH = snapshot_handler(state, (project.content, project.assets), csp())
-    for path in (project.content, project.templates, project.assets, project.root / "site.yaml"):
+    server.SFH = snapshot_handler(state, (project.content, *project.assets), csp())
+    for path in project.inputs:  # the packaged theme's folders too: editing it reloads the preview
         server.watch(str(path), rebuild, delay=0.2)
     try:
         server.serve(root=str(project.root), host=host, port=port, open_url_delay=None, restart_delay=0)

@@ -14,6 +14,7 @@ import unicodedata
 from dataclasses import replace
 
 from fengchao.content.config import SiteConfig
+from fengchao.content.identity import tint
 from fengchao.content.records import Records
 from fengchao.digests import Memo, context_digest, digest
 from fengchao.markup.batch import prerender
@@ -38,29 +39,23 @@ RESERVED = {"news", "stations", "guides", "tags", "categories", "assets", "page"
 
 
 def site_view(config: SiteConfig, urls: Urls, assets: dict[str, str], pages=()) -> SiteView:
-    nav = (
-        ("home", Link("首页", urls.page(""))),
-        ("news", Link("新闻", urls.page(scheme.NEWS))),
-        ("stations", Link("找驿站", urls.page(scheme.STATIONS))),
-        ("guides", Link("办事指南", urls.page(scheme.GUIDES))),
-    )
+    identity, text = config.identity, config.identity.strings
+    footer = identity.footer_links
+    if footer is None:
+        footer = ((text.footer_archive, scheme.ARCHIVE), (text.footer_feed, scheme.FEED), (text.footer_open_data, GEOJSON_FILE))
     return SiteView(
         title=config.title,
         description=config.description,
         base_path=config.base_path,
         language=config.language,
         publisher=config.publisher,
-        nav=nav,
+        nav=menu(config, urls),
         css_url=urls.page(assets.get("site.css", "assets/site.css")),
         icons_url=urls.page(assets.get("icons.svg", "assets/icons.svg")),
         feed_url=urls.page(scheme.FEED),
         home_url=urls.page(""),
         footer_links=tuple(Link(p.title, urls.page(scheme.page(p.slug))) for p in pages)
-        + (
-            Link("新闻归档", urls.page(scheme.ARCHIVE)),
-            Link("订阅（RSS/Atom）", urls.page(scheme.FEED)),
-            Link("站点数据（GeoJSON）", urls.page(GEOJSON_FILE)),
-        ),
+        + tuple(Link(label, _href(urls, url)) for label, url in footer),
         elder_css_url=urls.page(assets.get("elder.css", "assets/elder.css")),
         elder_js_url=urls.page(assets.get("elder.js", "assets/elder.js")),
         # The switch needs its no-JavaScript fallback, the 长辈模式 page (content/pages/elder.md).
@@ -68,7 +63,50 @@ def site_view(config: SiteConfig, urls: Urls, assets: dict[str, str], pages=()) 
         offline_js_url=urls.page(assets.get("offline.js", "assets/offline.js")),
         sw_url=urls.page("sw.js"),
         share_image_url=urls.absolute(assets["og-image.png"]) if "og-image.png" in assets else "",
+        text=text,
+        logo_url=urls.page(assets.get(identity.logo, "assets/" + identity.logo)) if identity.logo else "",
+        accent_css_url=urls.page(accent_file(identity.accent)) if identity.accent else "",
+        theme_color=identity.accent or SiteView.theme_color,
     )
+
+
+def menu(config: SiteConfig, urls: Urls) -> tuple[tuple[str, Link], ...]:
+    """(section key, link) per menu item; a page marks the item of its section current.
+
+    An item's key is its URL's first folder (news/ → "news"), "home" for the
+    home page: every page of the news section marks 新闻, whatever its label."""
+    text = config.identity.strings
+    items = config.identity.menu
+    if items is None:
+        items = ((text.nav_home, ""), (text.nav_news, scheme.NEWS), (text.nav_stations, scheme.STATIONS), (text.nav_guides, scheme.GUIDES))
+    nav = []
+    for label, url in items:
+        path = url.strip("/")
+        key = "home" if not path else url if ":" in url else path.split("/")[0]
+        nav.append((key, Link(label, _href(urls, url))))
+    return tuple(nav)
+
+
+def _href(urls: Urls, url: str) -> str:
+    """A site path ("news/", "/news/") under the base path; a full URL as written."""
+    return url if ":" in url or url.startswith("#") else urls.page(url.lstrip("/"))
+
+
+def accent_file(accent: str) -> str:
+    """The accent stylesheet's path: the colour in the name, so a new colour is a new URL."""
+    return f"assets/accent-{accent.removeprefix('#')}.css"
+
+
+def accent_css(accent: str) -> bytes:
+    """The theme's --accent and its pale tint replaced; the menu bar a
+    quarter darker than the header, as the default brown pair is (white on
+    it only gains contrast); the build-time charts' bars (fill attributes,
+    which CSS overrides) in the accent too."""
+    darker = "#" + "".join(f"{int(accent[i : i + 2], 16) * 3 // 4:02x}" for i in (1, 3, 5))
+    rules = (
+        f":root {{ --accent: {accent}; --accent-bg: {tint(accent)}; }}\n.site-nav {{ background: {darker}; }}\n.chart rect {{ fill: {accent}; }}\n"
+    )
+    return rules.encode()
 
 
 def assemble(
@@ -130,6 +168,9 @@ def assemble(
     fingerprinted = tuple(c.path for c in asset_files if c.name)
     plain = tuple(c.path for c in asset_files if not c.name)
     hosts = tile_hosts(tiles.url, tiles.subdomains) if tiles else ()
+    if config.identity.accent:
+        raw.append(RawFile(accent_file(config.identity.accent), accent_css(config.identity.accent)))
+
     # A photo is published only as processed (no EXIF, no GPS): never the source.
     raw += book.files()
     copies = [CopyFile(s.rel, s.source) for s in records.static if not is_raster(s.rel)] + list(asset_files)
@@ -205,7 +246,7 @@ def home_job(ctx: Ctx, latest, topics, records: Records, article_count: int, gui
     districts = {s.district for s in stations}
     figures = []
     if ctx.config.program_total:
-        figures.append(Figure(f"{ctx.config.program_total}", "处庆小驿温暖服务站", "全市总数"))
+        figures.append(Figure(f"{ctx.config.program_total}", ctx.site.text.figure_program_total, ctx.site.text.figure_program_note))
     figures.append(Figure(f"{len(real)}", "处已收录到本站", f"另有 {len(stations) - len(real)} 处示例" if len(real) < len(stations) else ""))
     figures.append(Figure(f"{len(districts)}", "个区县有收录站点"))
     figures.append(Figure(f"{guide_count}", "篇办事指南"))
@@ -224,7 +265,7 @@ def home_job(ctx: Ctx, latest, topics, records: Records, article_count: int, gui
 
 
 def not_found_job(ctx: Ctx) -> Job:
-    meta = ctx.meta("页面没有找到", "404.html", "", noindex=True)
+    meta = ctx.meta(ctx.site.text.not_found_title, "404.html", "", noindex=True)
     return ctx.job("404.html", "404.html", meta)
 
 

@@ -11,6 +11,7 @@ without the year-long caching).
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 
 from fengchao.site.jobs import CopyFile
 
@@ -30,3 +31,15 @@ def fingerprinted(plain: tuple[CopyFile, ...]) -> tuple[CopyFile, ...]:
         stem, dot, suffix = copy.path.rpartition(".")
         out.append(CopyFile(f"{stem}.{digest}{dot}{suffix}", copy.source, copy.path.removeprefix("assets/")))
     return tuple(out)
+
+
+def asset_files(folders: tuple[Path, ...]) -> tuple[CopyFile, ...]:
+    """assets/ of the output: every file of each folder, a later folder's
+    file replacing an earlier one's of the same path (the project's over the
+    packaged theme's, as Hugo's theme lookup does), plain and fingerprinted."""
+    found: dict[str, Path] = {}
+    for folder in folders:
+        if folder.is_dir():
+            found |= {p.relative_to(folder).as_posix(): p for p in folder.rglob("*") if p.is_file() and not p.name.startswith(".")}
+    plain = tuple(CopyFile("assets/" + rel, found[rel]) for rel in sorted(found))
+    return plain + fingerprinted(plain)

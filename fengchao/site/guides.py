@@ -33,7 +33,7 @@ def assemble_guides(ctx: Ctx, guides: tuple[Guide, ...], stations: tuple[Station
     topics = tuple(
         TopicView(name, description, heading_anchor(name), tuple(c for g, _, c in rendered if g.topic == name)) for name, description in config.topics
     )
-    index_meta = ctx.meta("办事指南", scheme.GUIDES, "guides", "补助申请、健康服务、法律援助、心理关爱、技能提升等办事指南。")
+    index_meta = ctx.meta(ctx.site.text.guides_title, scheme.GUIDES, "guides", ctx.site.text.guides_description)
     jobs: list[Job] = [ctx.job(scheme.GUIDES, "guides_index.html", index_meta, topics=topics)]
 
     for guide, result, card in rendered:
@@ -50,8 +50,8 @@ def assemble_guides(ctx: Ctx, guides: tuple[Guide, ...], stations: tuple[Station
             related=tuple(Link(c.title, c.url) for g, _, c in rendered if g.topic == guide.topic and g is not guide),
         )
         rel = scheme.guide(guide.slug)
-        crumbs = (Link("办事指南", urls.page(scheme.GUIDES)), Link(guide.topic, topic_url))
-        notice = "草稿：本指南尚未公开发布，只在预览中可见。" if guide.draft else None
+        crumbs = (Link(ctx.site.text.guides_title, urls.page(scheme.GUIDES)), Link(guide.topic, topic_url))
+        notice = ctx.site.text.guide_draft if guide.draft else None
         meta = ctx.meta(guide.title, rel, "guides", card.summary, breadcrumbs=crumbs, og_type="article", notice=notice)
         lastmod = (guide.updated or guide.reviewed).isoformat() if (guide.updated or guide.reviewed) else None
         jobs.append(ctx.job(rel, "guide.html", meta, guide=view, lastmod=lastmod))
@@ -65,6 +65,7 @@ def assemble_pages(ctx: Ctx, pages: tuple[Page, ...], problems: list[Problem]) -
         problems += link_problems
         summary = page.summary or summarise(result.plain, ctx.config.summary_chars)
         rel = f"{page.slug}/"
-        meta = ctx.meta(page.title, rel, "", summary, breadcrumbs=(Link(page.title, ctx.urls.page(rel)),))
+        # Its slug is its section: a menu item linking to about/ marks the 关于 page current.
+        meta = ctx.meta(page.title, rel, page.slug, summary, breadcrumbs=(Link(page.title, ctx.urls.page(rel)),))
         jobs.append(ctx.job(rel, "page.html", meta, title=page.title, html=result.html))
     return jobs

@@ -16,11 +16,11 @@ def search_job(ctx: Ctx) -> Job:
     """The search page. Without JS it says where else to look."""
     # Indexable and in the sitemap like any page: its canonical URL has no
     # query, so /search/?q=… never shows up as pages of its own.
-    meta = ctx.meta("搜索", urls.SEARCH, "search", "搜索新闻、办事指南和庆小驿站点")
+    meta = ctx.meta(ctx.site.text.search_title, urls.SEARCH, "search", ctx.site.text.search_label)
     links = (
-        Link("新闻归档", ctx.urls.page(urls.ARCHIVE)),
-        Link("办事指南（按主题）", ctx.urls.page(urls.GUIDES)),
-        Link("驿站名录（按区县）", ctx.urls.page(urls.STATIONS)),
+        Link(ctx.site.text.browse_archive, ctx.urls.page(urls.ARCHIVE)),
+        Link(ctx.site.text.browse_guides, ctx.urls.page(urls.GUIDES)),
+        Link(ctx.site.text.browse_stations, ctx.urls.page(urls.STATIONS)),
     )
     return ctx.job(
         urls.SEARCH,

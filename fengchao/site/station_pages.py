@@ -159,7 +159,7 @@ def assemble_directory(ctx: Ctx, stations: tuple[Station, ...], guides: tuple[Gu
         urls.page("assets/vendor/leaflet/leaflet.js"),
         urls.page("assets/vendor/leaflet/leaflet.css"),
     )
-    meta = ctx.meta("找驿站", scheme.STATIONS, "stations", "大庆“庆小驿”温暖服务站名录：按区县查找，可看到每个站点的休息、饮水、微波炉、充电等设施。")
+    meta = ctx.meta("找驿站", scheme.STATIONS, "stations", ctx.site.text.stations_description)
     jobs: list[Job] = [
         ctx.job(
             scheme.STATIONS,
@@ -188,7 +188,13 @@ def assemble_directory(ctx: Ctx, stations: tuple[Station, ...], guides: tuple[Gu
             ctx.job(
                 rel,
                 "stations_list.html",
-                ctx.meta(f"{district}的驿站", rel, "stations", f"{district}的“庆小驿”温暖服务站，共 {count} 处。", breadcrumbs=crumbs),
+                ctx.meta(
+                    f"{district}的驿站",
+                    rel,
+                    "stations",
+                    ctx.site.text.fill("district_description", district=district, count=count),
+                    breadcrumbs=crumbs,
+                ),
                 heading=f"{district}的驿站",
                 cards=group,
                 total=len(stations),
@@ -205,7 +211,13 @@ def assemble_directory(ctx: Ctx, stations: tuple[Station, ...], guides: tuple[Gu
             ctx.job(
                 rel,
                 "stations_list.html",
-                ctx.meta(f"有{amenity.label}的驿站", rel, "stations", f"有{amenity.label}的“庆小驿”温暖服务站，共 {count} 处。", breadcrumbs=crumbs),
+                ctx.meta(
+                    f"有{amenity.label}的驿站",
+                    rel,
+                    "stations",
+                    ctx.site.text.fill("amenity_description", amenity=amenity.label, count=count),
+                    breadcrumbs=crumbs,
+                ),
                 heading=f"有{amenity.label}的驿站",
                 cards=matching,
                 total=len(stations),

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from fengchao.content.identity import Strings
+
 
 @dataclass(frozen=True)
 class Link:
@@ -36,6 +38,10 @@ class SiteView:
     offline_js_url: str = ""  # registers sw_url, the optional service worker (fengchao/offline.py)
     sw_url: str = ""
     share_image_url: str = ""  # absolute: og:image when a page has no picture of its own
+    text: Strings = Strings()  # the interface wording (theme strings + site.yaml's `strings:`)
+    logo_url: str = ""  # site.yaml `logo:`; "" = the hive icon
+    accent_css_url: str = ""  # the accent colour's stylesheet, when site.yaml sets `accent:`
+    theme_color: str = "#8a5a00"  # <meta name="theme-color">: the accent when set
 
 
 @dataclass(frozen=True)

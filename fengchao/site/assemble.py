@@ -16,8 +16,10 @@ from dataclasses import replace
 from fengchao.content.config import SiteConfig
 from fengchao.content.identity import tint
 from fengchao.content.records import Records
+from fengchao.content.stations import wgs84
 from fengchao.digests import Memo, context_digest, digest
 from fengchao.markup.batch import prerender
+from fengchao.markup.embeds import StationRef
 from fengchao.markup.markdown import LinkMap, MarkdownRenderer
 from fengchao.problems import Problem
 from fengchao.site import admin, feeds, guides, news, offline, search_page
@@ -136,7 +138,10 @@ def assemble(
     doc_urls |= {g.source_rel: scheme.guide(g.slug) for g in guide_list}
     doc_urls |= {p.source_rel: scheme.page(p.slug) for p in pages}
     static_rel = frozenset(s.rel for s in records.static)
-    links = LinkMap(config.base_path, doc_urls, static_rel)
+    embeddable = {
+        s.id: StationRef(s.id, s.name, s.district, s.address, s.hours, urls.page(scheme.station(s.id)), *wgs84(s), s.sample) for s in records.stations
+    }
+    links = LinkMap(config.base_path, doc_urls, static_rel, embeddable)
     editor_bundle = tuple(c.source for c in asset_files if c.path.startswith(EDITOR_BUNDLE))
     asset_files = tuple(c for c in asset_files if not c.path.startswith(EDITOR_BUNDLE))
     assets = {c.path.removeprefix("assets/"): c.path for c in asset_files}
@@ -203,6 +208,7 @@ def _canonical(inputs: tuple) -> tuple:
         links.base_path,
         tuple(links.doc_urls.items()),
         tuple(sorted(links.static)),
+        tuple(links.stations.items()),
         tuple(sorted(trusted)),
         stations,
         guides,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from fengchao.content.records import Article
+from fengchao.markup.embeds import without_cards
 from fengchao.problems import Problem
 from fengchao.site import urls as scheme
 from fengchao.site.images import CARD_SIZES
@@ -169,7 +170,7 @@ def assemble_news(ctx: Ctx, articles: tuple[Article, ...], problems: list[Proble
             published=a.date.isoformat(),
             updated=(a.updated or a.date).isoformat(),
             summary=xml_safe(summary),
-            html=xml_safe(html),
+            html=xml_safe(without_cards(html)),
             authors=tuple(map(xml_safe, a.authors or ((a.source,) if a.source else ()))),
             category=xml_safe(a.category) if a.category else None,
             tags=tuple(map(xml_safe, a.tags)),

@@ -69,6 +69,7 @@ CONTENT = {
     "news/2024/nofm.md": ("title: 测试\n\n正文\n", 1),
     "news/2024/unclosed.md": ("---\ntitle: 测试\ndate: 2024-08-19\n\n正文\n", 1),
     "news/2024/notmap.md": (news("title测试"), 2),
+    "news/2024/aliases.md": (news("title: 测试\ndate: 2024-08-19\naliases: [news/old/]"), 4),
     "guides/topic.md": (news("title: 测试\ntopic: 补贴申请"), 3),
     "guides/stations.md": (news("title: 测试\ntopic: 补助申请\nstations: [longfeng-zhongtong]"), 4),
     "guides/contacts.md": (news("title: 测试\ntopic: 补助申请\ncontacts:\n  - phone: '123'"), 5),

@@ -13,6 +13,7 @@ from datetime import date, datetime, time
 from pathlib import PurePosixPath
 from zoneinfo import ZoneInfo
 
+from fengchao.content.aliases import old_paths
 from fengchao.content.config import SiteConfig
 from fengchao.content.load import LineMap, LoadedContent, SourceDoc
 from fengchao.content.records import Article, Contact, Guide, Page, Records, Where
@@ -49,9 +50,24 @@ KNOWN_FIELDS = {
         "draft",
         "expires",
         "trusted_html",
+        "aliases",
     ),
-    "guide": ("title", "topic", "slug", "summary", "order", "updated", "reviewed", "audience", "stations", "contacts", "draft", "trusted_html"),
-    "page": ("title", "slug", "summary", "draft", "trusted_html"),
+    "guide": (
+        "title",
+        "topic",
+        "slug",
+        "summary",
+        "order",
+        "updated",
+        "reviewed",
+        "audience",
+        "stations",
+        "contacts",
+        "draft",
+        "trusted_html",
+        "aliases",
+    ),
+    "page": ("title", "slug", "summary", "draft", "trusted_html", "aliases"),
 }
 
 # Reported on every build and check, so an opt-out of the sanitizer is never silent.
@@ -118,6 +134,9 @@ class Fields:
             else:
                 kept.append(value)
         return kept
+
+    def aliases(self) -> tuple[str, ...]:
+        return old_paths(self.text_list("aliases"), lambda message: self.error("aliases", message))
 
     def moment(self, key: str, required: bool = False) -> datetime | None:
         raw = self.text(key, required)
@@ -229,6 +248,7 @@ def _article(doc: SourceDoc, f: Fields) -> Article | None:
         draft=f.flag("draft"),
         expires=f.moment("expires"),
         image_line=f.meta.line_of("image") if image else 0,
+        aliases=f.aliases(),
     )
     return article if slug and title and moment else None
 
@@ -278,6 +298,7 @@ def _guide(doc: SourceDoc, f: Fields, config: SiteConfig) -> Guide | None:
         stations=f.text_list("stations"),
         contacts=_contacts(f),
         draft=f.flag("draft"),
+        aliases=f.aliases(),
     )
     return guide if slug and title and topic else None
 
@@ -285,7 +306,7 @@ def _guide(doc: SourceDoc, f: Fields, config: SiteConfig) -> Guide | None:
 def _page(doc: SourceDoc, f: Fields) -> Page | None:
     slug = f.slug(PurePosixPath(doc.rel).stem)
     title = f.text("title", required=True)
-    page = Page(slug or "", title or "", doc.body, doc.body_line, doc.rel, _where(doc), f.text("summary"), f.flag("draft"))
+    page = Page(slug or "", title or "", doc.body, doc.body_line, doc.rel, _where(doc), f.text("summary"), f.flag("draft"), f.aliases())
     return page if slug and title else None
 
 

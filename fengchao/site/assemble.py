@@ -31,6 +31,7 @@ from fengchao.site.images import is_raster, site_images
 from fengchao.site.jobs import BuildOptions, CopyFile, Ctx, Job, RawFile, SiteModel
 from fengchao.site.open_data import GEOJSON_FILE
 from fengchao.site.publish import is_public
+from fengchao.site.redirects import redirect_files
 from fengchao.site.urls import Urls
 from fengchao.site.views import Figure, Link, SiteView
 from fengchao.text import pinyin_slug
@@ -169,6 +170,8 @@ def assemble(
     jobs.append(search_page.search_job(ctx))
     jobs += feeds.feed_jobs(ctx, news_part.feed_entries, jobs)
     jobs.append(Job("sw.js", "sw.js", {"config": offline.sw_config(ctx, assets)}, in_sitemap=False))
+    moved = [(a, scheme.article(a.slug), a.title) for a in articles] + [(g, scheme.guide(g.slug), g.title) for g in guide_list]
+    raw += redirect_files(ctx, moved + [(p, scheme.page(p.slug), p.title) for p in pages], problems)
     tiles = config.finder.tiles
     fingerprinted = tuple(c.path for c in asset_files if c.name)
     plain = tuple(c.path for c in asset_files if not c.name)

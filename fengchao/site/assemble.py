@@ -70,6 +70,9 @@ def site_view(config: SiteConfig, urls: Urls, assets: dict[str, str], pages=()) 
         logo_url=urls.page(assets.get(identity.logo, "assets/" + identity.logo)) if identity.logo else "",
         accent_css_url=urls.page(accent_file(identity.accent)) if identity.accent else "",
         theme_color=identity.accent or SiteView.theme_color,
+        publisher_logo=urls.absolute(
+            assets.get(identity.logo, "assets/" + identity.logo) if identity.logo else assets.get("favicon.svg", "assets/favicon.svg")
+        ),
     )
 
 

@@ -106,7 +106,8 @@ def test_map_links_convert_wgs84_and_bd09_records(make_site, build):
 
 
 def ld_block(html: str) -> str:
-    blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    """The station's own block (the page's BreadcrumbList is the other: tests/test_structured_data.py)."""
+    blocks = [b for b in re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S) if "BreadcrumbList" not in b]
     assert len(blocks) == 1
     return blocks[0]
 

@@ -253,14 +253,15 @@ def _directory(ctx: Ctx, records: Records, guide_list: tuple, store: Memo | None
 
 
 def home_job(ctx: Ctx, latest, topics, records: Records, article_count: int, guide_count: int) -> Job:
+    # Sample stations are demo data: no figure or chart counts them, and the note says how many there are.
     stations = records.stations
-    real = [s for s in stations if not s.sample]
-    districts = {s.district for s in stations}
+    real = tuple(s for s in stations if not s.sample)
+    samples = len(stations) - len(real)
     figures = []
     if ctx.config.program_total:
         figures.append(Figure(f"{ctx.config.program_total}", ctx.site.text.figure_program_total, ctx.site.text.figure_program_note))
-    figures.append(Figure(f"{len(real)}", "处已收录到本站", f"另有 {len(stations) - len(real)} 处示例" if len(real) < len(stations) else ""))
-    figures.append(Figure(f"{len(districts)}", "个区县有收录站点"))
+    figures.append(Figure(f"{len(real)}", "处真实站点已收录到本站", f"另有 {samples} 处示例站点（演示数据，不计入统计）" if samples else ""))
+    figures.append(Figure(f"{len({s.district for s in real})}", "个区县有真实站点"))
     figures.append(Figure(f"{guide_count}", "篇办事指南"))
     figures.append(Figure(f"{article_count}", "篇新闻"))
     meta = ctx.meta("", "", "home")
@@ -271,8 +272,9 @@ def home_job(ctx: Ctx, latest, topics, records: Records, article_count: int, gui
         latest=latest,
         topics=topics,
         figures=tuple(figures),
-        station_count=len(stations),
-        station_charts=directory.home_charts(stations, ctx.config) if stations else (),
+        station_count=len(real),
+        chart_note=ctx.site.text.fill("home_chart_note", count=len(real), samples=samples) if samples else "",
+        station_charts=directory.home_charts(real, ctx.config) if real else (),
     )
 
 

@@ -229,9 +229,9 @@ def _scale_bar(refs: list[StationRef], points: list[tuple[float, float]]) -> str
 def station_map(refs: list[StationRef]) -> str:
     points = _project(refs)
     marks = []
-    for number, (x, y) in enumerate(points, 1):
+    for number, ((x, y), ref) in enumerate(zip(points, refs), 1):
         marks.append(
-            f'<g class="map-pin"><circle cx="{x:.1f}" cy="{y:.1f}" r="17"/><text x="{x:.1f}" y="{y + 6:.1f}" text-anchor="middle">{number}</text></g>'
+            f'<g class="map-pin{" map-pin-sample" if ref.sample else ""}"><circle cx="{x:.1f}" cy="{y:.1f}" r="17"/><text x="{x:.1f}" y="{y + 6:.1f}" text-anchor="middle">{number}</text></g>'
         )
     names = "、".join(ref.name for ref in refs)
     svg = (

@@ -295,7 +295,8 @@ def station_charts(groups, amenity_counts, total: int) -> tuple[str, str]:
 def home_charts(stations: tuple[Station, ...], config) -> tuple[str, str]:
     groups = by_district(stations, config)
     counts = tuple((Amenity(key, label), sum(1 for s in stations if key in s.amenities)) for key, label in config.amenities)
-    return station_charts(groups, counts, len(stations))
+    # With few real stations most amenities are at 0: the home page shows those the stations have.
+    return station_charts(groups, tuple((a, n) for a, n in counts if n) or counts, len(stations))
 
 
 def _plain_img(src: str, alt: str) -> str:

@@ -115,6 +115,7 @@ LINKS = {
     "stations/photo-path.yaml": (station("s-photo", 46.6, "  photos:\n    - src: ../images/none.jpg\n      alt: 说明\n"), 1),
     "pages/news.md": (news("title: 新闻页"), 1),
     "news/2024/backslash.md": (news("title: 测试\ndate: 2024-08-19", "![图](images\\a.png)"), 6),
+    "news/2024/shortcode.md": (news("title: 短代码\ndate: 2024-08-19", "{{< station gaoxin-shunfeng >}}"), 6),
     "news/2024/embed.md": (news("title: 嵌入\ndate: 2024-08-19", "第一段。\n\n> [!站点] gaoxin-shunfeng"), 8),
     "news/2024/embed-id.md": (news("title: 嵌入\ndate: 2024-08-19", "> [!驿站] nowhere"), 6),
     "news/2024/embed-none.md": (news("title: 嵌入\ndate: 2024-08-19", "> [!地图]"), 6),

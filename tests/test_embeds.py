@@ -132,3 +132,9 @@ def test_embed_values_are_escaped():
         rendered, problems = md.render(body, "a.md", "content/a.md", 1)
         assert not problems
         assert "<script" not in rendered.html and "<img" not in rendered.html and "<b>" not in rendered.html
+
+
+def test_another_generators_shortcode_is_an_error_not_text_in_the_description(make_site, build):
+    # Hugo's {{< station … >}} printed as text and landed in the meta description.
+    result = built(make_site, build, "第一段。\n\n{{< station test-1 >}}\n\n写法示例：`{{< x >}}`。\n")[1]
+    assert_one_problem(result, "content/news/a.md", 8, "「{{< station …」是别的网站程序（如 Hugo）的短代码", "> [!驿站] 站点id")

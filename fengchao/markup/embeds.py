@@ -54,6 +54,8 @@ _MARKER = re.compile(r"^ {0,3}> ?\s*[\[【]\s*[!！]\s*([^\]】\s]+)\s*[\]】]\s
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _IDS = re.compile(r"[\s,，、;；]+")
 _FIELD = re.compile(r"^\s*([^：:]{1,6})[：:]\s*(.*)$")
+# Another generator's shortcode ({{< station x >}}, {{% notice %}}): printed as text it would land in summaries.
+_SHORTCODE = re.compile(r"\{\{[<%]\s*/?\s*([\w-]+)")
 _PLACEHOLDER = re.compile("(?:<p>)?\x02fcembed:(\\d+)(:end)?\x03(?:</p>)?")
 
 
@@ -98,6 +100,9 @@ class EmbedPreprocessor(Preprocessor):
                 continue
             if opened:
                 fence = opened.group(1)
+            shortcode = _SHORTCODE.search(line)
+            if shortcode and not fence and "`" not in line[: shortcode.start()]:
+                self.owner.refuse(shortcode.group(0), i)
             marker = _MARKER.match(line)
             starts_quote = not out or not _QUOTE.match(out[-1])
             if marker and not fence and starts_quote:

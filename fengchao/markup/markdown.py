@@ -236,6 +236,15 @@ class MarkdownRenderer:
         self._made.append(embeds.notice_open(kind))
         return ["", embeds.placeholder(number), "", *kept, "", embeds.placeholder(number, end=True), ""]
 
+    def refuse(self, written: str, offset: int) -> None:
+        self._problems.append(
+            Problem(
+                self._shown,
+                self._body_line + offset,
+                f"「{written} …」是别的网站程序（如 Hugo）的短代码，本站不认，会原样显示出来。请改用 > [!驿站] 站点id 这样的嵌入（见编辑手册 3.6 节）",
+            )
+        )
+
     def remember(self, key: tuple, rendered: RenderedBody, problems: list[Problem]) -> None:
         self._done[key] = (rendered, problems)
 

@@ -136,7 +136,7 @@ def test_feed_escapes_titles_and_round_trips(make_site, build):
     assert len(titles) == 1 and html.unescape(titles[0]).startswith(TRICKY_TITLE)
     # The news list and the sitemap stay well-formed too.
     ET.parse(site.out / "sitemap.xml")
-    assert [h.text.strip() for h in page(site, "news/index.html").find_all("h3")] == [TRICKY_TITLE]
+    assert [h.text.strip() for h in page(site, "news/index.html").find_all("h2")] == [TRICKY_TITLE]  # cards are h2 under the list's h1
 
 
 def test_control_characters_pasted_from_word_never_reach_the_feed(make_site, build):

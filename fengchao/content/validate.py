@@ -32,7 +32,7 @@ MAX_TERM_CHARS = 30
 # Slugs under news/ that would collide with the list pages.
 RESERVED_NEWS_SLUGS = {"page", "archive"}
 # Front-matter fields each kind understands; anything else is probably a typo.
-KNOWN_FIELDS = {
+_FIELDS = {
     "news": (
         "title",
         "date",
@@ -50,25 +50,12 @@ KNOWN_FIELDS = {
         "draft",
         "expires",
         "trusted_html",
-        "aliases",
     ),
-    "guide": (
-        "title",
-        "topic",
-        "slug",
-        "summary",
-        "order",
-        "updated",
-        "reviewed",
-        "audience",
-        "stations",
-        "contacts",
-        "draft",
-        "trusted_html",
-        "aliases",
-    ),
-    "page": ("title", "slug", "summary", "draft", "trusted_html", "aliases"),
+    "guide": ("title", "topic", "slug", "summary", "order", "updated", "reviewed", "audience", "stations", "contacts", "draft", "trusted_html"),
+    "page": ("title", "slug", "summary", "draft", "trusted_html"),
 }
+# Every kind of page can take its earlier addresses (content/aliases.py).
+KNOWN_FIELDS = {kind: (*fields, "aliases") for kind, fields in _FIELDS.items()}
 
 # Reported on every build and check, so an opt-out of the sanitizer is never silent.
 TRUSTED_HTML_WARNING = "trusted_html: true：本文件中的 HTML 不经安全过滤、原样发布（脚本和内联样式仍会被浏览器的安全策略拦截）。请确认内容来源可信"

@@ -12,11 +12,11 @@ from test_bad_input import assert_one_problem
 
 from pagecheck import Page
 
-ARTICLE = "---\ntitle: 新的文章\ndate: 2024-08-19\n{}---\n\n正文。\n"
+ARTICLE = "---\ntitle: {}\ndate: 2024-08-19\n{}---\n\n正文。\n"
 
 
-def article(front: str = "") -> str:
-    return ARTICLE.format(front)
+def article(front: str = "", title: str = "新的文章") -> str:
+    return ARTICLE.format(title, front)
 
 
 def test_aliases_make_a_redirect_rule_and_a_refresh_page(make_site, build):
@@ -80,7 +80,7 @@ def test_a_url_that_disappears_is_reported_with_the_alias_to_add(make_site, buil
 def test_the_warning_comes_from_the_cache_without_the_old_output(make_site, build):
     """A CI job restores the build cache into a fresh checkout: no site/ folder."""
     # Eleven articles: ten a list page (site.yaml's per_page), so news/page/2/ goes too.
-    site = make_site({"news/old-name.md": article(), **{f"news/other-{n}.md": article() for n in range(10)}})
+    site = make_site({"news/old-name.md": article(), **{f"news/other-{n}.md": article(title=f"另一篇 {n}") for n in range(10)}})
     assert build(site).code == 0
     shutil.rmtree(site.out)
     (site.content / "news/old-name.md").unlink()

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import shutil
 
+import pytest
 from test_bad_input import assert_one_problem
 
 from pagecheck import Page
@@ -47,9 +48,11 @@ def test_a_guide_and_a_page_take_aliases_too(make_site, build):
     assert site.read("_redirects").splitlines() == ["/hub/guides/old-guide/ /hub/guides/g/ 301", "/hub/guanyu/ /hub/p/ 301"]
 
 
-def test_an_alias_that_is_not_a_site_path_is_an_error_with_its_line(make_site, build):
-    site = make_site({"news/a.md": article("aliases: [https://example.org/news/jiu/]\n")})
-    assert_one_problem(build(site), "content/news/a.md", 4, "aliases 里的 'https://example.org/news/jiu/' 不是本站的旧网址")
+@pytest.mark.parametrize("alias", ["https://example.org/news/jiu/", "news/jiu/", "//evil.example/x/", "/news/../../x/", "/a b/", "/x%2f/"])
+def test_an_alias_that_is_not_a_site_path_is_an_error_with_its_line(make_site, build, alias):
+    # "//host/x/" would otherwise be written as /host/x/index.html, outside the output folder.
+    site = make_site({"news/a.md": article(f"aliases: ['{alias}']\n")})
+    assert_one_problem(build(site), "content/news/a.md", 4, f"aliases 里的 {alias!r} 不是本站的旧网址")
 
 
 def test_an_alias_onto_another_page_is_an_error(make_site, build):

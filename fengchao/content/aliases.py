@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable
 
 _SCHEME = re.compile(r"^\s*[a-zA-Z][a-zA-Z0-9+.-]*:")
+_ODD = re.compile(r'[\x00-\x20\x7f?#\\"<>|*:%]')
 
 
 def old_paths(values: tuple[str, ...], error: Callable[[str], None]) -> tuple[str, ...]:
@@ -14,7 +15,9 @@ def old_paths(values: tuple[str, ...], error: Callable[[str], None]) -> tuple[st
     kept = []
     for alias in values:
         path = alias.removeprefix("/")
-        if not alias.startswith("/") or _SCHEME.match(alias) or any(c in alias for c in "?#\\ ") or ".." in alias.split("/") or not path:
+        # Every segment a plain name: no "//host", ".", "..", nor a character a file system or URL would read otherwise.
+        segments = path.removesuffix("/").split("/")
+        if not alias.startswith("/") or _SCHEME.match(alias) or _ODD.search(alias) or any(s in ("", ".", "..") for s in segments):
             error(f"aliases 里的 {alias!r} 不是本站的旧网址：请写以 / 开头的路径，例如 /news/old-name/（不含域名和 /hub/ 这样的网站路径）")
             continue
         kept.append(path if path.endswith("/") or "." in path.rsplit("/", 1)[-1] else path + "/")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from datetime import datetime
 
 import pytest
@@ -59,15 +60,12 @@ def assert_breadcrumbs(data: dict, canonical: str) -> None:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    import shutil
-
-    from conftest import REPO, Site
+    from conftest import REPO, Site, copy_theme
     from fengchao.cli import main
 
     root = tmp_path_factory.mktemp("structured") / "project"
     root.mkdir()
-    for name in ("templates", "assets"):
-        shutil.copytree(REPO / name, root / name)
+    copy_theme(root, ignore=shutil.ignore_patterns("decap-cms"))
     shutil.copyfile(REPO / "site.yaml", root / "site.yaml")
     site = Site(root)
     site.write(

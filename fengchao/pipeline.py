@@ -164,14 +164,11 @@ def prepare(project: Project, settings: Settings = Settings(), warm: Warm = COLD
 def _without_collections(function):
     """Run `function` with the cyclic garbage collector off in this process.
 
-    A build allocates hundreds of thousands of objects that live until it
-    ends (records, views, the cache's stores), and the collector walked them
-    again and again while finding almost nothing: at the default thresholds
-    ~0.1 s of a one-article edit and ~0.5 s of a cold build of 2,000
-    articles. The cycles a build makes come mostly from Python-Markdown and
-    Jinja, which run in the pool's workers: the workers collect (pool.py).
-    Here, with one job, a build's cycles wait until it ends (~3 MB for 2,000
-    articles)."""
+    A build's hundreds of thousands of objects live until it ends, and the
+    collector walked them again and again finding almost nothing (~0.1 s of
+    a one-article edit, ~0.5 s of a cold 2,000-article build). Its cycles
+    come mostly from Markdown and Jinja, in the pool's workers, which
+    collect (pool.py); with one job they wait until the end (~3 MB)."""
 
     @functools.wraps(function)
     def run(*args, **kwargs):
@@ -215,8 +212,7 @@ def build(
         if unchanged:
             pages, files, warnings = unchanged
             return BuildReport(pages, files, 0, list(warnings), {"cache": time.perf_counter() - start}, files)
-    # One pool for the Markdown and the pages, forked now, before the site is
-    # loaded: workers that start small stay small (pool.py).
+    # One pool for the Markdown and the pages, forked now, before the site is loaded: workers that start small stay small (pool.py).
     with Pool(jobs or default_jobs()) as pool:
         pool.start()
         warm = cache.warm(pool) if cache else Warm(pool=pool)
@@ -233,11 +229,19 @@ def build(
         from fengchao.site.publish import next_change
 
         until = next_change(prepared.records, build_time(prepared.config.tz))
-        # The search index is part of the output too: listed, so that an
-        # untouched output still counts as intact.
+        # The search index is part of the output too: listed, so that an untouched output still counts as intact.
         cache.remember(inputs, until, (report.pages, report.files, report.warnings), written.keys | written.index, written.linked, warm)
         cache.save_pages(written.page_keys, written.stored)
+        # Not in the report the cache repeats, and never fatal (even with --strict: a deletion could not be acknowledged).
+        report.warnings.extend(_vanished(project, prepared, cache.previous.files))
     return report
+
+
+def _vanished(project: Project, prepared: Prepared, previous) -> list[Problem]:
+    """Pages the last build wrote (the cache's file list: a CI job with a restored cache is told too) and this one does not."""
+    from fengchao.site.redirects import vanished
+
+    return vanished(previous, prepared.model, prepared.config.base_path, display_path(project.out, project.root))
 
 
 def _render_and_write(
@@ -319,17 +323,14 @@ def _write(project: Project, prepared: Prepared, pages, cache: BuildCache | None
 
 
 def _index(folder: Path, language: str) -> int:
-    """write_site's finish step: the search index, made in the temp folder
-    before the swap (so the "write" timing includes it)."""
+    """write_site's finish step: the search index, made in the temp folder before the swap (timed as "write")."""
     from fengchao.output.search_index import index_site
 
     return index_site(folder, language).bytes
 
 
 class _spool:
-    """Where render workers put pages: beside the output (the same file
-    system, so the write stage renames or hard-links them), named for this
-    process; removed when the build ends, whatever happens."""
+    """Where render workers put pages: beside the output (the write stage renames or links them), per process, removed at the end."""
 
     def __init__(self, out: Path) -> None:
         out = out.resolve()
@@ -362,10 +363,9 @@ class CheckReport:
 def check(project: Project, *, strict: bool = False, external=None, base_url: str | None = None) -> CheckReport:
     """`fengchao check`: everything `build` does except writing.
 
-    Load, validate, assemble, render in memory, then check the output's own
-    links and anchors and, only when `external` (a check.external_links
-    policy) asks, its external links. Raises BuildFailed with every problem
-    when there is an error (or, with strict, any warning), as a build would."""
+    Load, validate, assemble, render in memory, then check the output's own links and anchors and,
+    only when `external` (a check.external_links policy) asks, its external links. Raises BuildFailed
+    with every problem when there is an error (or, with strict, any warning), as a build would."""
     from fengchao.check.external_links import check_external
     from fengchao.check.output_links import check_model, page_sources
     from fengchao.render.pages import render_pages

@@ -201,3 +201,12 @@ def text_stats(plain: str) -> tuple[int, int]:
     spaced, cjk = _CJK.subn(" ", plain)
     words = len(_LATIN_WORD.findall(spaced))
     return cjk + words, max(1, math.ceil(cjk / CJK_PER_MINUTE + words / WORDS_PER_MINUTE))
+
+
+def address_in(district: str, address: str) -> str:
+    """The address as shown beside its district: 高新区 · 高新区顺丰网点内
+    reads twice, so a leading district (after an optional city) is dropped."""
+    rest = re.sub(r"^\S{2,4}市", "", address.strip()) if district and district in address else address.strip()
+    if district and rest.startswith(district) and len(rest) > len(district):
+        return rest[len(district) :].lstrip(" ，,、")
+    return address.strip()

@@ -69,6 +69,7 @@ CONTENT = {
     "news/2024/nofm.md": ("title: 测试\n\n正文\n", 1),
     "news/2024/unclosed.md": ("---\ntitle: 测试\ndate: 2024-08-19\n\n正文\n", 1),
     "news/2024/notmap.md": (news("title测试"), 2),
+    "news/2024/aliases.md": (news("title: 测试\ndate: 2024-08-19\naliases: [news/old/]"), 4),
     "guides/topic.md": (news("title: 测试\ntopic: 补贴申请"), 3),
     "guides/stations.md": (news("title: 测试\ntopic: 补助申请\nstations: [longfeng-zhongtong]"), 4),
     "guides/contacts.md": (news("title: 测试\ntopic: 补助申请\ncontacts:\n  - phone: '123'"), 5),
@@ -114,6 +115,14 @@ LINKS = {
     "stations/photo-path.yaml": (station("s-photo", 46.6, "  photos:\n    - src: ../images/none.jpg\n      alt: 说明\n"), 1),
     "pages/news.md": (news("title: 新闻页"), 1),
     "news/2024/backslash.md": (news("title: 测试\ndate: 2024-08-19", "![图](images\\a.png)"), 6),
+    "news/2024/shortcode.md": (news("title: 短代码\ndate: 2024-08-19", "{{< station gaoxin-shunfeng >}}"), 6),
+    "news/2024/embed.md": (news("title: 嵌入\ndate: 2024-08-19", "第一段。\n\n> [!站点] gaoxin-shunfeng"), 8),
+    "news/2024/embed-id.md": (news("title: 嵌入\ndate: 2024-08-19", "> [!驿站] nowhere"), 6),
+    "news/2024/embed-none.md": (news("title: 嵌入\ndate: 2024-08-19", "> [!地图]"), 6),
+    "news/2024/embed-two.md": (news("title: 嵌入\ndate: 2024-08-19", "> [!驿站] a b"), 6),
+    "news/2024/embed-map.md": (news("title: 嵌入\ndate: 2024-08-19", "> [!地图] " + " ".join(f"s{n}" for n in range(13))), 6),
+    "news/2024/contact.md": (news("title: 联系\ndate: 2024-08-19", "> [!联系] 某单位\n> 传真：1"), 7),
+    "news/2024/contact-name.md": (news("title: 联系\ndate: 2024-08-19", "> [!联系]\n> 电话：1"), 6),
 }
 OUTPUT = {
     "news/2024/a.md": (news("title: 测试\ndate: 2024-08-19", "## 站里有什么\n\n[驿站](/stations/gaoxin-shunfen/)"), 8),

@@ -261,7 +261,7 @@ def test_demo_site_works_under_the_csp(tmp_path):
         assert not re.search(r"<script(?![^>]*\bsrc=)(?![^>]*application/ld\+json)", text), template
         assert not re.search(r"\sstyle=|<style|\son[a-z]+=", text), template
         # `| safe` only on sanitized Markdown output, and on JSON-LD that
-        # station_page.json_ld escapes for a <script> block (tested in test_finder).
+        # station_page.json_ld and site/structured.py escape for a <script> block (tested in test_finder, test_structured_data).
         for use in re.findall(r"\{\{\s*([\w.]+)\s*\|\s*safe", text):
             assert use.split(".")[-1] in {"html", "notes_html", "json_ld"}, (template, use)
 

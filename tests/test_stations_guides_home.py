@@ -320,8 +320,8 @@ def test_home_numbers_come_from_the_data(make_site, build):
     )
     assert build(site).code == 0
     after = site.read("index.html")
-    assert _figure(before, "处已收录") == 9  # 10 records, one of them sample
-    assert _figure(after, "处已收录") == _figure(before, "处已收录") + 1
+    assert _figure(before, "处真实站点已收录") == 9  # 10 records, one of them sample
+    assert _figure(after, "处真实站点已收录") == _figure(before, "处真实站点已收录") + 1
     assert _figure(after, "个区县") == _figure(before, "个区县") + 1  # 红岗区 is new
     assert "624" in Page(after).text  # stations.program_total from site.yaml
 

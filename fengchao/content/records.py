@@ -40,6 +40,7 @@ class Article:
     draft: bool = False
     expires: datetime | None = None
     image_line: int = 0  # file line of `image:`, for problems found once outputs are known
+    aliases: tuple[str, ...] = ()  # earlier paths of this page ("news/old-name/"), redirected here
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,7 @@ class Guide:
     stations: tuple[str, ...] = ()
     contacts: tuple[Contact, ...] = ()
     draft: bool = False
+    aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,7 @@ class Page:
     where: Where
     summary: str | None = None
     draft: bool = False
+    aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

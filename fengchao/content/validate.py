@@ -13,6 +13,7 @@ from datetime import date, datetime, time
 from pathlib import PurePosixPath
 from zoneinfo import ZoneInfo
 
+from fengchao.content.aliases import old_paths
 from fengchao.content.config import SiteConfig
 from fengchao.content.load import LineMap, LoadedContent, SourceDoc
 from fengchao.content.records import Article, Contact, Guide, Page, Records, Where
@@ -31,7 +32,7 @@ MAX_TERM_CHARS = 30
 # Slugs under news/ that would collide with the list pages.
 RESERVED_NEWS_SLUGS = {"page", "archive"}
 # Front-matter fields each kind understands; anything else is probably a typo.
-KNOWN_FIELDS = {
+_FIELDS = {
     "news": (
         "title",
         "date",
@@ -53,6 +54,8 @@ KNOWN_FIELDS = {
     "guide": ("title", "topic", "slug", "summary", "order", "updated", "reviewed", "audience", "stations", "contacts", "draft", "trusted_html"),
     "page": ("title", "slug", "summary", "draft", "trusted_html"),
 }
+# Every kind of page can take its earlier addresses (content/aliases.py).
+KNOWN_FIELDS = {kind: (*fields, "aliases") for kind, fields in _FIELDS.items()}
 
 # Reported on every build and check, so an opt-out of the sanitizer is never silent.
 TRUSTED_HTML_WARNING = "trusted_html: true：本文件中的 HTML 不经安全过滤、原样发布（脚本和内联样式仍会被浏览器的安全策略拦截）。请确认内容来源可信"
@@ -118,6 +121,9 @@ class Fields:
             else:
                 kept.append(value)
         return kept
+
+    def aliases(self) -> tuple[str, ...]:
+        return old_paths(self.text_list("aliases"), lambda message: self.error("aliases", message))
 
     def moment(self, key: str, required: bool = False) -> datetime | None:
         raw = self.text(key, required)
@@ -229,6 +235,7 @@ def _article(doc: SourceDoc, f: Fields) -> Article | None:
         draft=f.flag("draft"),
         expires=f.moment("expires"),
         image_line=f.meta.line_of("image") if image else 0,
+        aliases=f.aliases(),
     )
     return article if slug and title and moment else None
 
@@ -278,6 +285,7 @@ def _guide(doc: SourceDoc, f: Fields, config: SiteConfig) -> Guide | None:
         stations=f.text_list("stations"),
         contacts=_contacts(f),
         draft=f.flag("draft"),
+        aliases=f.aliases(),
     )
     return guide if slug and title and topic else None
 
@@ -285,7 +293,7 @@ def _guide(doc: SourceDoc, f: Fields, config: SiteConfig) -> Guide | None:
 def _page(doc: SourceDoc, f: Fields) -> Page | None:
     slug = f.slug(PurePosixPath(doc.rel).stem)
     title = f.text("title", required=True)
-    page = Page(slug or "", title or "", doc.body, doc.body_line, doc.rel, _where(doc), f.text("summary"), f.flag("draft"))
+    page = Page(slug or "", title or "", doc.body, doc.body_line, doc.rel, _where(doc), f.text("summary"), f.flag("draft"), f.aliases())
     return page if slug and title else None
 
 

@@ -52,7 +52,7 @@ def prerender(
         # Whether the file is trusted decides if its HTML is sanitized.
         key = digest("markdown", *map(str, item), str(item[1] in md.trusted))
         entry = cache.previous.get(key) if cache else None
-        if entry is not None and all(md.links.resolve(t, item[1]) == (href, problem) for t, href, problem in entry[2]):
+        if entry is not None and all(md.links.answers(lookup, item[1]) for lookup in entry[2]):
             md.remember(item, entry[0], entry[1])
             cache.used[key] = entry
             seen[item] = (key, entry)

@@ -14,17 +14,21 @@ import posixpath
 import re
 import signal
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import quote, unquote, urlsplit
 
 import markdown
 from markdown.treeprocessors import Treeprocessor
 
+from fengchao.markup import embeds
 from fengchao.markup.quick import QuickTocExtension
 from fengchao.markup.quick import install as install_quick_stages
 from fengchao.markup.sanitize import clean, dropped
 from fengchao.problems import Problem
 from fengchao.text import heading_anchor, plain_text, text_stats
+
+# A lookup of a station by an embed, as recorded in `MarkdownRenderer.lookups`.
+STATION_LOOKUP = "\x00station:"
 
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 
@@ -90,6 +94,15 @@ class LinkMap:
     base_path: str  # "/hub/"
     doc_urls: dict  # content-relative source path → site-relative URL ("news/x/")
     static: frozenset  # content-relative paths of copied files
+    # What an embed may show of each station, by id (markup/embeds.py).
+    stations: dict = field(default_factory=dict)
+
+    def answers(self, lookup: tuple, source_rel: str) -> bool:
+        """Whether a lookup an earlier conversion made still gets the same answer."""
+        target, href, problem = lookup
+        if target.startswith(STATION_LOOKUP):
+            return self.stations.get(target[len(STATION_LOOKUP) :]) == href
+        return self.resolve(target, source_rel) == (href, problem)
 
     def resolve(self, target: str, source_rel: str) -> tuple[str, str | None]:
         """Return (href to publish, problem message or None)."""
@@ -168,6 +181,7 @@ class MarkdownRenderer:
         self._body = ""
         self._shown = ""
         self._body_line = 1
+        self._made: list[str] = []  # each embed's HTML, by placeholder number
         # Made on first use: when every body comes from the cache or a
         # worker, building one is waste (the first in a process also imports
         # the extensions: ~25 ms).
@@ -196,12 +210,40 @@ class MarkdownRenderer:
         )
         install_quick_stages(converter)
         converter.treeprocessors.register(_Links(converter, self), "fengchao_links", 1)
+        # After whitespace is normalised (STX/ETX removed), before fenced code.
+        converter.preprocessors.register(embeds.EmbedPreprocessor(converter, self), "fengchao_embeds", 28)
         return converter
 
     def resolve(self, target: str) -> tuple[str, str | None]:
         href, problem = self.links.resolve(target, self.source_rel)
         self.lookups.append((target, href, problem))
         return href, problem
+
+    def station(self, station_id: str) -> embeds.StationRef | None:
+        ref = self.links.stations.get(station_id)
+        self.lookups.append((STATION_LOOKUP + station_id, ref, None))
+        return ref
+
+    def embed(self, kind: str, args: str, inner: list[str], offset: int) -> list[str]:
+        """Markdown lines that stand for one embed; its problems reported at its lines."""
+        made, kept, problems = embeds.parse(kind, args, inner, self.station)
+        for extra, message in problems:
+            self._problems.append(Problem(self._shown, self._body_line + offset + extra, message))
+        number = len(self._made)
+        if made is not None:
+            self._made.append(made)
+            return ["", embeds.placeholder(number), ""]
+        self._made.append(embeds.notice_open(kind))
+        return ["", embeds.placeholder(number), "", *kept, "", embeds.placeholder(number, end=True), ""]
+
+    def refuse(self, written: str, offset: int) -> None:
+        self._problems.append(
+            Problem(
+                self._shown,
+                self._body_line + offset,
+                f"「{written} …」是别的网站程序（如 Hugo）的短代码，本站不认，会原样显示出来。请改用 > [!驿站] 站点id 这样的嵌入（见编辑手册 3.6 节）",
+            )
+        )
 
     def remember(self, key: tuple, rendered: RenderedBody, problems: list[Problem]) -> None:
         self._done[key] = (rendered, problems)
@@ -235,6 +277,7 @@ class MarkdownRenderer:
             return done[0], list(done[1])
         self.source_rel, self._shown, self._body, self._body_line = source_rel, shown, body, body_line
         self._problems = []
+        self._made = []
         self.lookups = []
         try:
             with _time_limit(MAX_RENDER_SECONDS):
@@ -258,8 +301,9 @@ class MarkdownRenderer:
             html = clean(html)
             if removed:
                 self._warn_dropped(removed)
+        html, text_html = embeds.finish(html, self._made)
         headings = tuple(_flatten(getattr(self._md, "toc_tokens", [])))
-        plain = plain_text(html)
+        plain = plain_text(text_html)
         return RenderedBody(html, headings, plain, *text_stats(plain)), self._problems
 
 

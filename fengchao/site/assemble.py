@@ -16,8 +16,10 @@ from dataclasses import replace
 from fengchao.content.config import SiteConfig
 from fengchao.content.identity import tint
 from fengchao.content.records import Records
+from fengchao.content.stations import wgs84
 from fengchao.digests import Memo, context_digest, digest
 from fengchao.markup.batch import prerender
+from fengchao.markup.embeds import StationRef
 from fengchao.markup.markdown import LinkMap, MarkdownRenderer
 from fengchao.problems import Problem
 from fengchao.site import admin, feeds, guides, news, offline, search_page
@@ -29,6 +31,7 @@ from fengchao.site.images import is_raster, site_images
 from fengchao.site.jobs import BuildOptions, CopyFile, Ctx, Job, RawFile, SiteModel
 from fengchao.site.open_data import GEOJSON_FILE
 from fengchao.site.publish import is_public
+from fengchao.site.redirects import redirect_files
 from fengchao.site.urls import Urls
 from fengchao.site.views import Figure, Link, SiteView
 from fengchao.text import pinyin_slug
@@ -67,6 +70,9 @@ def site_view(config: SiteConfig, urls: Urls, assets: dict[str, str], pages=()) 
         logo_url=urls.page(assets.get(identity.logo, "assets/" + identity.logo)) if identity.logo else "",
         accent_css_url=urls.page(accent_file(identity.accent)) if identity.accent else "",
         theme_color=identity.accent or SiteView.theme_color,
+        publisher_logo=urls.absolute(
+            assets.get(identity.logo, "assets/" + identity.logo) if identity.logo else assets.get("favicon.svg", "assets/favicon.svg")
+        ),
     )
 
 
@@ -136,7 +142,10 @@ def assemble(
     doc_urls |= {g.source_rel: scheme.guide(g.slug) for g in guide_list}
     doc_urls |= {p.source_rel: scheme.page(p.slug) for p in pages}
     static_rel = frozenset(s.rel for s in records.static)
-    links = LinkMap(config.base_path, doc_urls, static_rel)
+    embeddable = {
+        s.id: StationRef(s.id, s.name, s.district, s.address, s.hours, urls.page(scheme.station(s.id)), *wgs84(s), s.sample) for s in records.stations
+    }
+    links = LinkMap(config.base_path, doc_urls, static_rel, embeddable)
     editor_bundle = tuple(c.source for c in asset_files if c.path.startswith(EDITOR_BUNDLE))
     asset_files = tuple(c for c in asset_files if not c.path.startswith(EDITOR_BUNDLE))
     assets = {c.path.removeprefix("assets/"): c.path for c in asset_files}
@@ -164,6 +173,8 @@ def assemble(
     jobs.append(search_page.search_job(ctx))
     jobs += feeds.feed_jobs(ctx, news_part.feed_entries, jobs)
     jobs.append(Job("sw.js", "sw.js", {"config": offline.sw_config(ctx, assets)}, in_sitemap=False))
+    moved = [(a, scheme.article(a.slug), a.title) for a in articles] + [(g, scheme.guide(g.slug), g.title) for g in guide_list]
+    raw += redirect_files(ctx, moved + [(p, scheme.page(p.slug), p.title) for p in pages], problems)
     tiles = config.finder.tiles
     fingerprinted = tuple(c.path for c in asset_files if c.name)
     plain = tuple(c.path for c in asset_files if not c.name)
@@ -203,6 +214,7 @@ def _canonical(inputs: tuple) -> tuple:
         links.base_path,
         tuple(links.doc_urls.items()),
         tuple(sorted(links.static)),
+        tuple(links.stations.items()),
         tuple(sorted(trusted)),
         stations,
         guides,
@@ -241,14 +253,15 @@ def _directory(ctx: Ctx, records: Records, guide_list: tuple, store: Memo | None
 
 
 def home_job(ctx: Ctx, latest, topics, records: Records, article_count: int, guide_count: int) -> Job:
+    # Sample stations are demo data: no figure or chart counts them, and the note says how many there are.
     stations = records.stations
-    real = [s for s in stations if not s.sample]
-    districts = {s.district for s in stations}
+    real = tuple(s for s in stations if not s.sample)
+    samples = len(stations) - len(real)
     figures = []
     if ctx.config.program_total:
         figures.append(Figure(f"{ctx.config.program_total}", ctx.site.text.figure_program_total, ctx.site.text.figure_program_note))
-    figures.append(Figure(f"{len(real)}", "处已收录到本站", f"另有 {len(stations) - len(real)} 处示例" if len(real) < len(stations) else ""))
-    figures.append(Figure(f"{len(districts)}", "个区县有收录站点"))
+    figures.append(Figure(f"{len(real)}", "处真实站点已收录到本站", f"另有 {samples} 处示例站点（演示数据，不计入统计）" if samples else ""))
+    figures.append(Figure(f"{len({s.district for s in real})}", "个区县有真实站点"))
     figures.append(Figure(f"{guide_count}", "篇办事指南"))
     figures.append(Figure(f"{article_count}", "篇新闻"))
     meta = ctx.meta("", "", "home")
@@ -259,8 +272,9 @@ def home_job(ctx: Ctx, latest, topics, records: Records, article_count: int, gui
         latest=latest,
         topics=topics,
         figures=tuple(figures),
-        station_count=len(stations),
-        station_charts=directory.home_charts(stations, ctx.config) if stations else (),
+        station_count=len(real),
+        chart_note=ctx.site.text.fill("home_chart_note", count=len(real), samples=samples) if samples else "",
+        station_charts=directory.home_charts(real, ctx.config) if real else (),
     )
 
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from fengchao.content.config import SiteConfig
 from fengchao.markup.markdown import MarkdownRenderer
+from fengchao.site.structured import breadcrumb_list, script_json
 from fengchao.site.urls import Urls, file_of
 from fengchao.site.views import Link, PageMeta, SiteView
 from fengchao.text import pinyin_slug
@@ -76,11 +77,18 @@ class Ctx:
     images: Any = None
 
     def meta(self, title: str, rel: str, section: str, description: str = "", **extra) -> PageMeta:
+        """`article=` a NewsArticle dict (site/structured.py); every page below home gets a BreadcrumbList."""
         full = self.config.title if not title else f"{title} - {self.config.title}"
         crumbs = tuple(extra.pop("breadcrumbs", ()))
+        home = (Link("首页", self.urls.page("")),)
         if crumbs:
-            crumbs = (Link("首页", self.urls.page("")),) + crumbs
-        return PageMeta(full, description or self.config.description, self.urls.absolute(rel), section, crumbs, **extra)
+            crumbs = home + crumbs
+        canonical = self.urls.absolute(rel)
+        data = [d for d in (extra.pop("article", None),) if d]
+        if rel and not extra.get("noindex"):
+            data.append(breadcrumb_list(crumbs or home, title or full, canonical, self.urls.origin))
+        json_ld = script_json(data) if data else ""
+        return PageMeta(full, description or self.config.description, canonical, section, crumbs, json_ld=json_ld, **extra)
 
     def job(self, rel_dir: str, template: str, meta: PageMeta, **context) -> Job:
         lastmod = context.pop("lastmod", None)

@@ -6,10 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from fengchao.content.records import Article
+from fengchao.markup.embeds import without_cards
 from fengchao.problems import Problem
 from fengchao.site import urls as scheme
 from fengchao.site.images import CARD_SIZES
 from fengchao.site.jobs import Ctx, Job
+from fengchao.site.structured import news_article
 from fengchao.site.views import ArticleCard, ArticleView, Link, Moment, Pager, Term
 from fengchao.text import pinyin_slug, summarise, xml_safe
 
@@ -169,7 +171,7 @@ def assemble_news(ctx: Ctx, articles: tuple[Article, ...], problems: list[Proble
             published=a.date.isoformat(),
             updated=(a.updated or a.date).isoformat(),
             summary=xml_safe(summary),
-            html=xml_safe(html),
+            html=xml_safe(without_cards(html)),
             authors=tuple(map(xml_safe, a.authors or ((a.source,) if a.source else ()))),
             category=xml_safe(a.category) if a.category else None,
             tags=tuple(map(xml_safe, a.tags)),
@@ -226,6 +228,19 @@ def _article_job(
         image_html=ctx.images.picture(cover, article.image_alt or "", first=True) if cover else "",
     )
     rel = scheme.article(article.slug)
+    og_image = share[0] if share else urls.origin + image_url if image_url and image_url.startswith("/") else image_url
+    modified = article.updated or article.date
+    structured = news_article(
+        headline=article.title,
+        url=urls.absolute(rel),
+        published=article.date,
+        modified=modified,
+        authors=article.authors,
+        source=article.source,
+        publisher=ctx.site.publisher,
+        logo_url=ctx.site.publisher_logo,
+        image_url=og_image or ctx.site.share_image_url,
+    )
     meta = ctx.meta(
         article.title,
         rel,
@@ -233,10 +248,13 @@ def _article_job(
         summary,
         breadcrumbs=crumbs,
         og_type="article",
-        og_image=share[0] if share else urls.origin + image_url if image_url and image_url.startswith("/") else image_url,
+        og_image=og_image,
         og_image_width=share[1] if share else 0,
         og_image_height=share[2] if share else 0,
         notice=notice,
+        article=structured,
+        published=article.date.isoformat(),
+        modified=modified.isoformat(),
     )
     lastmod = (article.updated or article.date).date().isoformat()
     return ctx.job(rel, "article.html", meta, article=view, lastmod=lastmod)

@@ -34,6 +34,7 @@ from fengchao.site.open_data import (
     stations_json,
 )
 from fengchao.site.views import Amenity, Link, Moment, Nearby, StationCard, StationView
+from fengchao.text import address_in
 
 # Characters that are left as they are when a site.yaml URL template is made
 # safe: the URL syntax itself and escapes already present.
@@ -124,7 +125,7 @@ def station_card(ctx: Ctx, station: Station) -> StationCard:
         name=station.name,
         url=ctx.urls.page(scheme.station(station.id)),
         district=station.district,
-        address=station.address,
+        address=address_in(station.district, station.address),
         hours=station.hours,
         amenities=tuple(Amenity(a, labels[a]) for a in station.amenities),
         sample=station.sample,
@@ -143,6 +144,8 @@ def assemble_directory(ctx: Ctx, stations: tuple[Station, ...], guides: tuple[Gu
     urls, config = ctx.urls, ctx.config
     cards = {s.id: station_card(ctx, s) for s in stations}
     groups = tuple((district, tuple(cards[s.id] for s in group)) for district, group in by_district(stations, config))
+    # Districts with a real station first (validate already sorts real stations before samples within one).
+    groups = tuple(sorted(groups, key=lambda group: all(card.sample for card in group[1])))
     finder = config.finder
     amenity_counts = tuple((Amenity(key, label), sum(1 for s in stations if key in s.amenities)) for key, label in config.amenities)
     slugs = {d: ctx.slug(d) for d in config.districts}
@@ -261,7 +264,7 @@ def assemble_directory(ctx: Ctx, stations: tuple[Station, ...], guides: tuple[Gu
             report_url=report_url(finder.report_url, station),
         )
         rel = scheme.station(station.id)
-        description = f"{station.name}：{station.district}{station.address}。设施：{'、'.join(a.label for a in view.card.amenities)}。"
+        description = f"{station.name}：{station.district}{address_in(station.district, station.address)}。设施：{'、'.join(a.label for a in view.card.amenities)}。"
         crumbs_here = crumbs + (Link(station.district, urls.page(scheme.district(ctx.slug(station.district)))),)
         jobs.append(
             ctx.job(
@@ -292,7 +295,8 @@ def station_charts(groups, amenity_counts, total: int) -> tuple[str, str]:
 def home_charts(stations: tuple[Station, ...], config) -> tuple[str, str]:
     groups = by_district(stations, config)
     counts = tuple((Amenity(key, label), sum(1 for s in stations if key in s.amenities)) for key, label in config.amenities)
-    return station_charts(groups, counts, len(stations))
+    # With few real stations most amenities are at 0: the home page shows those the stations have.
+    return station_charts(groups, tuple((a, n) for a, n in counts if n) or counts, len(stations))
 
 
 def _plain_img(src: str, alt: str) -> str:

@@ -42,6 +42,7 @@ class SiteView:
     logo_url: str = ""  # site.yaml `logo:`; "" = the hive icon
     accent_css_url: str = ""  # the accent colour's stylesheet, when site.yaml sets `accent:`
     theme_color: str = "#8a5a00"  # <meta name="theme-color">: the accent when set
+    publisher_logo: str = ""  # absolute: the logo (or the hive icon) as the publisher's in structured data
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,9 @@ class PageMeta:
     og_image_height: int = 0
     noindex: bool = False
     notice: str | None = None  # e.g. draft banner
+    json_ld: str = ""  # JSON-LD (a list of schema.org objects), already escaped for a <script> element
+    published: str = ""  # ISO 8601, for article:published_time / article:modified_time
+    modified: str = ""
 
 
 @dataclass(frozen=True)

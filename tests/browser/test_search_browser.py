@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -233,3 +234,39 @@ def test_more_results_on_request(tab, search_site):
     tab.click("#search-more")
     tab.wait_for_function("() => document.querySelectorAll('.search-result').length === 13")
     assert tab.locator("#search-more").is_hidden()
+
+
+HAN = "\u3400-\u4dbf\u4e00-\u9fff"
+
+
+def _page_text(tab, url: str) -> str:
+    """The page's text with a newline at each block boundary, as Pagefind splits it."""
+    html = tab.request.get(url).text()
+    html = re.sub(r"(?s)<(script|style|head)\b.*?</\1>", "", html)
+    text = re.sub(r"</?(p|h[1-6]|li|dt|dd|div|section|article|header|footer|figure|figcaption|blockquote|td|th|br)\b[^>]*>", "\n", html)
+    return re.sub(r"[ \t]+", "", re.sub(r"<[^>]+>", "", text))
+
+
+@pytest.mark.parametrize("query", ["快递员", "充电", "体检"])
+def test_excerpts_read_as_chinese_and_start_at_a_sentence(tab, search_site, query):
+    search(tab, search_site, query)
+    results = tab.eval_on_selector_all(
+        ".search-result", "items => items.map(i => [i.querySelector('.result-title a').href, i.querySelector('.result-excerpt').textContent])"
+    )
+    assert results
+    for url, excerpt in results:
+        # Pagefind joins blocks with ". "; Chinese text gets 。 and no space after its punctuation.
+        assert not re.search(rf"[{HAN}”’）]\.", excerpt), excerpt
+        assert not re.search(r"[。！？；：，、]\s", excerpt), excerpt
+        assert not re.match(r"[”’）】》」』。！？；：，、]", excerpt), excerpt
+        if excerpt.startswith("…"):
+            continue
+        # Otherwise it begins where a sentence or a block of the page begins.
+        text = _page_text(tab, url)
+        first = re.match(rf"[{HAN}0-9A-Za-z“‘（]+", excerpt)
+        assert first, excerpt
+        head = first.group(0)[:6]  # up to the first punctuation (ours or the page's)
+        start = text.find(head)
+        assert start >= 0, (excerpt, url)
+        before = text[:start].rstrip("\n")
+        assert start == 0 or text[start - 1] == "\n" or before[-1:] in "。！？；”’", (excerpt, text[max(0, start - 20) : start])

@@ -46,7 +46,8 @@ function setUp(form) {
   async function load() {
     if (!pagefind) {
       pagefind = await import(form.dataset.bundle + "pagefind.js");
-      await pagefind.options({ baseUrl: form.dataset.base, excerptLength: 36 });
+      // A longer window than shown: excerptNodes starts it at a sentence.
+      await pagefind.options({ baseUrl: form.dataset.base, excerptLength: 48 });
     }
     return pagefind;
   }
@@ -197,15 +198,18 @@ function resultItem(data) {
   item.append(title);
   const excerpt = document.createElement("p");
   excerpt.className = "result-excerpt";
-  excerpt.append(...excerptNodes(data.excerpt || ""));
+  excerpt.append(...excerptNodes(data.excerpt || "", data.content || ""));
   item.append(excerpt);
   return item;
 }
 
 // Pagefind's excerpt is HTML with <mark> around the matches. Keep the text
 // and the marks only, parsed in an inert document, so nothing else from the
-// index can become markup on the page.
-function excerptNodes(html) {
+// index can become markup on the page; then make it read as Chinese: the
+// ". " Pagefind puts between blocks becomes 。 (or nothing after a Chinese
+// mark), and a window that starts mid-sentence starts at the next sentence
+// (or, with no sentence end before the first match, with "…").
+function excerptNodes(html, content) {
   const doc = new DOMParser().parseFromString("<p>" + html + "</p>", "text/html");
   const nodes = [];
   for (const node of doc.body.firstChild.childNodes) {
@@ -219,8 +223,43 @@ function excerptNodes(html) {
       mark.textContent = text;
       nodes.push(mark);
     } else {
-      nodes.push(document.createTextNode(text));
+      // A block break right after a match: the match's last character decides.
+      const before = last ? last.textContent.slice(-1) : "";
+      nodes.push(document.createTextNode(chineseSeparators(before + text).slice(before.length)));
     }
   }
-  return nodes;
+  const shown = fromSentence(nodes, content.replace(/[\u200b\s]/g, ""));
+  const end = shown.length ? shown[shown.length - 1].textContent : "";
+  if (end && !/[。！？；…]\s*$/.test(end)) shown.push(document.createTextNode("…"));
+  return shown;
+}
+
+const STOP = "。！？；：，、";
+const CLOSE = "”’）】》」』";
+// A sentence end, with its closing quotes, not followed by an attribution (。”——马雨 continues).
+const SENTENCE_END = new RegExp("[。！？；][" + CLOSE + "]*(?![—" + CLOSE + "])");
+const BREAK_AFTER_STOP = new RegExp("([" + STOP + "][" + CLOSE + "]?)\\s*\\.(\\s+|$)", "g");
+const BREAK_AFTER_TEXT = new RegExp("([\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff" + CLOSE + "])\\.(\\s+|$)", "g");
+const SPACE_AFTER_MARK = new RegExp("([" + STOP + CLOSE + "])\\s+", "g");
+
+function chineseSeparators(text) {
+  return text.replace(BREAK_AFTER_STOP, "$1").replace(BREAK_AFTER_TEXT, "$1。").replace(SPACE_AFTER_MARK, "$1");
+}
+
+function fromSentence(nodes, content) {
+  const text = nodes.map((n) => n.textContent).join("");
+  const flat = text.replace(/\s/g, "");
+  // The page's own first words (a title, a lead): already a start.
+  if (!flat || content.startsWith(flat.slice(0, 8).replace(/。/g, ""))) return nodes;
+  for (let i = 0; i < nodes.length && nodes[i].nodeName !== "MARK"; i++) {
+    const end = SENTENCE_END.exec(nodes[i].textContent);
+    if (end) {
+      const rest = nodes[i].textContent.slice(end.index + end[0].length).replace(/^\s+/, "");
+      const kept = nodes.slice(i + 1);
+      if (rest) kept.unshift(document.createTextNode(rest));
+      if (kept.map((n) => n.textContent).join("").length >= 12) return kept;
+      break;
+    }
+  }
+  return [document.createTextNode("…"), ...nodes];
 }

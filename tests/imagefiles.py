@@ -255,3 +255,10 @@ def _webp_chunks(data: bytes) -> list[str]:
 
 def webp_is_lossless(data: bytes) -> bool:
     return "VP8L" in _webp_chunks(data)
+
+
+def plain_png(width: int = 640, height: int = 400) -> bytes:
+    """A small, real PNG with nothing unusual: a graphic an editor adds."""
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), (40, 120, 200)).save(out, "PNG")
+    return out.getvalue()

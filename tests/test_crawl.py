@@ -13,6 +13,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
+import imagefiles
 import pytest
 
 from fengchao.cli import main
@@ -285,8 +286,8 @@ RICH_STATIONS = """\
 def rich_files() -> dict[str, str | bytes]:
     files: dict[str, str | bytes] = {
         "stations/s.yaml": RICH_STATIONS,
-        "images/st-1.jpg": b"jpg",
-        "images/cover.png": b"png",
+        "images/st-1.jpg": imagefiles.plain_png(),  # a PNG in a .jpg: decoded by what it is
+        "images/cover.png": imagefiles.plain_png(),
         "docs/form.pdf": b"%PDF-1.4",
         "pages/contact.md": "---\ntitle: 联系我们\n---\n\n## 地址\n\n见[首页](/)和[表格](/docs/form.pdf)。\n",
         "guides/g1.md": "---\ntitle: 指南一\ntopic: 补助申请\nstations: [st-1, st-2]\ncontacts: [{name: 市关工委, phone: '0459-1234567'}]\n---\n\n## 怎么申请\n\n见[新闻](../news/2023/n00.md)。\n\n## “暖蜂行动”\n\n说明。\n",

@@ -31,7 +31,7 @@ topic: 驿站服务
 """
 
 
-def article(body: str, title: str = "测试新闻") -> str:
+def article(body: str, title: str = "另一篇新闻") -> str:
     # The body starts on line 6 of the file (line 1 is the opening ---).
     return f"---\ntitle: {title}\ndate: 2024-08-19\n---\n\n{body}\n"
 

@@ -8,6 +8,7 @@ import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+import imagefiles
 import pytest
 
 from conftest import MINIMAL_GUIDE, MINIMAL_STATION, REPO
@@ -66,7 +67,7 @@ def test_article_page_shows_everything_an_editor_filled_in(make_site, build):
                 image="/images/cover.png",
                 image_alt="快递员在医院排队做眼科检查",
             ),
-            "images/cover.png": b"\x89PNG\r\n\x1a\n",
+            "images/cover.png": imagefiles.plain_png(),
         }
     )
     result = build(site)
@@ -88,12 +89,14 @@ def test_article_page_shows_everything_an_editor_filled_in(make_site, build):
     assert any(a.href == f"{BASE}categories/jian-kang-fu-wu/" and a.text == "健康服务" for a in p.anchors)
     for rel in ["tags/kuai-di-xiao-ge/index.html", "tags/yan-jian-kang/index.html", "categories/jian-kang-fu-wu/index.html"]:
         assert article_links(page(site, rel)) == [f"{BASE}news/a/"], rel
-    # Cover image with its alt text; the file is published where the src points.
-    covers = [img for img in p.find_all("img") if img.attrs.get("src") == f"{BASE}images/cover.png"]
+    # Cover image with its alt text, published as processed renditions named
+    # after the source (never the source itself), and as the share image.
+    covers = [img for img in p.find_all("img") if img.attrs.get("src", "").startswith(f"{BASE}images/cover.")]
     assert covers and covers[0].attrs.get("alt") == "快递员在医院排队做眼科检查"
-    assert (site.out / "images" / "cover.png").read_bytes() == b"\x89PNG\r\n\x1a\n"
+    assert (site.out / covers[0].attrs["src"].removeprefix(BASE)).is_file()
+    assert not (site.out / "images" / "cover.png").exists()
     og = [m.attrs["content"] for m in p.find_all("meta", property="og:image")]
-    assert og == ["https://example.org/hub/images/cover.png"]
+    assert len(og) == 1 and og[0].startswith("https://example.org/hub/images/cover.") and og[0].endswith(".jpg")
 
 
 def test_previous_and_next_link_neighbours_by_date(make_site, build):
@@ -347,7 +350,7 @@ def test_date_without_offset_is_in_site_timezone(make_site, build, monkeypatch):
 
 def test_root_relative_and_content_file_links(make_site, build):
     body = (
-        "去[测试站点](/stations/test-1/)歇歇脚，看[图片](/images/a.png)。\n\n"
+        "去[测试站点](/stations/test-1/)歇歇脚，看[说明](/files/a.pdf)。\n\n"
         "申请方法见[指南](../guides/g.md)，具体在[这里](../guides/g.md#怎么申请)。\n\n"
         "![站点外景](/images/a.png)\n\n外部链接[不变](https://www.gov.cn/)。\n"
     )
@@ -356,7 +359,8 @@ def test_root_relative_and_content_file_links(make_site, build):
             "news/a.md": article("链接", "2024-08-19", body),
             "guides/g.md": MINIMAL_GUIDE,
             "stations/s.yaml": MINIMAL_STATION,
-            "images/a.png": b"png",
+            "images/a.png": imagefiles.plain_png(),
+            "files/a.pdf": b"%PDF-1.4\n",
         }
     )
     result = build(site)
@@ -364,15 +368,15 @@ def test_root_relative_and_content_file_links(make_site, build):
     p = page(site, "news/a/index.html")
     hrefs = p.hrefs()
     assert f"{BASE}stations/test-1/" in hrefs
-    assert f"{BASE}images/a.png" in hrefs
+    assert f"{BASE}files/a.pdf" in hrefs
     assert f"{BASE}guides/g/" in hrefs
     assert f"{BASE}guides/g/#怎么申请" in hrefs
     assert "https://www.gov.cn/" in hrefs
     assert not any(h.endswith(".md") or ".md#" in h for h in hrefs)
-    assert [i.attrs["src"] for i in p.find_all("img", alt="站点外景")] == [f"{BASE}images/a.png"]
+    assert [i.attrs["src"].startswith(f"{BASE}images/a.") for i in p.find_all("img", alt="站点外景")] == [True]
     # The targets exist, and the guide has the heading the fragment names.
     assert (site.out / "stations/test-1/index.html").is_file()
-    assert (site.out / "images/a.png").is_file()
+    assert (site.out / "files/a.pdf").is_file()
     assert "怎么申请" in page(site, "guides/g/index.html").ids
 
 

@@ -260,10 +260,11 @@ def test_demo_site_works_under_the_csp(tmp_path):
         text = template.read_text(encoding="utf-8")
         assert not re.search(r"<script(?![^>]*\bsrc=)(?![^>]*application/ld\+json)", text), template
         assert not re.search(r"\sstyle=|<style|\son[a-z]+=", text), template
-        # `| safe` only on sanitized Markdown output, and on JSON-LD that
-        # station_page.json_ld and site/structured.py escape for a <script> block (tested in test_finder, test_structured_data).
+        # `| safe` only on sanitized Markdown output, on JSON-LD that
+        # station_page.json_ld and site/structured.py escape for a <script> block (tested in test_finder, test_structured_data),
+        # and on <picture> markup that fengchao/images builds from processed images with every attribute escaped (test_images).
         for use in re.findall(r"\{\{\s*([\w.]+)\s*\|\s*safe", text):
-            assert use.split(".")[-1] in {"html", "notes_html", "json_ld"}, (template, use)
+            assert use.split(".")[-1] in {"html", "notes_html", "json_ld", "image_html", "thumb_html", "picture"}, (template, use)
 
 
 def test_headers_file(tmp_path):

@@ -52,7 +52,7 @@ def server(make_site, tmp_path):
     site = make_site(
         {
             "news/a.md": "---\ntitle: 预览\ndate: 2024-08-19\n---\n\n正文\n",
-            "images/p.png": "PNG",
+            "files/p.pdf": "PDF",
         }
     )
     cache = tmp_path / "cache"
@@ -142,8 +142,8 @@ def generation(port: int) -> int:
 
 def test_symlinks_out_of_content_are_not_followed(server):
     port, content = server["port"], server["site"].content
-    # A copied image, served from its source file.
-    assert get(port, "/images/p.png") == (200, b"PNG")
+    # A copied static file, served from its source file.
+    assert get(port, "/files/p.pdf") == (200, b"PDF")
     before = generation(port)
     os.symlink(server["secret"], content / "link.txt")
     os.symlink(server["secret"].parent, content / "linkdir")
@@ -154,10 +154,10 @@ def test_symlinks_out_of_content_are_not_followed(server):
     # The build refused them, and says so over every page.
     assert "符号链接指向内容文件夹之外" in get(port, "/news/a/")[1].decode()
     # A served file swapped for a symlink between builds is not followed either.
-    image = content / "images" / "p.png"
-    image.unlink()
-    os.symlink(server["secret"], image)
-    status, body = get(port, "/images/p.png")
+    served = content / "files" / "p.pdf"
+    served.unlink()
+    os.symlink(server["secret"], served)
+    status, body = get(port, "/files/p.pdf")
     assert status == 404 and b"TOP SECRET" not in body
 
 

@@ -122,8 +122,11 @@ def editor(tmp_path_factory):
     base = tmp_path_factory.mktemp("cms")
     project, out = base / "project", base / "site"
     project.mkdir()
+    # The hub's own folders; the theme comes from the package (a project's
+    # templates/ and assets/ only override it).
     for name in ("content", "templates", "assets"):
-        shutil.copytree(REPO / name, project / name)
+        if (REPO / name).is_dir():
+            shutil.copytree(REPO / name, project / name)
     shutil.copy(REPO / ".gitignore", project / ".gitignore")  # the build cache is not content
     proxy_port = free_port()
     site_yaml = (REPO / "site.yaml").read_text(encoding="utf-8")

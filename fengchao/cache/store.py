@@ -161,7 +161,12 @@ class BuildCache:
         self.save_slugs(warm.slugs.used)
         if warm.lint.used:  # else the checker did not run: keep what is stored
             self._write(self._lint_name, warm.lint.used)
-        if warm.images is not None and warm.images.used:  # processed photos: the slowest work of a cold build
+        self.save_images(warm)
+
+    def save_images(self, warm: Warm) -> None:
+        """Processed photos (the slowest work of a cold build), by source bytes
+        and settings; `fengchao check` shares them with `build`."""
+        if warm.images is not None and warm.images.used:
             self._write_changed("images.pickle", warm.images.used, warm.images.previous)
 
     def remember(self, fingerprint: str, valid_until: float, report: tuple, keys: dict, linked: list, warm: Warm) -> None:

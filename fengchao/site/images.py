@@ -35,9 +35,9 @@ from fengchao.site.jobs import Ctx, RawFile
 
 RASTER = (".jpg", ".jpeg", ".png", ".webp", ".gif", ".heic", ".heif")
 SETTINGS = ImageSettings()
-# How wide images are shown (templates/ and assets/site.css agree): the
-# content column is at most 40rem, with 1rem of margin each side on phones.
-BODY_SIZES = "(min-width: 42rem) 40rem, calc(100vw - 2rem)"
+# How wide images are shown (assets/site.css: `.wrap` is at most 46rem with
+# 1rem of padding each side, so the column is at most 44rem).
+BODY_SIZES = "(min-width: 46rem) 44rem, calc(100vw - 2rem)"
 CARD_SIZES = "6rem"
 # The checker's thresholds: bigger sources are slow to process and to upload.
 LARGE_BYTES = 8 * 1024 * 1024

@@ -135,6 +135,8 @@ def test_news_card_thumbnail_station_photo_and_heic_in_a_guide(site, build):
     station = Tags(site.read("stations/test-1/index.html"))
     photo = [a for a in station.all("img") if "station." in a.get("src", "")]
     assert photo and photo[0]["alt"] == "服务站休息区，靠墙一排座椅" and photo[0]["width"] == "1200"
+    listed = [a for a in Tags(site.read("stations/index.html")).all("img") if "station." in a.get("src", "")]
+    assert listed and listed[0]["src"].endswith(".t192.jpg") and listed[0]["alt"] == ""  # the card's small photo
     guide = Tags(site.read("guides/find/index.html")).all("img")
     heic = [a for a in guide if "sign." in a["src"]]
     assert heic and (heic[0]["width"], heic[0]["height"]) == ("600", "800")  # turned upright

@@ -65,7 +65,7 @@ class ImageBook:
     processed: dict[str, Processed] = field(default_factory=dict)
     svgs: dict[str, SvgInfo] = field(default_factory=dict)
     photo_keys: tuple = ()  # (source, key) of the station photos: the station directory's memo depends on them
-    covers: frozenset = frozenset()  # sources used as a cover: only they publish a thumbnail and a share image
+    covers: frozenset = frozenset()  # covers and first station photos: only they publish a thumbnail and a share image
 
     def url(self, rel: str, rendition) -> str:
         return self.base_path + quote(self._out(rel, rendition))
@@ -249,10 +249,12 @@ def site_images(ctx: Ctx, records, articles: tuple, bodies: list, warm) -> tuple
             covered.add(article.source_rel)
             covers.add(rel)
     for station in records.stations:
-        for photo in station.photos:
+        for index, photo in enumerate(station.photos):
             rel = _resolved(ctx, photo.src, "stations/notes.yaml", static)
             if rel:
                 uses.append(Use(rel, station.where.path, station.where.line, "photo"))
+                if index == 0:  # shown small on the station's card too
+                    covers.add(rel)
     book, problems = prepare_images(ctx, uses, static, warm)
     book.covers = frozenset(covers)
     station_files = {s.where.path for s in records.stations}

@@ -43,6 +43,7 @@ CARD_SIZES = "6rem"
 LARGE_BYTES = 8 * 1024 * 1024
 LARGE_SIDE = 8000
 _IMG = re.compile(r"(<p>)?<img ([^>]*)>(</p>)?")
+_LINK = re.compile(r'<a ([^>]*)href="([^"]*)"')
 _ATTR = re.compile(r'([a-z-]+)="([^"]*)"')
 
 
@@ -115,7 +116,15 @@ class ImageBook:
                 return figure_html(markup, title) if title else f"<p>{markup}</p>"
             return (match.group(1) or "") + markup + (match.group(3) or "")
 
-        return _IMG.sub(replace, body_html)
+        def relink(match: re.Match) -> str:
+            # A link to a photo opens its largest processed copy: the source is not published.
+            rel = self.rel_of(html.unescape(match.group(2)))
+            if rel not in self.processed:
+                return match.group(0)
+            largest = self.processed[rel].in_format(self.processed[rel].formats()[-1])[-1]
+            return f'<a {match.group(1)}href="{html.escape(self.url(rel, largest))}"'
+
+        return _LINK.sub(relink, _IMG.sub(replace, body_html))
 
     def rel_of(self, src: str) -> str | None:
         if not src.startswith(self.base_path):
@@ -139,6 +148,11 @@ def body_uses(ctx: Ctx, bodies: list[tuple[str, str, str, int]], static: dict[st
             rel = unquote(src[len(base) :]) if src.startswith(base) else ""
             if rel in static and (is_raster(rel) or rel.lower().endswith(".svg")):
                 uses.append(Use(rel, shown, _line_of(body, rel, body_line), "body"))
+        for match in _LINK.finditer(rendered.html):
+            href = html.unescape(match.group(2))
+            rel = unquote(href[len(base) :].split("#")[0].split("?")[0]) if href.startswith(base) else ""
+            if rel in static and is_raster(rel):
+                uses.append(Use(rel, shown, _line_of(body, rel, body_line), "link"))
     return uses
 
 

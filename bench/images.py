@@ -209,11 +209,15 @@ def main(argv: list[str] | None = None) -> int:
         times: dict[str, list[float]] = {"fengchao cold": [], "hugo cold": [], "hugo no-change": []}
         made: list[dict] = []
         for round_no in range(args.rounds):
+            # Each figure as soon as it is measured: Hugo's cold run of 100
+            # photos takes many minutes on a busy machine.
             seconds, made = run_fengchao(photos, work / "fengchao-out", args.jobs)
             times["fengchao cold"].append(seconds)
+            print(f"round {round_no + 1}: fengchao cold {seconds:.2f} s", flush=True)
             times["hugo cold"].append(run_hugo(site, args.jobs, cold=True))
+            print(f"round {round_no + 1}: hugo cold {times['hugo cold'][-1]:.2f} s", flush=True)
             times["hugo no-change"].append(run_hugo(site, args.jobs, cold=False))
-            print(f"round {round_no + 1}: " + ", ".join(f"{k} {v[-1]:.2f} s" for k, v in times.items()), flush=True)
+            print(f"round {round_no + 1}: hugo no-change {times['hugo no-change'][-1]:.2f} s", flush=True)
         print(report(times, made, hugo_bytes(site), len(photos), source, args))
     finally:
         shutil.rmtree(work, ignore_errors=True)

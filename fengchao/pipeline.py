@@ -371,7 +371,7 @@ def check(project: Project, *, strict: bool = False, external=None, base_url: st
     from fengchao.render.pages import render_pages
     from fengchao.site.publish import unpublished
 
-    prepared = prepare(project, Settings(base_url, strict=strict))
+    prepared = prepare(project, Settings(base_url, strict=strict), BuildCache(cache_dir(project.root), project.out).for_check())
     # The same renderer a build uses (in memory: no cache, not minified).
     rendered = render_pages(prepared.model.jobs, project.templates, project.root, default_jobs(), None)
     files, problems = rendered.files, rendered.problems

@@ -135,6 +135,8 @@ def test_news_card_thumbnail_station_photo_and_heic_in_a_guide(site, build):
     station = Tags(site.read("stations/test-1/index.html"))
     photo = [a for a in station.all("img") if "station." in a.get("src", "")]
     assert photo and photo[0]["alt"] == "服务站休息区，靠墙一排座椅" and photo[0]["width"] == "1200"
+    listed = [a for a in Tags(site.read("stations/index.html")).all("img") if "station." in a.get("src", "")]
+    assert listed and listed[0]["src"].endswith(".t192.jpg") and listed[0]["alt"] == ""  # the card's small photo
     guide = Tags(site.read("guides/find/index.html")).all("img")
     heic = [a for a in guide if "sign." in a["src"]]
     assert heic and (heic[0]["width"], heic[0]["height"]) == ("600", "800")  # turned upright
@@ -143,12 +145,36 @@ def test_news_card_thumbnail_station_photo_and_heic_in_a_guide(site, build):
     assert r > 150 and g < 90 and b < 90  # the sensor's red left edge is now the top
 
 
-def test_unchanged_photos_are_not_processed_again(site, build, monkeypatch):
+class Calls:
+    """process_image's calls, counted in a file: worker processes (forked
+    with the patch in place) count too."""
+
+    def __init__(self, path):
+        self.path = path
+        path.write_text("")
+
+    def __eq__(self, other):
+        return self.path.read_text().split() == other
+
+    def __len__(self):
+        return len(self.path.read_text().split())
+
+    def clear(self):
+        self.path.write_text("")
+
+
+def test_unchanged_photos_are_not_processed_again(site, build, cli, monkeypatch, tmp_path):
     from fengchao.images import process
 
-    calls = []
+    calls = Calls(tmp_path / "calls")
     real = process.process_image
-    monkeypatch.setattr(process, "process_image", lambda data, *a: calls.append(len(data)) or real(data, *a))
+
+    def counted(data, *args):
+        with open(calls.path, "a") as f:
+            f.write(f"{len(data)}\n")
+        return real(data, *args)
+
+    monkeypatch.setattr(process, "process_image", counted)
     assert build(site, "--jobs", "1").code == 0
     assert len(calls) == 5  # every referenced source once (unused.jpg is not referenced)
     calls.clear()
@@ -159,6 +185,9 @@ def test_unchanged_photos_are_not_processed_again(site, build, monkeypatch):
     assert build(site, "--jobs", "1").code == 0
     assert len(calls) == 1
     assert Tags(site.read("news/open-day/index.html")).all("img")[1]["height"] == "800"
+    calls.clear()
+    assert cli("--root", site.root, "check").code == 0
+    assert calls == []  # `check` shares the build cache's photos
 
 
 @pytest.mark.parametrize(

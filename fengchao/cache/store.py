@@ -55,6 +55,7 @@ from pathlib import Path
 from fengchao.cache.fingerprint import OutputState, record_output
 from fengchao.cache.page_store import PageStore
 from fengchao.digests import SALT, Memo
+from fengchao.pool import default_jobs
 from fengchao.text import SlugBook
 from fengchao.warm import Warm
 
@@ -161,7 +162,16 @@ class BuildCache:
         self.save_slugs(warm.slugs.used)
         if warm.lint.used:  # else the checker did not run: keep what is stored
             self._write(self._lint_name, warm.lint.used)
-        if warm.images is not None and warm.images.used:  # processed photos: the slowest work of a cold build
+        self.save_images(warm)
+
+    def for_check(self) -> Warm:
+        """What `fengchao check` reuses: the photos builds processed (read
+        only: a check writes nothing), so none is processed twice."""
+        return Warm(pool=default_jobs(), images=self.images)
+
+    def save_images(self, warm: Warm) -> None:
+        """Processed photos (the slowest work of a cold build), by source bytes and settings."""
+        if warm.images is not None and warm.images.used:
             self._write_changed("images.pickle", warm.images.used, warm.images.previous)
 
     def remember(self, fingerprint: str, valid_until: float, report: tuple, keys: dict, linked: list, warm: Warm) -> None:

@@ -16,10 +16,10 @@ PROCESS_VERSION = 1
 
 @dataclass(frozen=True)
 class ImageSettings:
-    # Widths of the renditions shown in pages, in pixels. A content column is
-    # at most 40rem (640 CSS px); a phone at 375 px with 2 device pixels per
-    # CSS pixel asks for ~700: 480/800/1200 cover phones to desktops without a
-    # fourth encode per photo.
+    # Widths of the renditions shown in pages, in pixels. The content column
+    # is at most 44rem (704 CSS px); a phone at 375 px with 2 device pixels
+    # per CSS pixel asks for ~690: 480/800/1200 cover phones to desktops
+    # without a fourth encode per photo.
     widths: tuple[int, ...] = (480, 800, 1200)
     # The `src` of the fallback <img> (browsers without srcset): the widest
     # rendition not wider than this.

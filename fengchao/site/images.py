@@ -35,14 +35,15 @@ from fengchao.site.jobs import Ctx, RawFile
 
 RASTER = (".jpg", ".jpeg", ".png", ".webp", ".gif", ".heic", ".heif")
 SETTINGS = ImageSettings()
-# How wide images are shown (templates/ and assets/site.css agree): the
-# content column is at most 40rem, with 1rem of margin each side on phones.
-BODY_SIZES = "(min-width: 42rem) 40rem, calc(100vw - 2rem)"
+# How wide images are shown (assets/site.css: `.wrap` is at most 46rem with
+# 1rem of padding each side, so the column is at most 44rem).
+BODY_SIZES = "(min-width: 46rem) 44rem, calc(100vw - 2rem)"
 CARD_SIZES = "6rem"
 # The checker's thresholds: bigger sources are slow to process and to upload.
 LARGE_BYTES = 8 * 1024 * 1024
 LARGE_SIDE = 8000
 _IMG = re.compile(r"(<p>)?<img ([^>]*)>(</p>)?")
+_LINK = re.compile(r'<a ([^>]*)href="([^"]*)"')
 _ATTR = re.compile(r'([a-z-]+)="([^"]*)"')
 
 
@@ -65,7 +66,7 @@ class ImageBook:
     processed: dict[str, Processed] = field(default_factory=dict)
     svgs: dict[str, SvgInfo] = field(default_factory=dict)
     photo_keys: tuple = ()  # (source, key) of the station photos: the station directory's memo depends on them
-    covers: frozenset = frozenset()  # sources used as a cover: only they publish a thumbnail and a share image
+    covers: frozenset = frozenset()  # covers and first station photos: only they publish a thumbnail and a share image
 
     def url(self, rel: str, rendition) -> str:
         return self.base_path + quote(self._out(rel, rendition))
@@ -115,7 +116,15 @@ class ImageBook:
                 return figure_html(markup, title) if title else f"<p>{markup}</p>"
             return (match.group(1) or "") + markup + (match.group(3) or "")
 
-        return _IMG.sub(replace, body_html)
+        def relink(match: re.Match) -> str:
+            # A link to a photo opens its largest processed copy: the source is not published.
+            rel = self.rel_of(html.unescape(match.group(2)))
+            if rel not in self.processed:
+                return match.group(0)
+            largest = self.processed[rel].in_format(self.processed[rel].formats()[-1])[-1]
+            return f'<a {match.group(1)}href="{html.escape(self.url(rel, largest))}"'
+
+        return _LINK.sub(relink, _IMG.sub(replace, body_html))
 
     def rel_of(self, src: str) -> str | None:
         if not src.startswith(self.base_path):
@@ -139,6 +148,11 @@ def body_uses(ctx: Ctx, bodies: list[tuple[str, str, str, int]], static: dict[st
             rel = unquote(src[len(base) :]) if src.startswith(base) else ""
             if rel in static and (is_raster(rel) or rel.lower().endswith(".svg")):
                 uses.append(Use(rel, shown, _line_of(body, rel, body_line), "body"))
+        for match in _LINK.finditer(rendered.html):
+            href = html.unescape(match.group(2))
+            rel = unquote(href[len(base) :].split("#")[0].split("?")[0]) if href.startswith(base) else ""
+            if rel in static and is_raster(rel):
+                uses.append(Use(rel, shown, _line_of(body, rel, body_line), "link"))
     return uses
 
 
@@ -249,10 +263,12 @@ def site_images(ctx: Ctx, records, articles: tuple, bodies: list, warm) -> tuple
             covered.add(article.source_rel)
             covers.add(rel)
     for station in records.stations:
-        for photo in station.photos:
+        for index, photo in enumerate(station.photos):
             rel = _resolved(ctx, photo.src, "stations/notes.yaml", static)
             if rel:
                 uses.append(Use(rel, station.where.path, station.where.line, "photo"))
+                if index == 0:  # shown small on the station's card too
+                    covers.add(rel)
     book, problems = prepare_images(ctx, uses, static, warm)
     book.covers = frozenset(covers)
     station_files = {s.where.path for s in records.stations}

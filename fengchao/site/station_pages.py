@@ -24,6 +24,7 @@ from fengchao.geo import convert
 from fengchao.problems import Problem
 from fengchao.site import urls as scheme
 from fengchao.site.charts import bar_chart
+from fengchao.site.images import CARD_SIZES
 from fengchao.site.jobs import Ctx, Job, RawFile
 from fengchao.site.open_data import (
     CSV_FILE,
@@ -130,7 +131,17 @@ def station_card(ctx: Ctx, station: Station) -> StationCard:
         amenities=tuple(Amenity(a, labels[a]) for a in station.amenities),
         sample=station.sample,
         district_slug=ctx.slug(station.district),
+        thumb_html=_thumb(ctx, station),
     )
+
+
+def _thumb(ctx: Ctx, station: Station) -> str:
+    """The first photo, small, for the station's card (decorative: the card's title says what it is)."""
+    if not station.photos or ctx.images is None:
+        return ""
+    src, problem = ctx.markdown.links.resolve(station.photos[0].src, "stations/notes.yaml")
+    rel = None if problem else ctx.images.rel_of(src)
+    return ctx.images.picture(rel, "", CARD_SIZES, thumb=True) if rel in ctx.images.processed else ""
 
 
 def distance_text(metres: float) -> str:

@@ -139,6 +139,7 @@ class StationCard:
     amenities: tuple[Amenity, ...]
     sample: bool
     district_slug: str = ""  # for the finder's filters (data-district)
+    thumb_html: str = ""  # the first photo's small <picture>, made by site/images.py (escaped there)
 
 
 @dataclass(frozen=True)

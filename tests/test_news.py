@@ -350,7 +350,7 @@ def test_date_without_offset_is_in_site_timezone(make_site, build, monkeypatch):
 
 def test_root_relative_and_content_file_links(make_site, build):
     body = (
-        "去[测试站点](/stations/test-1/)歇歇脚，看[说明](/files/a.pdf)。\n\n"
+        "去[测试站点](/stations/test-1/)歇歇脚，看[说明](/files/a.pdf)和[图片](/images/a.png)。\n\n"
         "申请方法见[指南](../guides/g.md)，具体在[这里](../guides/g.md#怎么申请)。\n\n"
         "![站点外景](/images/a.png)\n\n外部链接[不变](https://www.gov.cn/)。\n"
     )
@@ -369,6 +369,9 @@ def test_root_relative_and_content_file_links(make_site, build):
     hrefs = p.hrefs()
     assert f"{BASE}stations/test-1/" in hrefs
     assert f"{BASE}files/a.pdf" in hrefs
+    # A link to a photo opens its largest processed copy (the upload is never published).
+    photo = [h for h in hrefs if h.startswith(f"{BASE}images/a.")]
+    assert len(photo) == 1 and photo[0] != f"{BASE}images/a.png" and (site.out / photo[0].removeprefix(BASE)).is_file()
     assert f"{BASE}guides/g/" in hrefs
     assert f"{BASE}guides/g/#怎么申请" in hrefs
     assert "https://www.gov.cn/" in hrefs

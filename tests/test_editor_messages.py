@@ -146,7 +146,7 @@ def test_command_line_help_and_usage_errors_are_chinese(cli):
     assert wrong.code == 2
     assert wrong.err.splitlines() == [
         "用法：fengchao [-h] [--version] [--root ROOT] [--debug] COMMAND ...",
-        "fengchao: 错误：没有 'buld' 这个命令，是否想写 build？可选：build、check、serve、stations、new、import（fengchao --help 查看用法）",
+        "fengchao: 错误：没有 'buld' 这个命令，是否想写 build？可选：build、check、serve、stations、new、init、import（fengchao --help 查看用法）",
     ]
     assert "fengchao new: 错误：缺少参数：kind, title" in cli("new").err
     assert "fengchao build: 错误：--jobs：应为正整数：'x'" in cli("build", "--jobs", "x").err

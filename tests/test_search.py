@@ -128,7 +128,8 @@ def test_every_page_has_a_plain_search_form_and_no_search_download(built):
 def test_search_page_works_without_inline_code_and_says_where_else_to_look(built):
     html = (built / "search" / "index.html").read_text(encoding="utf-8")
     page = Page(html)
-    scripts = page.find_all("script")
+    # JSON-LD blocks (breadcrumbs) are data, not code: not scripts to load.
+    scripts = [s for s in page.find_all("script") if s.attrs.get("type") != "application/ld+json"]
     # Besides search.js, only what every page carries: the 长辈模式 switch, the offline helper.
     assert [s.attrs.get("src") for s in scripts if not any(k in s.attrs.get("src", "") for k in ("elder", "offline"))] == [BASE + "assets/search.js"]
     assert all(not s.text.strip() for s in scripts), "no inline script (CSP script-src 'self')"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 
+import imagefiles
 import pytest
 
 from conftest import MINIMAL_ARTICLE, MINIMAL_GUIDE, MINIMAL_STATION
@@ -213,7 +214,7 @@ def test_source_url_must_be_a_full_web_address(make_site, build, url):
 def test_good_photo_and_cover_addresses_publish(make_site, build):
     station = MINIMAL_STATION + '  photos:\n    - src: "https://img.example.org/a.jpg"\n      alt: 照片\n'
     article = MINIMAL_ARTICLE.replace("category: 关爱行动", "category: 关爱行动\nimage: photo.png\nimage_alt: 图")
-    site = make_site({**GOOD, "stations/good.yaml": station, "news/2024/good.md": article, "news/2024/photo.png": _png()})
+    site = make_site({**GOOD, "stations/good.yaml": station, "news/2024/good.md": article, "news/2024/photo.png": imagefiles.plain_png(64, 48)})
     result = build(site)
     assert result.code == 0, result.err
     assert 'src="https://img.example.org/a.jpg"' in site.read("stations/test-1/index.html")
@@ -286,14 +287,3 @@ def test_invisible_characters_are_warnings_at_their_line(make_site, build, char)
     assert any(line.startswith("content/news/2024/good.md:2:") for line in shown), result.err
     assert any(line.startswith("content/news/2024/good.md:10:") for line in shown), result.err
     assert build(site, "--strict").code == 1
-
-
-def _png() -> bytes:
-    """A real (small) PNG: the image stage decodes every cover."""
-    import io
-
-    from PIL import Image
-
-    out = io.BytesIO()
-    Image.new("RGB", (64, 48), (200, 120, 40)).save(out, "PNG")
-    return out.getvalue()

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
+import imagefiles
 import pytest
 
 from conftest import FIXTURES, MINIMAL_STATION, REPO, SHARED
@@ -209,7 +210,7 @@ def test_root_relative_link_to_nothing(make_site, cli):
 
 def test_missing_image_and_image_without_alt(make_site, cli):
     body = "![](/images/a.png)\n\n![说明](/images/nope.png)\n"
-    result, found = check_body(make_site, cli, body, SOURCE_LINK_RULES, extra={"images/a.png": _png()})
+    result, found = check_body(make_site, cli, body, SOURCE_LINK_RULES, extra={"images/a.png": imagefiles.plain_png(320, 200)})
     assert [(f[1], f[2], f[3]) for f in found] == [(5, 1, "image-alt"), (7, 1, "missing-image")], result.err
     assert "替代文字" in found[0][4] and "'/images/nope.png'" in found[1][4]
     assert result.code == 1
@@ -280,14 +281,3 @@ def test_common_hanzi_is_gb2312_level_one():
 
     assert (len(common_hanzi()), len(gb2312_hanzi())) == (3755, 6763)
     assert "快" in common_hanzi() and "驿" not in common_hanzi() and "驿" in gb2312_hanzi()
-
-
-def _png() -> bytes:
-    """A real PNG: photos are decoded and published as renditions."""
-    import io
-
-    from PIL import Image
-
-    out = io.BytesIO()
-    Image.new("RGB", (320, 200), (40, 120, 200)).save(out, "PNG")
-    return out.getvalue()

@@ -125,10 +125,23 @@ def _strings(data: LineMap, shown: str, language: str, problems: list[Problem]) 
             problems.append(Problem(shown, overrides.line_of(key), f"strings.{key} 应该是一段文字"))
         else:
             merged[key] = "" if value is None else str(value)
-    # One pass: `{station_brand}` inside another string becomes the brand;
-    # blanks the program fills per page ({district}, {count}) stay.
-    filled = {key: _PLACEHOLDER.sub(lambda m, own=key: merged.get(m[1], m[0]) if m[1] != own else m[0], value) for key, value in merged.items()}
-    return Strings(tuple(filled.items()))
+    return Strings(tuple(_named_filled(merged).items()))
+
+
+def _named_filled(merged: dict[str, str]) -> dict[str, str]:
+    """`{station_brand}` inside another string becomes the brand, and so on
+    down (`{stations_brand}` names `{station_brand}` in turn), so a program
+    renames a thing once; blanks the program fills per page ({district},
+    {count}) stay, and so does a name that would lead back to itself."""
+    done: dict[str, str] = {}
+
+    def filled(key: str, within: frozenset[str]) -> str:
+        if key not in done:
+            inner = within | {key}
+            done[key] = _PLACEHOLDER.sub(lambda m: filled(m[1], inner) if m[1] in merged and m[1] not in inner else m[0], merged[key])
+        return done[key]
+
+    return {key: filled(key, frozenset()) for key in merged}
 
 
 def _links(data: LineMap, key: str, shown: str, problems: list[Problem]) -> tuple[tuple[str, str], ...] | None:

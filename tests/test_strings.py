@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import THEME
+from conftest import REPO, THEME
 from fengchao.cli import main
 
 # CJK ideographs (unified, extension A, compatibility, the supplementary
@@ -108,7 +108,9 @@ def test_an_unknown_string_is_a_warning_with_its_line_and_the_site_still_builds(
     line = next(i for i, text in enumerate((hub / "site.yaml").read_text(encoding="utf-8").splitlines(), 1) if "station_adress" in text)
     code, printed = build(capsys, hub)
     assert code == 0, printed
-    assert f"site.yaml:{line}: 警告：strings 里没有 station_adress 这一条界面文字，这一行不起作用" in printed
+    message = f"site.yaml:{line}: 警告：strings 里没有 station_adress 这一条界面文字，这一行不起作用（可改的条目见 fengchao/theme/strings/zh-CN.yaml）"
+    assert message in printed.splitlines()
+    assert message in (REPO / "docs" / "start-a-hub.md").read_text(encoding="utf-8"), "the guide quotes what fengchao prints"
     assert (hub / "site" / "index.html").is_file()
     assert build(capsys, hub, "--strict")[0] == 1, "--strict makes the warning fail the build"
 

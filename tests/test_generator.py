@@ -266,8 +266,8 @@ def test_every_interface_string_used_is_in_the_strings_file_and_every_one_there_
         owner = r"\btext" if re.search(r"\btext\b.* = .*(site\.text|identity\.strings)\b|\btext: Strings\b", text) else r"\bsite\.text"
         used |= set(re.findall(owner + r"\.(?!fill\b|date\b|distance\b|pick\b|replace\b)(\w+)", text))
         used |= set(re.findall(r"""\.fill\(\s*["'](\w+)["']""", text))
-    # Names handed over as data: (search_page.TYPES, news.py's wording pairs, ui_text's prefixes).
-    python = "\n".join(p.read_text(encoding="utf-8") for p in (REPO / "fengchao" / "site").glob("*.py"))
+    # Names handed over as data: search_page.TYPES, news.py's wording pairs, the embeds' words["key"].
+    python = "\n".join(p.read_text(encoding="utf-8") for room in ("site", "markup") for p in (REPO / "fengchao" / room).glob("*.py"))
     named = set(re.findall(r"""["'](\w+)["']""", python)) & shipped
     # The scripts read theirs as T.x, say("x") or a key chosen by name.
     scripts = "\n".join(p.read_text(encoding="utf-8") for p in (THEME / "assets").glob("*.js"))

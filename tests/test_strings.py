@@ -108,7 +108,9 @@ def test_an_unknown_string_is_a_warning_with_its_line_and_the_site_still_builds(
     line = next(i for i, text in enumerate((hub / "site.yaml").read_text(encoding="utf-8").splitlines(), 1) if "station_adress" in text)
     code, printed = build(capsys, hub)
     assert code == 0, printed
-    message = f"site.yaml:{line}: 警告：strings 里没有 station_adress 这一条界面文字，这一行不起作用（可改的条目见 fengchao/theme/strings/zh-CN.yaml）"
+    message = (
+        f"site.yaml:{line}: 警告：strings 里没有 station_adress 这一条界面文字，这一行不起作用（可改的条目见 fengchao/theme/strings/zh-CN.yaml）"
+    )
     assert message in printed.splitlines()
     assert message in (REPO / "docs" / "start-a-hub.md").read_text(encoding="utf-8"), "the guide quotes what fengchao prints"
     assert (hub / "site" / "index.html").is_file()
@@ -155,3 +157,29 @@ def test_the_wording_check_sees_chinese_in_code_and_not_in_comments():
     assert not HAN.search(_code_only('x = 1; // 骑手 is a word\n/* 长辈模式 */ y = "https://a/b";', ".js"))
     assert HAN.search(_code_only("{# 注释 #}<h2>设施</h2>", ".html"))
     assert not HAN.search(_code_only("{# 注释 #}<h2>{{ site.text.amenities }}</h2>", ".html"))
+
+
+EMBEDS = """---
+title: 驿站和提示
+slug: embeds
+date: 2024-08-19
+---
+
+> [!驿站] chengdong-1
+
+> [!提示]
+> 带好身份证。
+"""
+
+
+def test_embed_wording_follows_the_strings_also_when_the_body_comes_from_the_build_cache(hub, capsys):
+    (hub / "content" / "news" / "embeds.md").write_text(EMBEDS, encoding="utf-8")
+    assert build(capsys, hub)[0] == 0
+    article = page(hub, "news/embeds/index.html")
+    assert ">查看地图、设施和到达方式</a>" in article and '<p class="callout-label" data-pagefind-ignore>提示</p>' in article
+    # Same body, new wording: the cached conversion must not be reused as it was.
+    override(hub, "  embed_station_more: 怎么去\n  notice_tip: 小贴士\n")
+    assert build(capsys, hub)[0] == 0
+    article = page(hub, "news/embeds/index.html")
+    assert ">怎么去</a>" in article and '<p class="callout-label" data-pagefind-ignore>小贴士</p>' in article
+    assert "查看地图、设施和到达方式" not in article

@@ -145,7 +145,9 @@ def assemble(
     embeddable = {
         s.id: StationRef(s.id, s.name, s.district, s.address, s.hours, urls.page(scheme.station(s.id)), *wgs84(s), s.sample) for s in records.stations
     }
-    links = LinkMap(config.base_path, doc_urls, static_rel, embeddable)
+    text = config.identity.strings
+    wording = {key: value for prefix in ("embed_", "notice_", "sample_", "distance_", "list_separator") for key, value in text.pick(prefix).items()}
+    links = LinkMap(config.base_path, doc_urls, static_rel, embeddable, tuple(sorted(wording.items())))
     editor_bundle = tuple(c.source for c in asset_files if c.path.startswith(EDITOR_BUNDLE))
     asset_files = tuple(c for c in asset_files if not c.path.startswith(EDITOR_BUNDLE))
     assets = {c.path.removeprefix("assets/"): c.path for c in asset_files}

@@ -227,21 +227,16 @@ def build(
             report, written = _render_and_write(project, settings, prepared, warm, cache, spool, timings, search)
     if cache:
         from fengchao.site.publish import next_change
+        from fengchao.site.redirects import vanished
 
         until = next_change(prepared.records, build_time(prepared.config.tz))
         # The search index is part of the output too: listed, so that an untouched output still counts as intact.
         cache.remember(inputs, until, (report.pages, report.files, report.warnings), written.keys | written.index, written.linked, warm)
         cache.save_pages(written.page_keys, written.stored)
         # Not in the report the cache repeats, and never fatal (even with --strict: a deletion could not be acknowledged).
-        report.warnings.extend(_vanished(project, prepared, cache.previous.files))
+        # The pages the last build wrote (the cache's file list: a CI job with a restored cache is told too) and this one does not.
+        report.warnings.extend(vanished(cache.previous.files, prepared.model, prepared.config.base_path, display_path(project.out, project.root)))
     return report
-
-
-def _vanished(project: Project, prepared: Prepared, previous) -> list[Problem]:
-    """Pages the last build wrote (the cache's file list: a CI job with a restored cache is told too) and this one does not."""
-    from fengchao.site.redirects import vanished
-
-    return vanished(previous, prepared.model, prepared.config.base_path, display_path(project.out, project.root))
 
 
 def _render_and_write(
@@ -370,8 +365,10 @@ def check(project: Project, *, strict: bool = False, external=None, base_url: st
     from fengchao.check.output_links import check_model, page_sources
     from fengchao.render.pages import render_pages
     from fengchao.site.publish import unpublished
+    from fengchao.site.redirects import vanished
 
-    prepared = prepare(project, Settings(base_url, strict=strict), BuildCache(cache_dir(project.root), project.out).for_check())
+    cache = BuildCache(cache_dir(project.root), project.out)
+    prepared = prepare(project, Settings(base_url, strict=strict), cache.for_check())
     # The same renderer a build uses (in memory: no cache, not minified).
     rendered = render_pages(prepared.model.jobs, project.templates, project.root, default_jobs(), None)
     files, problems = rendered.files, rendered.problems
@@ -393,6 +390,8 @@ def check(project: Project, *, strict: bool = False, external=None, base_url: st
         warnings += report.problems
         checked, skipped = report.checked, report.skipped
         _fail_on_errors(warnings, strict)
+    # As a build says it (never fatal): a page the last build published that this one would not make.
+    warnings += vanished(cache.previous.files, prepared.model, prepared.config.base_path, out_label)
     records = prepared.records
     hidden = tuple(unpublished(records, build_time(prepared.config.tz)))
     return CheckReport(len(records.articles), len(records.guides), len(records.stations), len(pages), warnings, checked, skipped, hidden)

@@ -19,7 +19,7 @@ import pytest
 from bench.corpus import write_corpus
 from conftest import REPO
 from fengchao import geo
-from fengchao.site.station_pages import distance_text
+from fengchao.content.identity import theme_strings
 from pagecheck import Page, page
 
 BASE = "/hub/"
@@ -380,7 +380,9 @@ def test_browser_geo_gives_the_same_numbers_as_python():
     metres = [0, 4.9, 5, 844.9, 845, 855, 999.4, 999.6, 1000, 1249.9, 1250, 1350, 12345.6] + [rng.uniform(0, 50_000) for _ in range(200)]
     calls = [["wgs84ToGcj02", list(p)] for p in vectors + points]
     calls += [["distanceM", [*a, *b]] for a, b in pairs]
-    calls += [["distanceText", [m]] for m in metres]
+    text = theme_strings()
+    units = {"distance_m": text.distance_m, "distance_km": text.distance_km}
+    calls += [["distanceText", [m, units]] for m in metres]
     got = run_geo_js(calls)
     n = len(vectors) + len(points)
     for (lat, lng), js in zip(vectors + points, got[:n]):
@@ -390,7 +392,7 @@ def test_browser_geo_gives_the_same_numbers_as_python():
     for (a, b), js in zip(pairs, got[n : n + len(pairs)]):
         assert js == pytest.approx(geo.distance_m(*a, *b), rel=1e-12, abs=1e-6)
     for m, js in zip(metres, got[n + len(pairs) :]):
-        assert js == distance_text(m), m
+        assert js == text.distance(m), m
 
 
 @pytest.mark.parametrize(

@@ -181,11 +181,11 @@ def test_strings_override_single_interface_words(hub, capsys):
     assert "“小蜜蜂驿站”温暖服务站可以" in read(hub, "stations/index.html")
 
 
-def test_an_unknown_string_is_an_error_with_its_line(hub, capsys):
+def test_an_unknown_string_is_a_warning_with_its_line(hub, capsys):
     set_yaml(hub, "  station_brand: 暖心驿站\n", "  station_brand: 暖心驿站\n  statoin_name: 驿站\n")
     code, printed = build(capsys, hub)
-    assert code == 1
-    assert f"site.yaml:{line_of(hub, 'statoin_name')}: strings 里没有 statoin_name 这一条界面文字" in printed
+    assert code == 0
+    assert f"site.yaml:{line_of(hub, 'statoin_name')}: 警告：strings 里没有 statoin_name 这一条界面文字" in printed
 
 
 def test_a_pale_accent_colour_fails_the_build_with_its_line(hub, capsys):
@@ -263,9 +263,22 @@ def test_every_interface_string_used_is_in_the_strings_file_and_every_one_there_
     used = set()
     for text in sources:
         # `site.text.x` in templates and page families; a bare `text.x` where a module names the strings `text`.
-        owner = r"\btext" if "text = config.identity.strings" in text or "text = identity.strings" in text else r"\bsite\.text"
-        used |= set(re.findall(owner + r"\.(?!fill\b)(\w+)", text)) | set(re.findall(owner + r"""\.fill\(\s*["'](\w+)["']""", text))
+        owner = r"\btext" if re.search(r"\btext\b.* = .*(site\.text|identity\.strings)\b|\btext: Strings\b", text) else r"\bsite\.text"
+        used |= set(re.findall(owner + r"\.(?!fill\b|date\b|distance\b|pick\b|replace\b)(\w+)", text))
+        used |= set(re.findall(r"""\.fill\(\s*["'](\w+)["']""", text))
+    # Names handed over as data: search_page.TYPES, news.py's wording pairs, the embeds' words["key"].
+    python = "\n".join(p.read_text(encoding="utf-8") for room in ("site", "markup") for p in (REPO / "fengchao" / room).glob("*.py"))
+    named = set(re.findall(r"""["'](\w+)["']""", python)) & shipped
+    # The scripts read theirs as T.x, say("x") or a key chosen by name.
+    scripts = "\n".join(p.read_text(encoding="utf-8") for p in (THEME / "assets").glob("*.js"))
+    in_js = set(re.findall(r"\bT\.(\w+)", scripts)) | (set(re.findall(r"""["'`](\w+)["'`]""", scripts)) & shipped)
+    in_js |= {"distance_m", "distance_km"}  # geo.js: text.distance_m
+    used |= named | in_js
     used -= {"items"}
     assert used - shipped == set(), "used but not in zh-CN.yaml"
-    # station_brand and city are only ever named inside other strings.
-    assert shipped - used - {"station_brand", "city"} == set(), "in zh-CN.yaml but used nowhere"
+    assert {k for k in shipped if k.startswith("js_")} <= in_js, "a script's string no script reads"
+    # station_brand, city, stations_brand: named inside other strings ({station_brand}).
+    values = yaml.safe_load((THEME / "strings" / "zh-CN.yaml").read_text(encoding="utf-8")).values()
+    inside = {name for value in values for name in re.findall(r"\{(\w+)\}", str(value))} & shipped
+    assert {"station_brand", "city", "stations_brand"} <= inside
+    assert shipped - used - inside == set(), "in zh-CN.yaml but used nowhere"

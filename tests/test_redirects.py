@@ -80,6 +80,20 @@ def test_a_url_that_disappears_is_reported_with_the_alias_to_add(make_site, buil
     assert result.code == 0 and "这次没有了" not in result.err, result.err
 
 
+def test_check_warns_of_a_url_that_would_disappear_as_build_does(make_site, build, cli):
+    """`fengchao check` before a build: the editor hears it before publishing, and --strict does not block it."""
+    site = make_site({"news/old-name.md": article()})
+    assert build(site).code == 0
+    (site.content / "news/old-name.md").rename(site.content / "news/new-name.md")
+    for extra in ((), ("--strict",)):
+        result = cli("--root", site.root, "check", *extra)
+        assert result.code == 0, result.err
+        (line,) = [line for line in (result.out + result.err).splitlines() if "这次没有了" in line]
+        assert line.startswith("site/news/old-name/index.html: 警告：上次生成的网址 /hub/news/old-name/ 这次没有了"), line
+        assert "aliases: [/news/old-name/]" in line
+    assert (site.out / "news/old-name/index.html").is_file(), "check writes nothing"
+
+
 def test_the_warning_comes_from_the_cache_without_the_old_output(make_site, build):
     """A CI job restores the build cache into a fresh checkout: no site/ folder."""
     # Eleven articles: ten a list page (site.yaml's per_page), so news/page/2/ goes too.

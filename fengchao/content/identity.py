@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 
 from fengchao import theme
@@ -47,12 +48,27 @@ class Strings:
                 return value
         raise AttributeError(f"界面文字没有 {name} 这一条")
 
-    def fill(self, name: str, **values: object) -> str:
-        """The string `name` with `{district}`-style blanks filled in."""
-        text = getattr(self, name)
-        for key, value in values.items():
-            text = text.replace("{" + key + "}", str(value))
+    def fill(self, name: str, /, **values: object) -> str:
+        """The string `name` with `{district}`-style blanks filled in, in one
+        pass: a value that itself holds `{name}` (a station called so) stays as it is."""
+        return _PLACEHOLDER.sub(lambda m: str(values[m[1]]) if m[1] in values else m[0], getattr(self, name))
+
+    def date(self, moment: date, with_time: bool = False) -> str:
+        """`date_format` ("{y}年{m}月{d}日"); with the time when asked and not midnight."""
+        text = self.fill("date_format", y=moment.year, m=moment.month, d=moment.day)
+        if with_time and isinstance(moment, datetime) and (moment.hour or moment.minute):
+            text = self.fill("date_time_format", date=text, hh=f"{moment.hour:02d}", mm=f"{moment.minute:02d}")
         return text
+
+    def distance(self, metres: float) -> str:
+        """ "850 米" / "2.4 公里": tens of metres below 1 km, else km to one decimal (as assets/geo.js)."""
+        if metres < 1000:
+            return self.fill("distance_m", n=int(round(metres, -1)))
+        return self.fill("distance_km", n=f"{metres / 1000:.1f}")
+
+    def pick(self, prefix: str) -> dict[str, str]:
+        """The strings whose names start with `prefix`: what a page's script is given."""
+        return {key: value for key, value in self.items if key.startswith(prefix)}
 
 
 @dataclass(frozen=True)
@@ -74,6 +90,11 @@ def parse_identity(data: LineMap, shown: str, root: Path, language: str, problem
     )
 
 
+def theme_strings(language: str = "zh-CN") -> Strings:
+    """The theme's wording for `language` as shipped, no `strings:` applied (for tests and tools)."""
+    return _strings(LineMap(), "site.yaml", language, [])
+
+
 def _strings(data: LineMap, shown: str, language: str, problems: list[Problem]) -> Strings:
     source = theme.STRINGS / f"{language}.yaml"
     if not source.is_file():
@@ -82,6 +103,7 @@ def _strings(data: LineMap, shown: str, language: str, problems: list[Problem]) 
         return Strings()
     defaults, found = parse_yaml(source.read_text(encoding="utf-8"), f"fengchao/theme/strings/{source.name}", 1)
     problems += found
+    # Every key the override leaves out keeps the theme's wording.
     merged = {str(k): "" if v is None else str(v) for k, v in (defaults or {}).items()}
     overrides = data.get("strings", LineMap())
     if not isinstance(overrides, LineMap):
@@ -89,17 +111,37 @@ def _strings(data: LineMap, shown: str, language: str, problems: list[Problem]) 
         overrides = LineMap()
     for key, value in overrides.items():
         if key not in merged:
+            # A warning: the page still builds with the theme's wording, and a
+            # key a newer theme dropped must not stop an older hub's build.
             problems.append(
-                Problem(shown, overrides.line_of(key), f"strings 里没有 {key} 这一条界面文字（可改的条目见 fengchao/theme/strings/{source.name}）")
+                Problem(
+                    shown,
+                    overrides.line_of(key),
+                    f"strings 里没有 {key} 这一条界面文字，这一行不起作用（可改的条目见 fengchao/theme/strings/{source.name}）",
+                    "warning",
+                )
             )
         elif value is not None and not isinstance(value, str | int | float):
             problems.append(Problem(shown, overrides.line_of(key), f"strings.{key} 应该是一段文字"))
         else:
             merged[key] = "" if value is None else str(value)
-    # One pass: `{station_brand}` inside another string becomes the brand;
-    # blanks the program fills per page ({district}, {count}) stay.
-    filled = {key: _PLACEHOLDER.sub(lambda m, own=key: merged.get(m[1], m[0]) if m[1] != own else m[0], value) for key, value in merged.items()}
-    return Strings(tuple(filled.items()))
+    return Strings(tuple(_named_filled(merged).items()))
+
+
+def _named_filled(merged: dict[str, str]) -> dict[str, str]:
+    """`{station_brand}` inside another string becomes the brand, and so on
+    down (`{stations_brand}` names `{station_brand}` in turn), so a program
+    renames a thing once; blanks the program fills per page ({district},
+    {count}) stay, and so does a name that would lead back to itself."""
+    done: dict[str, str] = {}
+
+    def filled(key: str, within: frozenset[str]) -> str:
+        if key not in done:
+            inner = within | {key}
+            done[key] = _PLACEHOLDER.sub(lambda m: filled(m[1], inner) if m[1] in merged and m[1] not in inner else m[0], merged[key])
+        return done[key]
+
+    return {key: filled(key, frozenset()) for key in merged}
 
 
 def _links(data: LineMap, key: str, shown: str, problems: list[Problem]) -> tuple[tuple[str, str], ...] | None:

@@ -44,7 +44,8 @@ NOTICES = {
     "WARNING": "warning",
     "CAUTION": "warning",
 }
-NOTICE_LABELS = {"tip": "提示", "warning": "注意", "important": "重要"}
+# The box's heading, by its strings key (notice_tip: 提示 …).
+NOTICE_LABELS = {"tip": "notice_tip", "warning": "notice_warning", "important": "notice_important"}
 KINDS = ("驿站", "地图", "联系", "提示", "注意", "重要")
 CONTACT_FIELDS = {"电话": "phone", "地址": "address", "时间": "hours", "邮箱": "email"}
 MAP_MAX = 12
@@ -122,19 +123,34 @@ def placeholder(number: int, end: bool = False) -> str:
     return f"\x02fcembed:{number}{':end' if end else ''}\x03"
 
 
-def parse(kind: str, args: str, inner: list[str], find) -> tuple[str | None, list[str], list[tuple[int, str]]]:
+class Words:
+    """The wording embeds show readers: the site's strings (embed_*, notice_*,
+    sample_*, distance_*), handed over by site/assemble.py in `LinkMap.wording`."""
+
+    def __init__(self, items: tuple[tuple[str, str], ...]):
+        self._items = dict(items)
+
+    def __getitem__(self, key: str) -> str:
+        # A LinkMap made only to check links (check/early_links.py) has none.
+        return self._items.get(key, "")
+
+    def fill(self, key: str, **values: object) -> str:
+        return re.sub(r"\{(\w+)\}", lambda m: str(values[m[1]]) if m[1] in values else m[0], self[key])
+
+
+def parse(kind: str, args: str, inner: list[str], find, words: Words) -> tuple[str | None, list[str], list[tuple[int, str]]]:
     """One embed → (HTML or None for a notice, Markdown lines kept, problems as (line offset, message))."""
     word = kind.upper() if kind.isascii() else kind
     if word in NOTICES:
         return None, ([args] if args else []) + inner, []
     if word == "驿站":
         refs, problems = _stations(args, find, 1)
-        return (station_card(refs[0]) if refs else ""), [], problems
+        return (station_card(refs[0], words) if refs else ""), [], problems
     if word == "地图":
         refs, problems = _stations(args, find, MAP_MAX)
-        return (station_map(refs) if refs else ""), [], problems
+        return (station_map(refs, words) if refs else ""), [], problems
     if word == "联系":
-        return contact(args, inner)
+        return contact(args, inner, words)
     return "", [], [(0, f"未知的嵌入「[!{kind}]」。可用的有：{'、'.join(KINDS)}（写法见编辑手册 3.6 节）")]
 
 
@@ -152,23 +168,24 @@ def _stations(args: str, find, most: int) -> tuple[list[StationRef], list[tuple[
     return list(found.values()), []
 
 
-_SAMPLE = ' <span class="badge" title="演示数据，不是真实站点">示例</span>'
+def _sample(words: Words) -> str:
+    return f' <span class="badge" title="{_e(words["sample_title"])}">{_e(words["sample_badge"])}</span>'
 
 
-def station_card(ref: StationRef) -> str:
-    badge = _SAMPLE if ref.sample else ""
+def station_card(ref: StationRef, words: Words) -> str:
+    badge = _sample(words) if ref.sample else ""
     where = " · ".join(_e(part) for part in (ref.district, address_in(ref.district, ref.address), ref.hours or "") if part)
     return (
-        f'<aside class="embed embed-station" data-pagefind-ignore aria-label="驿站：{_e(ref.name)}">'
-        f'<p class="embed-kicker">驿站</p>'
+        f'<aside class="embed embed-station" data-pagefind-ignore aria-label="{_e(words.fill("embed_station_label", name=ref.name))}">'
+        f'<p class="embed-kicker">{_e(words["embed_station"])}</p>'
         f'<p class="embed-title"><a href="{_e(ref.url)}">{_e(ref.name)}</a>{badge}</p>'
         f'<p class="meta">{where}</p>'
-        f'<p class="embed-more"><a href="{_e(ref.url)}">查看地图、设施和到达方式</a></p>'
+        f'<p class="embed-more"><a href="{_e(ref.url)}">{_e(words["embed_station_more"])}</a></p>'
         "</aside>"
     )
 
 
-def contact(name: str, lines: list[str]) -> tuple[str, list[str], list[tuple[int, str]]]:
+def contact(name: str, lines: list[str], words: Words) -> tuple[str, list[str], list[tuple[int, str]]]:
     problems: list[tuple[int, str]] = []
     if not name:
         problems.append((0, "联系卡片缺少名称，例如 > [!联系] 高新区总工会"))
@@ -192,8 +209,8 @@ def contact(name: str, lines: list[str]) -> tuple[str, list[str], list[tuple[int
     if problems:
         return "", [], problems
     card = (
-        f'<aside class="embed embed-contact" data-pagefind-ignore aria-label="联系：{_e(name)}">'
-        f'<p class="embed-kicker">联系</p><p class="embed-title">{_e(name)}</p>'
+        f'<aside class="embed embed-contact" data-pagefind-ignore aria-label="{_e(words.fill("embed_contact_label", name=name))}">'
+        f'<p class="embed-kicker">{_e(words["embed_contact"])}</p><p class="embed-title">{_e(name)}</p>'
         f"<dl>{''.join(rows)}</dl></aside>"
     )
     return card, [], []
@@ -214,7 +231,7 @@ def _project(refs: list[StationRef]) -> list[tuple[float, float]]:
     return [(WIDTH / 2 + (x - cx) * k, HEIGHT / 2 + (y - cy) * k) for x, y in zip(xs, ys)]
 
 
-def _scale_bar(refs: list[StationRef], points: list[tuple[float, float]]) -> str:
+def _scale_bar(refs: list[StationRef], points: list[tuple[float, float]], words: Words) -> str:
     """A bar of a round length, so readers can judge walking distance."""
     if len(refs) < 2:
         return ""
@@ -226,33 +243,33 @@ def _scale_bar(refs: list[StationRef], points: list[tuple[float, float]]) -> str
     per_pixel = metres / pixels
     length = next((m for m in (50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000) if m / per_pixel >= 60), 100000)
     bar = length / per_pixel
-    label = f"{length // 1000} 公里" if length >= 1000 else f"{length} 米"
+    label = _e(words.fill("distance_km", n=length // 1000) if length >= 1000 else words.fill("distance_m", n=length))
     y = HEIGHT - 14
     return f'<path d="M16 {y - 5}v5h{bar:.0f}v-5" class="map-scale"/><text x="{16 + bar / 2:.0f}" y="{y - 9}" class="map-note">{label}</text>'
 
 
-def station_map(refs: list[StationRef]) -> str:
+def station_map(refs: list[StationRef], words: Words) -> str:
     points = _project(refs)
     marks = []
     for number, ((x, y), ref) in enumerate(zip(points, refs), 1):
         marks.append(
             f'<g class="map-pin{" map-pin-sample" if ref.sample else ""}"><circle cx="{x:.1f}" cy="{y:.1f}" r="17"/><text x="{x:.1f}" y="{y + 6:.1f}" text-anchor="middle">{number}</text></g>'
         )
-    names = "、".join(ref.name for ref in refs)
+    names = words["list_separator"].join(ref.name for ref in refs)
     svg = (
-        f'<svg class="map-svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="{_e(f"{len(refs)} 个驿站的位置示意图：{names}")}">'
+        f'<svg class="map-svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="{_e(words.fill("embed_map_image", count=len(refs), names=names))}">'
         f'<rect class="map-ground" width="{WIDTH}" height="{HEIGHT}"/>'
         f'<path class="map-grid" d="{_grid()}"/>'
-        f"{''.join(marks)}{_scale_bar(refs, points)}"
-        f'<text x="{WIDTH - 16}" y="28" text-anchor="end" class="map-note">北 ↑</text></svg>'
+        f"{''.join(marks)}{_scale_bar(refs, points, words)}"
+        f'<text x="{WIDTH - 16}" y="28" text-anchor="end" class="map-note">{_e(words["embed_map_north"])}</text></svg>'
     )
     items = "".join(
-        f'<li><a href="{_e(ref.url)}">{_e(ref.name)}</a>{_SAMPLE if ref.sample else ""} <span class="meta">{_e(ref.district)} · {_e(address_in(ref.district, ref.address))}</span></li>'
+        f'<li><a href="{_e(ref.url)}">{_e(ref.name)}</a>{_sample(words) if ref.sample else ""} <span class="meta">{_e(ref.district)} · {_e(address_in(ref.district, ref.address))}</span></li>'
         for ref in refs
     )
     return (
-        '<aside class="embed embed-map" data-pagefind-ignore aria-label="驿站位置图">'
-        f'<figure>{svg}<figcaption>位置示意，不含街道；点站名查看地图和到达方式。</figcaption></figure>'
+        f'<aside class="embed embed-map" data-pagefind-ignore aria-label="{_e(words["embed_map_label"])}">'
+        f'<figure>{svg}<figcaption>{_e(words["embed_map_caption"])}</figcaption></figure>'
         f"<ol>{items}</ol></aside>"
     )
 
@@ -262,8 +279,8 @@ def _grid() -> str:
     return "".join(lines)
 
 
-def notice_open(kind: str) -> str:
-    label = NOTICE_LABELS[NOTICES[kind.upper() if kind.isascii() else kind]]
+def notice_open(kind: str, words: Words) -> str:
+    label = _e(words[NOTICE_LABELS[NOTICES[kind.upper() if kind.isascii() else kind]]])
     kind_class = NOTICES[kind.upper() if kind.isascii() else kind]
     return f'<aside class="callout callout-{kind_class}" aria-label="{label}"><p class="callout-label" data-pagefind-ignore>{label}</p>'
 

@@ -29,6 +29,8 @@ from fengchao.text import heading_anchor, plain_text, text_stats
 
 # A lookup of a station by an embed, as recorded in `MarkdownRenderer.lookups`.
 STATION_LOOKUP = "\x00station:"
+# The wording a body's embeds used: a cached body is reused only while it is the same.
+WORDING_LOOKUP = "\x00wording"
 
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 
@@ -96,12 +98,16 @@ class LinkMap:
     static: frozenset  # content-relative paths of copied files
     # What an embed may show of each station, by id (markup/embeds.py).
     stations: dict = field(default_factory=dict)
+    # The wording embeds show readers, (strings key, text) (embeds.Words).
+    wording: tuple = ()
 
     def answers(self, lookup: tuple, source_rel: str) -> bool:
         """Whether a lookup an earlier conversion made still gets the same answer."""
         target, href, problem = lookup
         if target.startswith(STATION_LOOKUP):
             return self.stations.get(target[len(STATION_LOOKUP) :]) == href
+        if target == WORDING_LOOKUP:
+            return self.wording == href
         return self.resolve(target, source_rel) == (href, problem)
 
     def resolve(self, target: str, source_rel: str) -> tuple[str, str | None]:
@@ -226,14 +232,16 @@ class MarkdownRenderer:
 
     def embed(self, kind: str, args: str, inner: list[str], offset: int) -> list[str]:
         """Markdown lines that stand for one embed; its problems reported at its lines."""
-        made, kept, problems = embeds.parse(kind, args, inner, self.station)
+        words = embeds.Words(self.links.wording)
+        self.lookups.append((WORDING_LOOKUP, self.links.wording, None))
+        made, kept, problems = embeds.parse(kind, args, inner, self.station, words)
         for extra, message in problems:
             self._problems.append(Problem(self._shown, self._body_line + offset + extra, message))
         number = len(self._made)
         if made is not None:
             self._made.append(made)
             return ["", embeds.placeholder(number), ""]
-        self._made.append(embeds.notice_open(kind))
+        self._made.append(embeds.notice_open(kind, words))
         return ["", embeds.placeholder(number), "", *kept, "", embeds.placeholder(number, end=True), ""]
 
     def refuse(self, written: str, offset: int) -> None:

@@ -61,7 +61,7 @@ def site_view(config: SiteConfig, urls: Urls, assets: dict[str, str], pages=()) 
         + tuple(Link(label, _href(urls, url)) for label, url in footer),
         elder_css_url=urls.page(assets.get("elder.css", "assets/elder.css")),
         elder_js_url=urls.page(assets.get("elder.js", "assets/elder.js")),
-        # The switch needs its no-JavaScript fallback, the 长辈模式 page (content/pages/elder.md).
+        # The switch needs its no-JavaScript fallback, the elder mode's page (content/pages/elder.md).
         elder_help_url=urls.page("elder/") if any(p.slug == "elder" for p in pages) else "",
         offline_js_url=urls.page(assets.get("offline.js", "assets/offline.js")),
         sw_url=urls.page("sw.js"),
@@ -145,7 +145,9 @@ def assemble(
     embeddable = {
         s.id: StationRef(s.id, s.name, s.district, s.address, s.hours, urls.page(scheme.station(s.id)), *wgs84(s), s.sample) for s in records.stations
     }
-    links = LinkMap(config.base_path, doc_urls, static_rel, embeddable)
+    text = config.identity.strings
+    wording = {key: value for prefix in ("embed_", "notice_", "sample_", "distance_", "list_separator") for key, value in text.pick(prefix).items()}
+    links = LinkMap(config.base_path, doc_urls, static_rel, embeddable, tuple(sorted(wording.items())))
     editor_bundle = tuple(c.source for c in asset_files if c.path.startswith(EDITOR_BUNDLE))
     asset_files = tuple(c for c in asset_files if not c.path.startswith(EDITOR_BUNDLE))
     assets = {c.path.removeprefix("assets/"): c.path for c in asset_files}
@@ -257,13 +259,13 @@ def home_job(ctx: Ctx, latest, topics, records: Records, article_count: int, gui
     stations = records.stations
     real = tuple(s for s in stations if not s.sample)
     samples = len(stations) - len(real)
-    figures = []
+    figures, text = [], ctx.site.text
     if ctx.config.program_total:
-        figures.append(Figure(f"{ctx.config.program_total}", ctx.site.text.figure_program_total, ctx.site.text.figure_program_note))
-    figures.append(Figure(f"{len(real)}", "处真实站点已收录到本站", f"另有 {samples} 处示例站点（演示数据，不计入统计）" if samples else ""))
-    figures.append(Figure(f"{len({s.district for s in real})}", "个区县有真实站点"))
-    figures.append(Figure(f"{guide_count}", "篇办事指南"))
-    figures.append(Figure(f"{article_count}", "篇新闻"))
+        figures.append(Figure(f"{ctx.config.program_total}", text.figure_program_total, text.figure_program_note))
+    figures.append(Figure(f"{len(real)}", text.figure_real, text.fill("figure_samples_note", count=samples) if samples else ""))
+    figures.append(Figure(f"{len({s.district for s in real})}", text.figure_districts))
+    figures.append(Figure(f"{guide_count}", text.figure_guides))
+    figures.append(Figure(f"{article_count}", text.figure_news))
     meta = ctx.meta("", "", "home")
     return ctx.job(
         "",

@@ -80,7 +80,7 @@ class Ctx:
         """`article=` a NewsArticle dict (site/structured.py); every page below home gets a BreadcrumbList."""
         full = self.config.title if not title else f"{title} - {self.config.title}"
         crumbs = tuple(extra.pop("breadcrumbs", ()))
-        home = (Link("首页", self.urls.page("")),)
+        home = (Link(self.site.text.crumb_home, self.urls.page("")),)
         if crumbs:
             crumbs = home + crumbs
         canonical = self.urls.absolute(rel)

@@ -122,7 +122,7 @@ def assemble_news(ctx: Ctx, articles: tuple[Article, ...], problems: list[Proble
             card = ArticleCard(
                 article.title,
                 urls.page(scheme.article(article.slug)),
-                Moment.of(article.date),
+                Moment.of(article.date, ctx.site.text),
                 summary,
                 cat_link(article.category),
                 _thumb(ctx, article),
@@ -132,7 +132,8 @@ def assemble_news(ctx: Ctx, articles: tuple[Article, ...], problems: list[Proble
 
     cards = tuple(kept[a.source_rel][3] for a in articles)
     jobs: list[Job] = []
-    crumbs = (Link("新闻", urls.page(scheme.NEWS)),)
+    text = ctx.site.text
+    crumbs = (Link(text.news_title, urls.page(scheme.NEWS)),)
     for index, (article, html, stats, summary) in enumerate(rendered):
         newer = cards[index - 1] if index > 0 else None
         older = cards[index + 1] if index + 1 < len(cards) else None
@@ -155,11 +156,13 @@ def assemble_news(ctx: Ctx, articles: tuple[Article, ...], problems: list[Proble
         memo.update(site=site_wide, articles=kept)
 
     for rel, chunk, pager in paginate(cards, config.per_page, scheme.NEWS, urls):
-        title = "新闻" if pager.number == 1 else f"新闻（第 {pager.number} 页）"
-        jobs.append(ctx.job(rel, "news_list.html", ctx.meta(title, rel, "news"), heading="新闻", cards=chunk, pager=pager, intro=None))
+        title = _page_title(text, text.news_title, pager.number)
+        jobs.append(ctx.job(rel, "news_list.html", ctx.meta(title, rel, "news"), heading=text.news_title, cards=chunk, pager=pager, intro=None))
 
-    jobs += _taxonomy(ctx, "tags", "标签", articles, cards, lambda a: a.tags, tag_slugs)
-    jobs += _taxonomy(ctx, "categories", "栏目", articles, cards, lambda a: (a.category,) if a.category else (), cat_slugs)
+    jobs += _taxonomy(ctx, "tags", ("news_all_tags", "tag_heading"), articles, cards, lambda a: a.tags, tag_slugs)
+    jobs += _taxonomy(
+        ctx, "categories", ("news_all_categories", "category_heading"), articles, cards, lambda a: (a.category,) if a.category else (), cat_slugs
+    )
     jobs.append(_archive(ctx, articles, cards))
 
     # The feed is XML: one stray control character (pasted from Word) would
@@ -209,8 +212,8 @@ def _article_job(
     view = ArticleView(
         title=article.title,
         url=url,
-        date=Moment.of(article.date, with_time=True),
-        updated=Moment.of(article.updated) if article.updated else None,
+        date=Moment.of(article.date, ctx.site.text, with_time=True),
+        updated=Moment.of(article.updated, ctx.site.text) if article.updated else None,
         summary=summary,
         html=html,
         tags=tuple(tag_link(t) for t in article.tags),
@@ -261,18 +264,25 @@ def _article_job(
 
 
 def _notice(article: Article, ctx: Ctx) -> str | None:
-    now = ctx.options.now
+    now, text = ctx.options.now, ctx.site.text
     if article.draft:
-        return "草稿：本文尚未公开发布，只在预览中可见。"
+        return text.article_draft
     if article.date > now:
-        return "定时发布：本文在发布日期之前不会公开。"
+        return text.article_scheduled
     if article.expires and article.expires <= now:
-        return "已过期：本文已超过 expires 日期，公开站点不再显示。"
+        return text.article_expired
     return None
 
 
-def _taxonomy(ctx: Ctx, kind: str, label: str, articles, cards, terms_of, slugs: dict[str, str]) -> list[Job]:
-    urls = ctx.urls
+def _page_title(text, title: str, number: int) -> str:
+    return title if number == 1 else text.fill("news_page_title", title=title, number=number)
+
+
+def _taxonomy(ctx: Ctx, kind: str, wording: tuple[str, str], articles, cards, terms_of, slugs: dict[str, str]) -> list[Job]:
+    """`wording`: the strings naming the list of all terms and one term's heading."""
+    urls, text = ctx.urls, ctx.site.text
+    label = getattr(text, wording[0])
+    news = Link(text.news_title, urls.page(scheme.NEWS))
     members: dict[str, list[ArticleCard]] = {name: [] for name in slugs}
     for article, card in zip(articles, cards):
         for name in terms_of(article):
@@ -285,17 +295,17 @@ def _taxonomy(ctx: Ctx, kind: str, label: str, articles, cards, terms_of, slugs:
         ctx.job(
             f"{kind}/",
             "terms.html",
-            ctx.meta(f"全部{label}", f"{kind}/", "news", breadcrumbs=(Link("新闻", urls.page(scheme.NEWS)),)),
-            heading=f"全部{label}",
+            ctx.meta(label, f"{kind}/", "news", breadcrumbs=(news,)),
+            heading=label,
             terms=terms,
         )
     ]
     for name, slug in sorted(slugs.items(), key=lambda kv: kv[1]):
-        crumbs = (Link("新闻", urls.page(scheme.NEWS)), Link(f"全部{label}", urls.page(f"{kind}/")))
+        crumbs = (news, Link(label, urls.page(f"{kind}/")))
         for rel, chunk, pager in paginate(tuple(members[name]), ctx.config.per_page, scheme.term(kind, slug), urls):
-            heading = f"{label}：{name}"
-            title = heading if pager.number == 1 else f"{heading}（第 {pager.number} 页）"
-            intro = f"共 {len(members[name])} 篇新闻。"
+            heading = text.fill(wording[1], name=name)
+            title = _page_title(text, heading, pager.number)
+            intro = text.fill("term_intro", count=len(members[name]))
             jobs.append(
                 ctx.job(
                     rel, "news_list.html", ctx.meta(title, rel, "news", breadcrumbs=crumbs), heading=heading, cards=chunk, pager=pager, intro=intro
@@ -309,5 +319,6 @@ def _archive(ctx: Ctx, articles, cards) -> Job:
     for article, card in zip(articles, cards):
         years.setdefault(article.date.year, []).append(card)
     groups = tuple((year, tuple(items)) for year, items in sorted(years.items(), reverse=True))
-    meta = ctx.meta("新闻归档", scheme.ARCHIVE, "news", breadcrumbs=(Link("新闻", ctx.urls.page(scheme.NEWS)),))
+    text = ctx.site.text
+    meta = ctx.meta(text.archive_title, scheme.ARCHIVE, "news", breadcrumbs=(Link(text.news_title, ctx.urls.page(scheme.NEWS)),))
     return ctx.job(scheme.ARCHIVE, "archive.html", meta, years=groups, total=len(cards))

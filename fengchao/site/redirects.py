@@ -16,6 +16,7 @@ import posixpath
 from collections.abc import Iterable
 from urllib.parse import quote
 
+from fengchao.content.identity import Strings
 from fengchao.problems import Problem
 from fengchao.site.jobs import Ctx, RawFile, SiteModel
 from fengchao.site.urls import file_of
@@ -23,19 +24,19 @@ from fengchao.site.urls import file_of
 REDIRECTS_FILE = "_redirects"
 
 
-def redirect_page(title: str, target: str, canonical: str, language: str) -> bytes:
+def redirect_page(title: str, target: str, canonical: str, language: str, text: Strings) -> bytes:
     """The page at an old address: the browser moves on at once; the link is for anything that does not."""
     e = lambda text: html.escape(text, quote=True)  # noqa: E731
     return (
         "<!doctype html>\n"
         f'<html lang="{e(language)}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>页面已移动：{e(title)}</title>\n"
+        f"<title>{e(text.fill('redirect_title', title=title))}</title>\n"
         '<meta name="robots" content="noindex">\n'
         f'<link rel="canonical" href="{e(canonical)}">\n'
         f'<meta http-equiv="refresh" content="0; url={e(target)}">\n'
         "</head>\n<body>\n"
-        f'<p>本页已移到新的网址：<a href="{e(target)}">{e(title)}</a></p>\n'
+        f'<p>{e(text.redirect_lead)}<a href="{e(target)}">{e(title)}</a></p>\n'
         "</body>\n</html>\n"
     ).encode()
 
@@ -52,7 +53,7 @@ def redirect_files(ctx: Ctx, docs: Iterable[tuple[object, str, str]], problems: 
                 problems.append(Problem(record.where.path, record.where.line, f"aliases 里的 /{alias} 就是本页现在的网址，请删掉"))
                 continue
             target = urls.page(rel)
-            files.append(RawFile(file_of(alias), redirect_page(title, target, urls.absolute(rel), ctx.config.language)))
+            files.append(RawFile(file_of(alias), redirect_page(title, target, urls.absolute(rel), ctx.config.language, ctx.site.text)))
             rules.append(f"{quote(urls.page(alias))} {quote(target)} 301")
     if rules:
         files.append(RawFile(REDIRECTS_FILE, ("\n".join(rules) + "\n").encode()))

@@ -6,10 +6,11 @@ from __future__ import annotations
 from fengchao.output.search_index import BUNDLE_DIR
 from fengchao.site import urls
 from fengchao.site.jobs import Ctx, Job
-from fengchao.site.views import Link
+from fengchao.site.views import Link, ui_text
 
-# The `type` filter values the templates set (article, guide, station, page).
-TYPES = ("新闻", "指南", "站点", "页面")
+# The `type` filter values the templates set (article, guide, station, page),
+# by their names in the strings file.
+TYPES = ("type_news", "type_guide", "type_station", "type_page")
 
 
 def search_job(ctx: Ctx) -> Job:
@@ -29,8 +30,9 @@ def search_job(ctx: Ctx) -> Job:
         bundle_url=ctx.urls.page(BUNDLE_DIR + "/"),
         script_url=ctx.urls.page("assets/search.js"),
         style_url=ctx.urls.page("assets/search.css"),
-        types=TYPES,
+        types=tuple(getattr(ctx.site.text, name) for name in TYPES),
         districts=ctx.config.districts,
         amenities=tuple(label for _, label in ctx.config.amenities),
         browse=links,
+        search_text=ui_text(ctx.site.text, "js_search_"),
     )

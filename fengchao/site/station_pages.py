@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from html import escape
 from urllib.parse import quote
 
+from fengchao.content.identity import Strings
 from fengchao.content.records import Guide, Station
 from fengchao.content.stations import by_district, nearest_all, wgs84
 from fengchao.geo import convert
@@ -34,7 +35,7 @@ from fengchao.site.open_data import (
     stations_geojson,
     stations_json,
 )
-from fengchao.site.views import Amenity, Link, Moment, Nearby, StationCard, StationView
+from fengchao.site.views import Amenity, Link, Moment, Nearby, StationCard, StationView, ui_text
 from fengchao.text import address_in
 
 # Characters that are left as they are when a site.yaml URL template is made
@@ -52,7 +53,7 @@ def _tencent_text(text: str) -> str:
     return _q(text.replace(";", "；").replace(":", "："))
 
 
-def nav_links(station: Station, app: str) -> tuple[Link, ...]:
+def nav_links(station: Station, app: str, text: Strings) -> tuple[Link, ...]:
     """Amap, Baidu, Tencent marker links, each in the datum the app expects."""
     g_lat, g_lng = convert(station.lat, station.lng, station.datum, "gcj02")
     b_lat, b_lng = convert(station.lat, station.lng, station.datum, "bd09")
@@ -67,7 +68,7 @@ def nav_links(station: Station, app: str) -> tuple[Link, ...]:
         f"https://apis.map.qq.com/uri/v1/marker?marker=coord:{g_lat:.6f},{g_lng:.6f};"
         f"title:{_tencent_text(name)};addr:{_tencent_text(addr)}&referer={_q(app)}"
     )
-    return (Link("高德地图", amap), Link("百度地图", baidu), Link("腾讯地图", tencent))
+    return (Link(text.map_app_amap, amap), Link(text.map_app_baidu, baidu), Link(text.map_app_tencent, tencent))
 
 
 def report_url(template: str | None, station: Station) -> str | None:
@@ -144,12 +145,6 @@ def _thumb(ctx: Ctx, station: Station) -> str:
     return ctx.images.picture(rel, "", CARD_SIZES, thumb=True) if rel in ctx.images.processed else ""
 
 
-def distance_text(metres: float) -> str:
-    if metres < 1000:
-        return f"{int(round(metres, -1))} 米"
-    return f"{metres / 1000:.1f} 公里"
-
-
 def assemble_directory(ctx: Ctx, stations: tuple[Station, ...], guides: tuple[Guide, ...], problems: list[Problem]) -> DirectoryPart:
 
     urls, config = ctx.urls, ctx.config
@@ -162,7 +157,7 @@ def assemble_directory(ctx: Ctx, stations: tuple[Station, ...], guides: tuple[Gu
     slugs = {d: ctx.slug(d) for d in config.districts}
     district_pages = tuple((Link(d, urls.page(scheme.district(slugs[d]))), len(group)) for d, group in groups)
     amenity_pages = tuple((Link(a.label, urls.page(scheme.amenity(a.key))), a, n) for a, n in amenity_counts if n)
-    charts = station_charts(groups, amenity_counts, len(stations))
+    charts = station_charts(groups, amenity_counts, len(stations), ctx.site.text)
     tiles = config.finder.tiles
     map_view = tiles and MapView(
         tiles.url,
@@ -173,7 +168,8 @@ def assemble_directory(ctx: Ctx, stations: tuple[Station, ...], guides: tuple[Gu
         urls.page("assets/vendor/leaflet/leaflet.js"),
         urls.page("assets/vendor/leaflet/leaflet.css"),
     )
-    meta = ctx.meta("找驿站", scheme.STATIONS, "stations", ctx.site.text.stations_description)
+    text = ctx.site.text
+    meta = ctx.meta(text.stations_title, scheme.STATIONS, "stations", text.stations_description)
     jobs: list[Job] = [
         ctx.job(
             scheme.STATIONS,
@@ -193,9 +189,11 @@ def assemble_directory(ctx: Ctx, stations: tuple[Station, ...], guides: tuple[Gu
             charts=charts,
             map=map_view,
             scripts=(urls.page("assets/geo.js"), urls.page("assets/finder.js"), urls.page("assets/map.js")),
+            finder_text=ui_text(text, "js_finder_", "distance_", "sample_badge", "list_separator"),
+            map_text=ui_text(text, "js_map_"),
         )
     ]
-    crumbs = (Link("找驿站", urls.page(scheme.STATIONS)),)
+    crumbs = (Link(text.stations_title, urls.page(scheme.STATIONS)),)
     for (link, count), (district, group) in zip(district_pages, groups):
         rel = scheme.district(slugs[district])
         jobs.append(
@@ -203,17 +201,17 @@ def assemble_directory(ctx: Ctx, stations: tuple[Station, ...], guides: tuple[Gu
                 rel,
                 "stations_list.html",
                 ctx.meta(
-                    f"{district}的驿站",
+                    text.fill("district_heading", district=district),
                     rel,
                     "stations",
                     ctx.site.text.fill("district_description", district=district, count=count),
                     breadcrumbs=crumbs,
                 ),
-                heading=f"{district}的驿站",
+                heading=text.fill("district_heading", district=district),
                 cards=group,
                 total=len(stations),
                 others=district_pages,
-                kind="区县",
+                others_label=text.others_districts,
                 current=link.url,
                 filter_url=urls.page(f"stations/?district={slugs[district]}"),
             )
@@ -226,17 +224,17 @@ def assemble_directory(ctx: Ctx, stations: tuple[Station, ...], guides: tuple[Gu
                 rel,
                 "stations_list.html",
                 ctx.meta(
-                    f"有{amenity.label}的驿站",
+                    text.fill("amenity_heading", amenity=amenity.label),
                     rel,
                     "stations",
                     ctx.site.text.fill("amenity_description", amenity=amenity.label, count=count),
                     breadcrumbs=crumbs,
                 ),
-                heading=f"有{amenity.label}的驿站",
+                heading=text.fill("amenity_heading", amenity=amenity.label),
                 cards=matching,
                 total=len(stations),
                 others=tuple((ln, n) for ln, _, n in amenity_pages),
-                kind="设施",
+                others_label=text.others_amenities,
                 current=link.url,
                 filter_url=urls.page(f"stations/?amenity={amenity.key}"),
             )
@@ -262,20 +260,25 @@ def assemble_directory(ctx: Ctx, stations: tuple[Station, ...], guides: tuple[Gu
             card=cards[station.id],
             phone=station.phone,
             operator=station.operator,
-            opened=Moment.of_day(station.opened) if station.opened else None,
+            opened=Moment.of_day(station.opened, text) if station.opened else None,
             notes_html=notes_html,
             photos=tuple(photos),
             lat=station.lat,
             lng=station.lng,
             datum=station.datum,
-            nearby=tuple(Nearby(cards[s.id], distance_text(d)) for s, d in near[station.id]),
+            nearby=tuple(Nearby(cards[s.id], text.distance(d)) for s, d in near[station.id]),
             guides=tuple(Link(g.title, urls.page(scheme.guide(g.slug))) for g in guides if station.id in g.stations),
-            nav=nav_links(station, finder.nav_app),
+            nav=nav_links(station, finder.nav_app, text),
             json_ld=json_ld(station, urls.absolute(scheme.station(station.id)), positions[station.id], labels),
             report_url=report_url(finder.report_url, station),
         )
         rel = scheme.station(station.id)
-        description = f"{station.name}：{station.district}{address_in(station.district, station.address)}。设施：{'、'.join(a.label for a in view.card.amenities)}。"
+        description = text.fill(
+            "station_description",
+            name=station.name,
+            address=station.district + address_in(station.district, station.address),
+            amenity_list=text.list_separator.join(a.label for a in view.card.amenities),
+        )
         crumbs_here = crumbs + (Link(station.district, urls.page(scheme.district(ctx.slug(station.district)))),)
         jobs.append(
             ctx.job(
@@ -296,10 +299,10 @@ def assemble_directory(ctx: Ctx, stations: tuple[Station, ...], guides: tuple[Gu
     return DirectoryPart(tuple(jobs), tuple(raw))
 
 
-def station_charts(groups, amenity_counts, total: int) -> tuple[str, str]:
+def station_charts(groups, amenity_counts, total: int, text: Strings) -> tuple[str, str]:
     """Stations per district and amenity coverage, as inline SVG made now."""
-    per_district = bar_chart("各区县站点数", tuple((d, len(cards)) for d, cards in groups), unit="处")
-    coverage = bar_chart("设施覆盖（有该设施的站点数）", tuple((a.label, n) for a, n in amenity_counts), unit="处", total=total)
+    per_district = bar_chart(text.chart_districts_title, tuple((d, len(cards)) for d, cards in groups), unit=text.chart_unit)
+    coverage = bar_chart(text.chart_amenities_title, tuple((a.label, n) for a, n in amenity_counts), unit=text.chart_unit, total=total)
     return per_district, coverage
 
 
@@ -307,7 +310,7 @@ def home_charts(stations: tuple[Station, ...], config) -> tuple[str, str]:
     groups = by_district(stations, config)
     counts = tuple((Amenity(key, label), sum(1 for s in stations if key in s.amenities)) for key, label in config.amenities)
     # With few real stations most amenities are at 0: the home page shows those the stations have.
-    return station_charts(groups, tuple((a, n) for a, n in counts if n) or counts, len(stations))
+    return station_charts(groups, tuple((a, n) for a, n in counts if n) or counts, len(stations), config.identity.strings)
 
 
 def _plain_img(src: str, alt: str) -> str:

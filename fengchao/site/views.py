@@ -7,10 +7,21 @@ that can be pickled to a worker process.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from fengchao.content.identity import Strings
+
+
+def ui_text(text: Strings, *prefixes: str) -> str:
+    """The wording a page's script shows (the strings whose names start with
+    one of `prefixes`), as JSON for a `data-text` attribute: the template's
+    autoescape makes it safe there, and no script carries wording of its own."""
+    picked: dict[str, str] = {}
+    for prefix in prefixes:
+        picked.update(text.pick(prefix))
+    return json.dumps(picked, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 @dataclass(frozen=True)
@@ -32,7 +43,7 @@ class SiteView:
     feed_url: str
     home_url: str
     footer_links: tuple[Link, ...] = ()
-    elder_css_url: str = ""  # 长辈模式: alternate stylesheet + its switch
+    elder_css_url: str = ""  # the elder mode (larger text): alternate stylesheet + its switch
     elder_js_url: str = ""
     elder_help_url: str = ""
     offline_js_url: str = ""  # registers sw_url, the optional service worker (fengchao/offline.py)
@@ -65,19 +76,16 @@ class PageMeta:
 
 @dataclass(frozen=True)
 class Moment:
-    text: str  # 2024年8月19日
+    text: str  # the strings' date_format, e.g. 2024年8月19日
     iso: str  # machine-readable, for <time datetime>
 
     @classmethod
-    def of(cls, moment: datetime, with_time: bool = False) -> Moment:
-        text = f"{moment.year}年{moment.month}月{moment.day}日"
-        if with_time and (moment.hour or moment.minute):
-            text += f" {moment.hour:02d}:{moment.minute:02d}"
-        return cls(text, moment.isoformat())
+    def of(cls, moment: datetime, text: Strings, with_time: bool = False) -> Moment:
+        return cls(text.date(moment, with_time), moment.isoformat())
 
     @classmethod
-    def of_day(cls, day: date) -> Moment:
-        return cls(f"{day.year}年{day.month}月{day.day}日", day.isoformat())
+    def of_day(cls, day: date, text: Strings) -> Moment:
+        return cls(text.date(day), day.isoformat())
 
 
 @dataclass(frozen=True)
@@ -145,7 +153,7 @@ class StationCard:
 @dataclass(frozen=True)
 class Nearby:
     station: StationCard
-    distance: str  # "850 米", "2.4 公里"
+    distance: str  # Strings.distance: "850 米", "2.4 公里"
 
 
 @dataclass(frozen=True)

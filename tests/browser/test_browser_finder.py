@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from fengchao import geo
-from fengchao.site.station_pages import distance_text
+from fengchao.content.identity import theme_strings
 
 expect = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed: pip install -e '.[test]'").expect
 
@@ -37,7 +37,7 @@ def test_nearest_station_comes_first(demo_site, open_tab):
     first = items.nth(0)
     assert first.locator("h3 a").get_attribute("href") == target["url"]
     metres = geo.distance_m(lat, lng, target["lat"], target["lng"])
-    assert first.locator(".distance-big").inner_text() == f"直线约 {distance_text(metres)}"
+    assert first.locator(".distance-big").inner_text() == f"直线约 {theme_strings().distance(metres)}"
     assert "米" in first.locator(".distance-big").inner_text()
     # Amenities in words, in the data's order.
     labels = [li.inner_text() for li in first.locator(".amenities li").all()]

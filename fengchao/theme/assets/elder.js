@@ -1,11 +1,13 @@
-// 长辈模式 switch. Loaded (not deferred) from <head> so a remembered choice
-// applies before the first paint. It only applies the site's 长辈模式
+// The elder mode's switch (larger text and targets; its name is the strings
+// file's elder_mode). Loaded (not deferred) from <head> so a remembered choice
+// applies before the first paint. It only applies the site's elder-mode
 // stylesheet (assets/elder.css); nothing else on the site depends on it.
-// Without JavaScript the header keeps a plain link to the 长辈模式 page.
+// Without JavaScript the header keeps a plain link to the elder mode's page.
 (function () {
   "use strict";
   var KEY = "fengchao-elder";
-  var sheet = document.querySelector('link[rel~="stylesheet"][title="长辈模式"]');
+  // The one titled alternate stylesheet (base.html): its title is the mode's name, in the page's language.
+  var sheet = document.querySelector('link[rel="alternate stylesheet"][title]');
   if (!sheet) return;
 
   function remembered() {

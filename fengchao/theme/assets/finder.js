@@ -24,6 +24,13 @@
   var form = document.getElementById("filters");
   var finder = document.getElementById("finder");
   if (!form || !finder || !geo || !window.URLSearchParams || !window.history || !history.replaceState) return;
+  // The wording comes with the page (data-text, from the strings file): none is written here.
+  var T = null;
+  try { T = JSON.parse(finder.getAttribute("data-text")); } catch (e) { /* an old template without it */ }
+  if (!T) return;
+  function say(name, values) {
+    return T[name].replace(/\{(\w+)\}/g, function (m, key) { return key in values ? String(values[key]) : m; });
+  }
 
   var districtSelect = document.getElementById("filter-district");
   var boxes = form.querySelectorAll('input[name="amenity"]');
@@ -78,12 +85,12 @@
       total += visible;
     }
     var active = filter.district || filter.amenities.length;
-    count.textContent = active ? "符合条件的站点：" + total + " 处" : "";
+    count.textContent = active ? say("js_finder_count", { count: total }) : "";
     // The box stays closed on a shared link; its summary says what is chosen.
     var chosen = [];
     if (filter.district) chosen.push(districtSelect.options[districtSelect.selectedIndex].text);
     for (var k = 0; k < boxes.length; k++) if (boxes[k].checked) chosen.push(boxes[k].parentNode.textContent.trim());
-    summary.textContent = chosen.length ? "（已选：" + chosen.join("、") + "）" : "";
+    summary.textContent = chosen.length ? say("js_finder_chosen", { chosen: chosen.join(T.list_separator) }) : "";
     noResults.hidden = total !== 0;
     return filter;
   }
@@ -105,12 +112,12 @@
     var h = el("h3", "card-title"), a = el("a", "", s.name);
     a.href = s.url;
     h.appendChild(a);
-    if (s.sample) { h.appendChild(document.createTextNode(" ")); h.appendChild(el("span", "badge", "示例")); }
+    if (s.sample) { h.appendChild(document.createTextNode(" ")); h.appendChild(el("span", "badge", T.sample_badge)); }
     li.appendChild(h);
-    li.appendChild(el("p", "distance-big", "直线约 " + geo.distanceText(item.metres)));
+    li.appendChild(el("p", "distance-big", say("distance_about", { distance: geo.distanceText(item.metres, T) })));
     li.appendChild(el("p", "meta", s.district + " · " + s.address + (s.hours ? " · " + s.hours : "")));
     var ul = el("ul", "amenities");
-    ul.setAttribute("aria-label", "设施");
+    ul.setAttribute("aria-label", T.js_finder_amenities);
     s.amenities.forEach(function (key) { ul.appendChild(el("li", "", data.amenities[key] || key)); });
     li.appendChild(ul);
     return li;
@@ -125,8 +132,8 @@
     list.textContent = "";
     hits.slice(0, shown).forEach(function (item) { list.appendChild(card(item)); });
     more.hidden = hits.length <= shown;
-    var which = filter.district || filter.amenities.length ? "符合筛选条件的站点" : "站点";
-    status.textContent = hits.length ? "离你最近的" + which + "在最前面（直线距离，实际路程可能更远）。" : "没有符合筛选条件的站点。";
+    var which = filter.district || filter.amenities.length ? T.js_finder_which_filtered : T.js_finder_which_all;
+    status.textContent = hits.length ? say("js_finder_nearest", { which: which }) : T.js_finder_none;
   }
 
   function load() {
@@ -139,11 +146,7 @@
     return dataPromise;
   }
 
-  var failures = {
-    1: "没有得到位置权限。可以在下面按区县查找，或在浏览器设置里允许定位后再试。",
-    2: "暂时无法确定你的位置（信号弱或定位已关闭）。可以在下面按区县查找。",
-    3: "定位超时。请到开阔处再试，或在下面按区县查找。"
-  };
+  var failures = { 1: T.js_finder_denied, 2: T.js_finder_unavailable, 3: T.js_finder_timeout };
 
   function position() {
     return new Promise(function (resolve, reject) {
@@ -153,7 +156,7 @@
   }
 
   locate.addEventListener("click", function () {
-    status.textContent = "正在获取你的位置……";
+    status.textContent = T.js_finder_locating;
     locate.disabled = true;
     var json = load();
     position().then(function (pos) {
@@ -162,7 +165,7 @@
         shown = PAGE;
         render();
       }, function () {
-        status.textContent = "站点数据没有加载成功，请检查网络后再试。下面的列表仍然可以用。";
+        status.textContent = T.js_finder_data_failed;
       });
     }, function (err) {
       status.textContent = failures[err && err.code] || failures[2];

@@ -1,6 +1,6 @@
 /* fengchao geo: the browser's half of fengchao/geo.py, line for line.
-   Distances (haversine on the same Earth radius), the "850 米 / 2.4 公里"
-   text, and WGS-84 → GCJ-02 for drawing markers on GCJ-02 tiles. The test
+   Distances (haversine on the same Earth radius), their text (the strings
+   file's distance_m / distance_km, as Strings.distance), and WGS-84 → GCJ-02 for drawing markers on GCJ-02 tiles. The test
    suite runs this file under node and compares every number with Python. */
 (function (root) {
   "use strict";
@@ -45,16 +45,17 @@
   }
 
   // Python's round() and "%.1f" round halves to even; so must we, or 845 m
-  // would read "850 米" here and "840 米" on the station page.
+  // would read 850 m here and 840 m on the station page.
   function roundHalfEven(x) {
     var r = Math.round(x), diff = Math.abs(x % 1);
     if (Math.abs(diff - 0.5) < 1e-9) r = 2 * Math.round(x / 2);
     return r;
   }
 
-  function distanceText(metres) {
-    if (metres < 1000) return (roundHalfEven(metres / 10) * 10) + " 米";
-    return (roundHalfEven(metres / 100) / 10).toFixed(1) + " 公里";
+  // `text`: the page's strings, with distance_m and distance_km ("{n} m" in its language).
+  function distanceText(metres, text) {
+    if (metres < 1000) return text.distance_m.replace("{n}", String(roundHalfEven(metres / 10) * 10));
+    return text.distance_km.replace("{n}", (roundHalfEven(metres / 100) / 10).toFixed(1));
   }
 
   var api = { outOfChina: outOfChina, wgs84ToGcj02: wgs84ToGcj02, distanceM: distanceM, distanceText: distanceText };

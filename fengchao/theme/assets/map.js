@@ -1,6 +1,6 @@
 /* The station map: Leaflet (vendored in assets/vendor/leaflet/) and the tile
    source from site.yaml. An enhancement: nothing is downloaded until the
-   rider taps "在地图上查看", and the list above works if the tiles never load.
+   rider taps the map button, and the list above works if the tiles never load.
    stations.json is WGS-84; GCJ-02 tiles (Amap, Tencent) need GCJ-02 markers,
    so points are converted with assets/geo.js (the same maths as fengchao/geo.py). */
 (function () {
@@ -12,6 +12,10 @@
   var box = document.getElementById("map");
   var status = document.getElementById("map-status");
   var d = function (name) { return section.getAttribute("data-" + name); };
+  // The wording comes with the page (data-text, from the strings file): none is written here.
+  var T = null;
+  try { T = JSON.parse(d("text")); } catch (e) { /* an old template without it */ }
+  if (!T) return;
 
   function loadScript(src) {
     return new Promise(function (resolve, reject) {
@@ -33,17 +37,17 @@
   function draw(data) {
     var L = window.L, gcj = d("datum") === "gcj02", points = [];
     var map = L.map(box, { zoomControl: false, attributionControl: true });
-    L.control.zoom({ zoomInTitle: "放大", zoomOutTitle: "缩小" }).addTo(map);
+    L.control.zoom({ zoomInTitle: T.js_map_zoom_in, zoomOutTitle: T.js_map_zoom_out }).addTo(map);
     map.on("popupopen", function (e) {
       var close = e.popup.getElement().querySelector(".leaflet-popup-close-button");
-      if (close) close.setAttribute("aria-label", "关闭");
+      if (close) close.setAttribute("aria-label", T.js_map_close);
     });
     var tiles = L.tileLayer(d("tiles"), {
       subdomains: d("subdomains") || "abc", maxZoom: Number(d("max-zoom")) || 18, attribution: d("attribution") || ""
     });
     var failed = 0;
     tiles.on("tileerror", function () {
-      if (++failed === 4) status.textContent = "地图底图没有加载出来（网络不好？）。站点位置仍以圆点显示，也可以用上面的列表。";
+      if (++failed === 4) status.textContent = T.js_map_tiles_failed;
     });
     tiles.addTo(map);
     map.attributionControl.setPrefix('<a href="https://leafletjs.com/">Leaflet</a>');
@@ -55,7 +59,7 @@
       var popup = document.createElement("div");
       var a = document.createElement("a");
       a.href = s.url;
-      a.textContent = s.name + (s.sample ? "（示例）" : "");
+      a.textContent = s.name + (s.sample ? T.js_map_sample : "");
       popup.appendChild(a);
       popup.appendChild(document.createElement("br"));
       popup.appendChild(document.createTextNode(s.district + " · " + s.address));
@@ -79,7 +83,7 @@
 
   button.addEventListener("click", function () {
     button.disabled = true;
-    status.textContent = "正在加载地图……";
+    status.textContent = T.js_map_loading;
     loadCss(d("leaflet-css"));
     Promise.all([
       loadScript(d("leaflet-js")),
@@ -91,7 +95,7 @@
       draw(results[1]);
     }, function () {
       button.disabled = false;
-      status.textContent = "地图没有加载成功，请稍后再试；上面的列表不受影响。";
+      status.textContent = T.js_map_failed;
     });
   });
   section.hidden = false;

@@ -20,6 +20,14 @@ if (form) {
 }
 
 function setUp(form) {
+  // The wording comes with the page (data-text, from the strings file): none is written here.
+  let T = null;
+  try {
+    T = JSON.parse(form.dataset.text);
+  } catch {
+    return; // an old template without it: the page's plain links stay
+  }
+  const say = (name, values) => T[name].replace(/\{(\w+)\}/g, (m, key) => (key in values ? String(values[key]) : m));
   const input = form.elements.q;
   const status = document.getElementById("search-status");
   const list = document.getElementById("search-results");
@@ -41,7 +49,7 @@ function setUp(form) {
   }
   filterBox.hidden = false;
   filterBox.open = FILTERS.some((name) => form.elements[name].value);
-  noJs.textContent = "也可以直接浏览：";
+  noJs.textContent = T.js_search_browse;
 
   async function load() {
     if (!pagefind) {
@@ -81,7 +89,7 @@ function setUp(form) {
       help.hidden = false;
       return;
     }
-    status.textContent = "正在搜索…";
+    status.textContent = T.js_search_searching;
     let found;
     try {
       const api = await load();
@@ -91,7 +99,7 @@ function setUp(form) {
       if (ticket !== latest) return;
       list.replaceChildren();
       console.error("fengchao search:", error);
-      status.textContent = "搜索暂时用不了。请用下面的链接浏览。";
+      status.textContent = T.js_search_failed;
       help.hidden = false;
       return;
     }
@@ -100,10 +108,9 @@ function setUp(form) {
     list.replaceChildren(...found.items.map(resultItem));
     more.hidden = hits.length <= PAGE_SIZE;
     help.hidden = found.total > 0;
-    const label = query ? "“" + query + "”" : "所选条件";
-    status.textContent = found.total
-      ? "找到 " + found.total + " 条与" + label + "有关的结果" + (found.total > PAGE_SIZE ? "。结果太多时，换个更具体的词或用筛选缩小范围。" : "。")
-      : "没有找到与" + label + "有关的内容。换个词试试，比如只输入一两个关键字。";
+    const label = query ? say("js_search_query", { query }) : T.js_search_filters_only;
+    const foundKey = found.total > PAGE_SIZE ? "js_search_found_many" : "js_search_found";
+    status.textContent = found.total ? say(foundKey, { count: found.total, query: label }) : say("js_search_none", { query: label });
   }
 
   // Only the shown results' fragments are fetched; more on request.

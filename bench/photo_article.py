@@ -10,7 +10,7 @@ tests/browser/test_photo_article.py builds it and measures it in Chromium;
 phone's EXIF, GPS position, XMP and colour profile, their pixels from
 bench/images.py (grain at four scales under colour gradients and shapes):
 at the widths a page shows they cost about what real street photos cost
-(~1.3 bits per pixel as WebP q72 at 800 px). tests/imagefiles.py's
+(~1.35 bits per pixel as WebP q72 at 720 px). tests/imagefiles.py's
 `sensor_pixels` would not do here: its fine grain averages away when the
 photo is reduced, so its renditions are a few KB and would prove nothing.
 """

@@ -5,7 +5,7 @@
 Generates N photo-like 4032×3024 JPEGs (multi-scale grain under colour
 gradients and shapes: ~4-5 MB each at quality 90, as a phone's are; no two
 alike), then makes from each, with both tools, the same files: widths 480,
-800 and 1200 as WebP (q72) and JPEG (q78), the 1200×630 share image (JPEG
+720 and 1200 as WebP (q72) and JPEG (q78), the 1200×630 share image (JPEG
 q82) and the 192×144 card thumbnail (WebP and JPEG). fengchao runs
 `process_image` in its build's worker pool (`fengchao.pool.Pool`, `--jobs`
 processes) and writes every file; Hugo runs a one-page site whose template
@@ -47,7 +47,7 @@ disableKinds = ["taxonomy", "term", "RSS", "sitemap", "robotsTXT", "404"]
 resampleFilter = "{filter}"
 """
 HUGO_TEMPLATE = """{{ range resources.Match "photos/*.jpg" }}{{ $img := . }}
-{{ range slice 480 800 1200 }}
+{{ range slice 480 720 1200 }}
 {{ with $img.Resize (printf "%dx webp q72" .) }}{{ .RelPermalink }}{{ end }}
 {{ with $img.Resize (printf "%dx jpg q78" .) }}{{ .RelPermalink }}{{ end }}
 {{ end }}

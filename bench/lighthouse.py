@@ -4,11 +4,13 @@ Not a test (slow, and scores wobble with machine load): run it by hand and
 copy the table into docs/accessibility.md.
 
     npm install --no-save lighthouse@12.2.3      # once; or set LIGHTHOUSE=/path/to/bin/lighthouse
-    python -m bench.lighthouse [--port 8810]
+    python -m bench.lighthouse [--port 8810] [--photos]
 
 It builds the demo site into a temp folder with a base URL matching a local
 server (127.0.0.1, the given port), then runs Lighthouse's default mobile
-profile (Moto G Power, slow 4G throttling) with Debian's Chromium."""
+profile (Moto G Power, slow 4G throttling) with Debian's Chromium. With
+`--photos` it builds bench/photo_article.py's site instead (one article with
+three 12-megapixel phone photos) and measures that article."""
 
 from __future__ import annotations
 
@@ -24,6 +26,7 @@ import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from bench import photo_article
 from fengchao.cli import main as fengchao
 
 REPO = Path(__file__).resolve().parents[1]
@@ -43,18 +46,22 @@ def lighthouse_bin() -> str:
     return found
 
 
-def run(port: int) -> list[dict]:
+def run(port: int, photos: bool = False) -> list[dict]:
     binary = lighthouse_bin()
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "site"
         url = f"http://127.0.0.1:{port}/"
+        root, pages = REPO, PAGES
+        if photos:
+            root, pages = Path(tmp) / "project", [("article with three 12-megapixel photos", photo_article.PATH)]
+            photo_article.write_project(root)
         server = ThreadingHTTPServer(("127.0.0.1", port), functools.partial(Quiet, directory=str(out)))
-        if fengchao(["--root", str(REPO), "build", "--out", str(out), "--base-url", url]) != 0:
-            sys.exit("the demo site did not build")
+        if fengchao(["--root", str(root), "build", "--out", str(out), "--base-url", url]) != 0:
+            sys.exit(f"{root} did not build")
         threading.Thread(target=server.serve_forever, daemon=True).start()
         rows = []
         try:
-            for name, path in PAGES:
+            for name, path in pages:
                 report = Path(tmp) / "report.json"
                 subprocess.run(
                     [
@@ -98,8 +105,9 @@ def run(port: int) -> list[dict]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=8810)
+    parser.add_argument("--photos", action="store_true", help="measure bench/photo_article.py's three-photo article instead of the demo")
     args = parser.parse_args()
-    rows = run(args.port)
+    rows = run(args.port, args.photos)
     print("| page | performance | accessibility | best practices | SEO | transferred | requests | FCP | LCP |")
     print("|---|---|---|---|---|---|---|---|---|")
     for r in rows:

@@ -95,8 +95,8 @@ def test_camera_photo_is_turned_upright_and_made_in_three_widths(camera):
     assert [(r.width, r.height, r.format) for r in result.renditions] == [
         (480, 640, "webp"),
         (480, 640, "jpeg"),
-        (800, 1067, "webp"),
-        (800, 1067, "jpeg"),
+        (720, 960, "webp"),
+        (720, 960, "jpeg"),
         (1200, 1600, "webp"),
         (1200, 1600, "jpeg"),
     ]
@@ -116,7 +116,7 @@ def test_heic_from_an_iphone_is_read_upright(iphone):
     assert is_red(im.getpixel((im.width // 2, 2))) and is_blue(im.getpixel((im.width // 2, im.height - 3)))
 
 
-@pytest.mark.parametrize("width, expected", [(4032, (480, 800, 1200)), (1000, (480, 800, 1000)), (300, (300,))])
+@pytest.mark.parametrize("width, expected", [(4032, (480, 720, 1200)), (1000, (480, 720, 1000)), (300, (300,))])
 def test_widths_never_exceed_the_source(width, expected):
     result = process_image(files.camera_jpeg(width, width * 3 // 4, orientation=1), SETTINGS)
     assert tuple(r.width for r in result.in_format("webp")) == expected
@@ -278,8 +278,8 @@ def test_picture_markup_has_srcset_sizes_dimensions_and_lazy_loading(camera):
     assert [t for t, _ in tags] == ["picture", "source", "img"]
     source, img = tags[1][1], tags[2][1]
     assert source["type"] == "image/webp"
-    assert source["srcset"].split(", ") == [f"/hub/images/开放日.{result.key[:10]}.{w}.webp {w}w" for w in (480, 800, 1200)]
-    assert img["srcset"].endswith(".1200.jpg 1200w") and img["src"].endswith(".800.jpg")
+    assert source["srcset"].split(", ") == [f"/hub/images/开放日.{result.key[:10]}.{w}.webp {w}w" for w in (480, 720, 1200)]
+    assert img["srcset"].endswith(".1200.jpg 1200w") and img["src"].endswith(".720.jpg")
     assert source["sizes"] == img["sizes"] == "(min-width: 42rem) 40rem, 100vw"
     assert (img["width"], img["height"]) == ("1200", "1600")
     assert img["alt"] == 'alt with "quotes" & <tags>' and "<tags>" not in markup

@@ -24,7 +24,7 @@ def picture_html(
     *,
     first: bool = False,
     thumb: bool = False,
-    fallback_width: int = 800,
+    fallback_width: int = 720,
     class_name: str = "",
 ) -> str:
     """`<picture>`: a `<source>` per modern format, the fallback format on the

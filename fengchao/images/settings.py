@@ -18,12 +18,15 @@ PROCESS_VERSION = 1
 class ImageSettings:
     # Widths of the renditions shown in pages, in pixels. The content column
     # is at most 44rem (704 CSS px); a phone at 375 px with 2 device pixels
-    # per CSS pixel asks for ~690: 480/800/1200 cover phones to desktops
-    # without a fourth encode per photo.
-    widths: tuple[int, ...] = (480, 800, 1200)
+    # per CSS pixel shows it 686 px wide. 720 is just enough for both (a
+    # rider's phone and a desktop at DPR 1 take it): 800 cost each photo on a
+    # phone a quarter more bytes for pixels nobody sees, and put an article
+    # with three photos over its 250 KB budget (tests/browser/test_photo_article.py).
+    # 1200 serves the column on 2x desktop screens; 480 the small phones.
+    widths: tuple[int, ...] = (480, 720, 1200)
     # The `src` of the fallback <img> (browsers without srcset): the widest
     # rendition not wider than this.
-    fallback_width: int = 800
+    fallback_width: int = 720
     webp_quality: int = 72
     jpeg_quality: int = 78
     # libwebp's effort (0-6): 4 is its default; 6 saves a few % for twice the time.

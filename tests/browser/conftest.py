@@ -8,10 +8,11 @@ missing; .ci/run installs Chromium so CI runs them.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -29,6 +30,18 @@ CSP = (
 
 
 class _Handler(SimpleHTTPRequestHandler):
+    def __init__(self, *args, sent: list | None = None, **kwargs):
+        self.sent = sent  # set before the base class handles the request
+        super().__init__(*args, **kwargs)
+
+    def copyfile(self, source, outputfile):
+        # Every body the server sends, by path: what a rider's data plan pays,
+        # whoever asked for it (the page, its lazy images, the service worker).
+        data = source.read()
+        outputfile.write(data)
+        if self.sent is not None:
+            self.sent.append((self.path, len(data)))
+
     def end_headers(self):
         self.send_header("Content-Security-Policy", CSP)
         super().end_headers()
@@ -41,26 +54,55 @@ class _Handler(SimpleHTTPRequestHandler):
 class DemoSite:
     root: Path  # the built site
     url: str  # http://127.0.0.1:PORT/
+    sent: list = field(default_factory=list, compare=False)  # (path, body bytes) the server sent
 
     @functools.cached_property
     def stations(self) -> list[dict]:
         return json.loads((self.root / "stations/stations.json").read_text(encoding="utf-8"))["stations"]
 
 
+@contextlib.contextmanager
+def served(root: Path, out: Path):
+    """The project at `root` built into `out` with a base URL that matches
+    the server's port, and served there (with the site's CSP)."""
+    # Bind first (port 0: any free port) so the build can know the URL.
+    sent: list = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Handler, directory=str(out), sent=sent))
+    url = f"http://127.0.0.1:{server.server_address[1]}/"
+    code = main(["--root", str(root), "build", "--out", str(out), "--base-url", url])
+    assert code == 0, f"{root} must build"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield DemoSite(out, url, sent)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 @pytest.fixture(scope="session")
 def demo_site(tmp_path_factory) -> DemoSite:
     """The demo site, built with a base URL that matches the server's port."""
-    out = tmp_path_factory.mktemp("browser") / "site"
-    # Bind first (port 0: any free port) so the build can know the URL.
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Handler, directory=str(out)))
-    url = f"http://127.0.0.1:{server.server_address[1]}/"
-    code = main(["--root", str(REPO), "build", "--out", str(out), "--base-url", url])
-    assert code == 0, "the demo site must build"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield DemoSite(out, url)
-    server.shutdown()
-    server.server_close()
+    with served(REPO, tmp_path_factory.mktemp("browser") / "site") as site:
+        yield site
+
+
+@dataclass(frozen=True)
+class PhotoSite:
+    site: DemoSite
+    photos: dict[str, bytes]  # the sources, by file name: never to be published
+
+
+@pytest.fixture(scope="session")
+def photo_site(tmp_path_factory) -> PhotoSite:
+    """bench/photo_article.py's project: one article with three 12-megapixel
+    phone photos (EXIF and GPS written), built and served."""
+    from bench.photo_article import write_project
+
+    root = tmp_path_factory.mktemp("photos")
+    photos = write_project(root / "project")
+    with served(root / "project", root / "site") as site:
+        yield PhotoSite(site, photos)
 
 
 @dataclass

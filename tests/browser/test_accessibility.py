@@ -19,6 +19,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from bench.photo_article import PATH as PHOTO_ARTICLE
+
 REPO = Path(__file__).resolve().parents[2]
 AXE = REPO / "tests/vendor/axe.min.js"
 VNU = REPO / "node_modules/vnu-jar/build/dist/vnu.jar"
@@ -40,6 +42,9 @@ PAGES = [
     ("station", "stations/gaoxin-shunfeng/", "stations/gaoxin-shunfeng/index.html"),
     ("guide index", "guides/", "guides/index.html"),
     ("guide", "guides/falv-yuanzhu/", "guides/falv-yuanzhu/index.html"),
+    # The demo's images (issue 17): the article with embeds has a drawing as
+    # its cover, the station a drawn board among its photos, this guide a chart.
+    ("guide with a picture", "guides/qingxiaoyi/", "guides/qingxiaoyi/index.html"),
     ("search", "search/?q=%E5%85%85%E7%94%B5", "search/index.html"),
     ("404", "404.html", "404.html"),
     ("elder-mode help", "elder/", "elder/index.html"),
@@ -93,7 +98,15 @@ def test_axe_finds_no_wcag_a_or_aa_violation(demo_site, open_tab, name, path, _f
     assert axe_violations(tab.page) == [], f"{name} at {width} px"
 
 
-def test_nu_html_checker_finds_no_error(demo_site):
+@pytest.mark.parametrize("width", WIDTHS)
+def test_axe_finds_no_violation_in_an_article_with_three_photos(photo_site, open_tab, width):
+    tab = geo_tab(open_tab, width)
+    tab.page.goto(photo_site.site.url + PHOTO_ARTICLE)
+    assert tab.page.locator("main picture").count() == 3
+    assert axe_violations(tab.page) == [], f"the three-photo article at {width} px"
+
+
+def test_nu_html_checker_finds_no_error(demo_site, photo_site):
     if shutil.which("java") is None:
         pytest.skip("java not found: install a JRE (apt-get install -y default-jre-headless) to run the Nu HTML Checker")
     if not VNU.exists():
@@ -102,6 +115,7 @@ def test_nu_html_checker_finds_no_error(demo_site):
     version = subprocess.run(["java", "-jar", str(VNU), "--version"], capture_output=True, text=True, timeout=60).stdout.strip()
     assert tuple(map(int, version.split()[0].split("."))) >= (26, 9, 27), f"vnu.jar {version}: run `npm ci` for the pinned version"
     files = [str(demo_site.root / file) for _, _, file in PAGES] + [str(demo_site.root / file) for file in NU_ONLY]
+    files.append(str(photo_site.site.root / PHOTO_ARTICLE / "index.html"))
     assert all(Path(file).is_file() for file in files)
     run = subprocess.run(["java", "-jar", str(VNU), "--errors-only", "--format", "json", *files], capture_output=True, text=True, timeout=300)
     messages = json.loads(run.stderr or run.stdout)["messages"]

@@ -24,6 +24,10 @@ The stores, each one pickle file written whole (temp file + rename):
   not touch stations, guides or the site's settings; minified scripts and
   styles by their source bytes; and the templates each template source
   references (parsing them all again was ~30 ms a build).
+- `images.pickle`: processed images (every published rendition's bytes) by
+  a digest of the source's bytes and the image settings (site/images.py);
+  `image-sources.pickle`: each source's bytes digest by its path, size,
+  mtime and ctime, so a build reads no photo whose file is untouched.
 - `pages/` and `pages.pickle`: every page of the last output by its render
   key (hard links), for a build that has the cache but not the output, such
   as a CI job in a fresh checkout (cache/page_store.py).
@@ -104,6 +108,10 @@ class BuildCache:
         return Memo(self._read("images.pickle", dict))
 
     @functools.cached_property
+    def image_sources(self) -> Memo:
+        return Memo(self._read("image-sources.pickle", dict))
+
+    @functools.cached_property
     def pages(self) -> PageStore:
         return PageStore(self.folder / "pages", self._read("pages.pickle", dict))
 
@@ -145,6 +153,7 @@ class BuildCache:
             lint=self.lint,
             slugs=SlugBook(self.slugs),
             images=self.images,
+            image_sources=self.image_sources,
         )
 
     def unchanged(self, fingerprint: str, now: float) -> tuple | None:
@@ -167,12 +176,14 @@ class BuildCache:
     def for_check(self) -> Warm:
         """What `fengchao check` reuses: the photos builds processed (read
         only: a check writes nothing), so none is processed twice."""
-        return Warm(pool=default_jobs(), images=self.images)
+        return Warm(pool=default_jobs(), images=self.images, image_sources=self.image_sources)
 
     def save_images(self, warm: Warm) -> None:
         """Processed photos (the slowest work of a cold build), by source bytes and settings."""
         if warm.images is not None and warm.images.used:
             self._write_changed("images.pickle", warm.images.used, warm.images.previous)
+        if warm.image_sources is not None and warm.image_sources.used:
+            self._write_changed("image-sources.pickle", warm.image_sources.used, warm.image_sources.previous)
 
     def remember(self, fingerprint: str, valid_until: float, report: tuple, keys: dict, linked: list, warm: Warm) -> None:
         """After a build: its conversions and memos, and what it wrote.

@@ -208,7 +208,7 @@ def build(
 
         # The day is in it too: anything that depends on "now" is redone at least daily.
         options = (settings, search, str(project.content), build_time(UTC).date().isoformat())
-        inputs = fingerprint.of_inputs(project.inputs, repr(options))
+        inputs = fingerprint.of_inputs(project.inputs, repr(options), cache.large_inputs)
         with build_lock(project.out):  # another build may be swapping the output in
             unchanged = cache.unchanged(inputs, build_time(UTC).timestamp())
         if unchanged:

@@ -247,6 +247,40 @@ def test_a_build_reads_only_the_photos_whose_file_changed(site, build, monkeypat
     assert len(photos_read()) == 5 and calls == []
 
 
+def test_a_build_with_nothing_changed_reads_no_photo(site, build, monkeypatch):
+    """The input fingerprint knows a photo by its stat once it has hashed it:
+    a no-change build opens none; a touched photo is read once; new bytes
+    written with the old size and mtime put back are still seen (ctime)."""
+    from fengchao.cache import fingerprint
+
+    monkeypatch.setattr(fingerprint, "LARGE", 1024)  # these photos are small, for speed; a camera's are 3-8 MB
+    opened = []
+    monkeypatch.setattr(fingerprint, "open", lambda path, mode: opened.append(str(path)) or open(path, mode), raising=False)
+
+    def photos_opened() -> list[str]:
+        found = sorted(path.rsplit("/", 1)[1] for path in opened if "/content/images/" in path)
+        opened.clear()
+        return found
+
+    assert build(site).code == 0
+    photos_opened()
+    same = build(site)
+    assert same.code == 0 and "写入 0.0 MB" in same.out  # the no-change path: nothing built
+    assert photos_opened() == []
+    photo = site.content / "images/rest.jpg"
+    stat = photo.stat()
+    os.utime(photo, ns=(stat.st_atime_ns, stat.st_mtime_ns + 5_000_000_000))
+    assert "写入 0.0 MB" in build(site).out and photos_opened() == ["rest.jpg"]
+    assert "写入 0.0 MB" in build(site).out and photos_opened() == []
+    data = bytearray(photo.read_bytes())
+    data[-100] ^= 0xFF  # other bytes, the same size, the old mtime put back
+    stat = photo.stat()
+    photo.write_bytes(bytes(data))
+    os.utime(photo, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    changed = build(site)
+    assert changed.code == 0 and "处理了 1 张图片" in changed.out
+
+
 @pytest.mark.parametrize(
     "data, words",
     [

@@ -15,7 +15,8 @@ The stores, each one pickle file written whole (temp file + rename):
   the key it was made from and its size/mtime/inode when written; a page whose
   key is unchanged and whose file is untouched is hard-linked into the new
   output instead of being rendered and written again. Also the fingerprint of
-  every input, so a build with nothing changed does nothing at all.
+  every input, so a build with nothing changed does nothing at all, and the
+  digests of large inputs (photos) by their stat (fingerprint.py).
 - `slugs.pickle`: pinyin slugs made so far (text → slug), so that a build
   with no new tag or district does not import pypinyin (~0.2 s).
 - `assembled.pickle`: the station directory's jobs (each with its context's
@@ -54,6 +55,7 @@ import functools
 import hashlib
 import os
 import pickle
+from dataclasses import replace
 from pathlib import Path
 
 from fengchao.cache.fingerprint import OutputState, record_output
@@ -77,6 +79,8 @@ class BuildCache:
         out_hash = hashlib.sha256(str(self.out).encode()).hexdigest()[:16]
         self._out_name = "out-" + out_hash + ".pickle"
         self.previous: OutputState = self._read(self._out_name, OutputState)
+        # The input fingerprint's digests of large files by stat (fingerprint.LARGE), kept with the output's state.
+        self.large_inputs = Memo(getattr(self.previous, "large", None) or {})
         self._lint_name, self._links_name = f"lint-{out_hash}.pickle", f"links-{out_hash}.pickle"
 
     # The other stores are read when first asked for: a build that finds
@@ -160,9 +164,11 @@ class BuildCache:
         """The last build's (pages, files, warnings) if it was made from exactly
         these inputs, nothing it made has expired and its output is untouched."""
         state = self.previous
-        if state.fingerprint != fingerprint or not state.report or now >= state.valid_until:
+        if state.fingerprint != fingerprint or not state.report or now >= state.valid_until or not self.output_intact():
             return None
-        return state.report if self.output_intact() else None
+        if self.large_inputs.used != self.large_inputs.previous:  # a photo touched, not changed: read it once, not every build
+            self._write(self._out_name, replace(state, large=self.large_inputs.used))
+        return state.report
 
     def save_checks(self, warm: Warm) -> None:
         """The content checker's findings and the slugs made, as soon as they
@@ -197,7 +203,8 @@ class BuildCache:
         # An article edit keeps every station file and the directory.
         self._write_changed("yaml.pickle", self.yaml.used, self.yaml.previous)
         self._write_changed("assembled.pickle", self.assembled.used, self.assembled.previous)
-        self._write(self._out_name, OutputState(fingerprint, valid_until, report, record_output(self.out, keys, known)))
+        files = record_output(self.out, keys, known)
+        self._write(self._out_name, OutputState(fingerprint, valid_until, report, files, self.large_inputs.used))
 
     def save_links(self) -> None:
         """The link check's page scans and findings of this build (check/output_links.py)."""

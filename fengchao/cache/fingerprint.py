@@ -10,7 +10,7 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from fengchao.digests import SALT, Memo
+from fengchao.digests import SALT, Memo, settled
 
 # Input files this large (photos) are hashed once and then known by their
 # stat: reading and hashing 100 camera photos was ~0.9 s of every build,
@@ -91,7 +91,8 @@ def _large_digest(path: str, st: os.stat_result, large: Memo) -> bytes:
     if found is None:
         with open(path, "rb") as f:
             found = b"large:" + hashlib.blake2b(f.read(), digest_size=20).digest()
-    large.used[key] = found
+    if settled(st):
+        large.used[key] = found
     return found
 
 

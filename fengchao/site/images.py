@@ -26,6 +26,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import quote, unquote
 
+from fengchao.digests import settled
 from fengchao.images import ImageFailure, ImageSettings, Processed, figure_html, inspect_svg, picture_html, svg_html
 from fengchao.images import process as processing
 from fengchao.images.results import SvgInfo
@@ -255,7 +256,7 @@ def _source_digest(rel: str, path: Path, sources, datas: dict[str, bytes]) -> by
     if found is None:
         datas[rel] = path.read_bytes()
         found = processing.source_digest(datas[rel])
-    if sources is not None:
+    if sources is not None and settled(st):
         sources.used[stat_key] = found
     return found
 

@@ -6,14 +6,16 @@ page or station note, an article's cover (`image`), a station's `photos` —
 processes each source once (fengchao/images/: upright, no metadata, WebP with
 a JPEG/PNG fallback in a few widths, a share image, a thumbnail), in the
 worker pool when there are several and from `warm.images` (the build cache,
-by the source's bytes and the settings) when an earlier build made them, and
+by the source's bytes and the settings) when an earlier build made them (a
+source whose file's stat is known, `warm.image_sources`, is not even read), and
 returns an `ImageBook` the page families ask for markup, and the files to
 publish. The sources themselves are never published: a phone photo's GPS
 position stays on the editor's computer.
 
 A source that cannot be used (corrupt, truncated, empty, not an image, a
-decompression bomb, an SVG with a script) is an error at the line that
-references it, so the build writes nothing; one that is merely too large,
+decompression bomb) is an error at the line that references it, so the
+build writes nothing (an SVG with a script never gets here: loading
+content/ refused it, content/svg_check.py); one that is merely too large,
 or a cover too narrow to look sharp, is a warning.
 """
 
@@ -175,9 +177,7 @@ def prepare_images(ctx: Ctx, uses: list[Use], static: dict[str, Path], warm) -> 
         info = inspect_svg(static[rel].read_bytes())
         if isinstance(info, ImageFailure):
             failures[rel] = info.message
-        elif info.active:
-            failures[rel] = f"SVG 图片里含有{'、'.join(info.active)}，不能发布（单独打开时会在本站运行）；请删掉这些内容，或导出为 PNG"
-        else:
+        else:  # inert: content/svg_check.py refused any other SVG when content/ was loaded
             book.svgs[rel] = info
     results = _process([r for r in rels if is_raster(r)], static, warm)
     for rel, result in results.items():

@@ -235,8 +235,10 @@ def _run(args) -> int:
         _print_problems(report.warnings, args.format, False, args.root)
         seconds = sum(report.timings.values())
         reused = f"，其中 {report.reused} 个未变、沿用上次的输出" if report.reused else ""
+        # Only the images processed now: those found in the build cache cost nothing (bench/photo_site.py reads this).
+        images = f"，处理了 {report.images} 张图片" if report.images else ""
         print(
-            f"已生成 {report.pages} 个页面、共 {report.files} 个文件（写入 {report.bytes / 1024 / 1024:.1f} MB{reused}），用时 {seconds:.2f} 秒 → {terminal_safe(str(project.out))}",
+            f"已生成 {report.pages} 个页面、共 {report.files} 个文件（写入 {report.bytes / 1024 / 1024:.1f} MB{reused}）{images}，用时 {seconds:.2f} 秒 → {terminal_safe(str(project.out))}",
             file=sys.stderr if args.format == "json" else sys.stdout,
         )
         return 0

@@ -16,6 +16,7 @@ import os
 import pickle
 import re
 import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -77,6 +78,20 @@ def _code_salt() -> str:
 
 
 SALT = _code_salt()
+
+
+# A file is known by its stat (size, mtime, ctime: the photos' digests) only
+# once its status is this much older than the read: file times tick coarsely
+# (a few ms), so a second write of the same size could carry the same stat
+# as the version just read (git's "racy clean"). Such a file is read again
+# next time, until it has settled.
+RACY_NS = 1_000_000_000
+
+
+def settled(st: os.stat_result) -> bool:
+    """May a digest of this file be kept by `st`? (ctime: any write or
+    change of times moves it, and no program sets it back.)"""
+    return st.st_ctime_ns < time.time_ns() - RACY_NS
 
 
 def digest(*parts: bytes | str) -> str:

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 
 from fengchao import theme
 from fengchao.cache.store import BuildCache, cache_dir
+from fengchao.digests import Memo
 from fengchao.output.lock import build_lock
 from fengchao.output.write import check_output_dir, write_site
 from fengchao.pool import Pool, default_jobs
@@ -86,6 +87,7 @@ class BuildReport:
     warnings: list[Problem] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     reused: int = 0  # files linked unchanged from the previous output (build cache)
+    images: int = 0  # source images processed by this build; the others came from the build cache
 
 
 @dataclass(frozen=True)
@@ -206,7 +208,7 @@ def build(
 
         # The day is in it too: anything that depends on "now" is redone at least daily.
         options = (settings, search, str(project.content), build_time(UTC).date().isoformat())
-        inputs = fingerprint.of_inputs(project.inputs, repr(options))
+        inputs = fingerprint.of_inputs(project.inputs, repr(options), cache.large_inputs)
         with build_lock(project.out):  # another build may be swapping the output in
             unchanged = cache.unchanged(inputs, build_time(UTC).timestamp())
         if unchanged:
@@ -215,7 +217,7 @@ def build(
     # One pool for the Markdown and the pages, forked now, before the site is loaded: workers that start small stay small (pool.py).
     with Pool(jobs or default_jobs()) as pool:
         pool.start()
-        warm = cache.warm(pool) if cache else Warm(pool=pool)
+        warm = cache.warm(pool) if cache else Warm(pool=pool, images=Memo())  # a memo all the same: the report counts in it
         try:
             prepared = prepare(project, settings, warm)
         finally:
@@ -279,7 +281,8 @@ def _render_and_write(
 
     written = _write(project, prepared, pages, cache, spool, minify, search)
     clock.lap("write")
-    report = BuildReport(len(model.jobs), len(written.keys), written.bytes, warnings, {**timings, **clock.timings}, len(written.linked))
+    images = len(warm.images.used.keys() - warm.images.previous.keys())  # processed: not found in the cache
+    report = BuildReport(len(model.jobs), len(written.keys), written.bytes, warnings, {**timings, **clock.timings}, len(written.linked), images)
     return report, written
 
 

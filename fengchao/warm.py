@@ -41,6 +41,12 @@ class Warm:
     # Processed images (images.Processed) by a digest of the source's bytes
     # and the image settings: a build that changes no photo processes none.
     images: Memo | None = None
+    # Each raster source's digest (images.process.source_digest) by its
+    # file's (path, size, mtime, ctime): a photo whose stat is unchanged is not
+    # read at all. A stat that differs (a CI checkout restoring the cache sets
+    # new mtimes) only means reading and hashing it again; `images` then
+    # matches it by its bytes, so it is not processed again.
+    image_sources: Memo | None = None
     # Pinyin slugs made so far (`text.SlugBook`): no pypinyin import when no
     # new tag or district appears.
     slugs: Any = None

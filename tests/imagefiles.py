@@ -262,3 +262,12 @@ def plain_png(width: int = 640, height: int = 400) -> bytes:
     out = io.BytesIO()
     Image.new("RGB", (width, height), (40, 120, 200)).save(out, "PNG")
     return out.getvalue()
+
+
+def broken_jpeg() -> bytes:
+    """A JPEG whose headers are whole but whose compressed data is scrambled:
+    it opens, then fails while decoding (not truncated, not unidentified)."""
+    data = bytearray(camera_jpeg(400, 300, orientation=1))
+    for i in range(2000, 6000):
+        data[i] = (i * 7) & 0xFF
+    return bytes(data)

@@ -3,7 +3,8 @@
 Chapter 7 of docs/editor-guide.md lists the messages an editor meets, in two
 tables (YAML syntax errors; the common errors). Each message there is looked
 for in the output of real `fengchao check` (and usage) runs on small bad
-projects: a message the program no longer prints, or prints differently,
+projects (bad YAML and fields, links, photos, the output's links): a
+message the program no longer prints, or prints differently,
 fails here, so the guide cannot drift from the program. In the guide, `…`
 and `……` stand for what the editor wrote; every other character must match.
 Each message must also be reported at the file and line the bad input puts it.
@@ -21,6 +22,7 @@ import pytest
 
 from conftest import copy_theme
 from fengchao.cli import main
+from tests import imagefiles as files
 
 REPO = Path(__file__).resolve().parent.parent
 GUIDE = REPO / "docs" / "editor-guide.md"
@@ -124,6 +126,46 @@ LINKS = {
     "news/2024/contact.md": (news("title: 联系\ndate: 2024-08-19", "> [!联系] 某单位\n> 传真：1"), 7),
     "news/2024/contact-name.md": (news("title: 联系\ndate: 2024-08-19", "> [!联系]\n> 电话：1"), 6),
 }
+
+
+def shows(name: str, front: str = "") -> str:
+    """An article whose body (line 6) shows content/images/NAME."""
+    return news(f"title: 图片 {name}\ndate: 2024-08-19{front}", f"![说明](../../images/{name})")
+
+
+def cover(name: str) -> str:
+    """An article whose cover is content/images/NAME (reported without a line)."""
+    return news(f"title: 封面 {name}\ndate: 2024-08-19\nimage: ../../images/{name}\nimage_alt: 说明")
+
+
+# Each bad image is shown by its own article: the message is reported at the
+# article's line that shows it. The image files themselves carry no line.
+IMAGES = {
+    "news/2024/img-empty.md": (shows("empty.jpg"), 6),
+    "images/empty.jpg": (b"", 0),
+    "news/2024/img-cut.md": (shows("cut.jpg"), 6),
+    "images/cut.jpg": (files.camera_jpeg(800, 600)[:20_000], 0),
+    "news/2024/img-text.md": (shows("text.jpg"), 6),
+    "images/text.jpg": ("这不是图片".encode() * 100, 0),
+    "news/2024/img-broken.md": (shows("broken.jpg"), 6),
+    "images/broken.jpg": (files.broken_jpeg(), 0),
+    "news/2024/img-bomb.md": (shows("bomb.png"), 6),
+    "images/bomb.png": (files.bomb_png(30_000, 30_000), 0),
+    "news/2024/img-pixels.md": (shows("pixels.png"), 6),
+    "images/pixels.png": (files.bomb_png(9_000, 8_000), 0),
+    "news/2024/img-huge.md": (shows("huge.jpg"), 6),
+    "images/huge.jpg": (b"\xff\xd8\xff" + bytes(41 * 1024 * 1024), 0),
+    "news/2024/img-wide.md": (shows("wide.png"), 6),
+    "images/wide.png": (files.plain_png(8_200, 300), 0),
+    "news/2024/img-narrow.md": (cover("narrow.jpg"), 0),
+    "images/narrow.jpg": (files.camera_jpeg(600, 450, orientation=1), 0),
+    "news/2024/img-gif.md": (shows("moving.gif"), 6),
+    "images/moving.gif": (files.animated_gif(), 0),
+    "news/2024/img-profile.md": (shows("profile.png"), 6),
+    "images/profile.png": (files.screenshot(), 0),
+    "news/2024/img-svg.md": (shows("page.svg"), 6),
+    "images/page.svg": ('<?xml version="1.0"?>\n<html xmlns="http://www.w3.org/1999/xhtml"><p>不是图</p></html>\n', 0),
+}
 OUTPUT = {
     "news/2024/a.md": (news("title: 测试\ndate: 2024-08-19", "## 站里有什么\n\n[驿站](/stations/gaoxin-shunfen/)"), 8),
     "news/2024/b.md": (news("title: 锚点\ndate: 2024-08-19", "## 站里有什么\n\n[看看](#站里有啥)"), 8),
@@ -177,14 +219,15 @@ def printed(tmp_path_factory) -> tuple[list[str], dict[str, int]]:
     """Every line the bad projects made fengchao print, and where each bad file's problem belongs."""
     lines, where = [], {}
     # One `where` for all projects: a file name used twice would mix their lines.
-    assert not (CONTENT.keys() & LINKS.keys() or CONTENT.keys() & OUTPUT.keys() or LINKS.keys() & OUTPUT.keys())
-    for name, files in (("content", CONTENT), ("links", LINKS), ("output", OUTPUT)):
-        root = make_project(tmp_path_factory.mktemp(name), files)
+    projects = (("content", CONTENT), ("links", LINKS), ("images", IMAGES), ("output", OUTPUT))
+    assert sum(len(bad) for _, bad in projects) == len({rel for _, bad in projects for rel in bad})
+    for name, bad in projects:
+        root = make_project(tmp_path_factory.mktemp(name), bad)
         code, err = run("--root", root, "check")
         assert code == 1, err
         assert "Traceback" not in err and "内部错误" not in err, err
         lines += err.splitlines()
-        where.update({f"content/{rel}": line for rel, (_, line) in files.items()})
+        where.update({f"content/{rel}": line for rel, (_, line) in bad.items()})
     usage = make_project(tmp_path_factory.mktemp("usage"), {})
     other = tmp_path_factory.mktemp("other")
     (other / "notes.txt").write_text("别人的文件", encoding="utf-8")
@@ -205,6 +248,7 @@ def test_the_guide_lists_the_messages_of_chapter_7():
     assert len(MESSAGES) >= 50, MESSAGES
     assert "站点缺少必填字段 address" in MESSAGES
     assert "YAML 语法错误：这一行缺少冒号。每个字段应写成“字段: 值”，冒号后要有一个空格" in MESSAGES
+    assert "图片 content/…：图片文件是空的（0 字节），可能没有上传完整；请重新放入原图" in MESSAGES  # the photo rows (IMAGES)
 
 
 @pytest.mark.parametrize("message", MESSAGES, ids=[m[:30] for m in MESSAGES])

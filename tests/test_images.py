@@ -11,6 +11,7 @@ from html.parser import HTMLParser
 import pytest
 from PIL import Image
 
+from fengchao.content.svg_check import svg_problem
 from fengchao.images import (
     ImageFailure,
     ImageSettings,
@@ -313,10 +314,13 @@ def test_srcset_urls_with_spaces_or_commas_stay_one_candidate(camera):
 # --- SVG: published as a file behind <img>, never inlined -----------------------
 
 
-def test_svg_with_script_is_named_and_only_ever_an_img():
+def test_svg_with_script_is_refused_at_its_line_and_any_svg_is_only_ever_an_img():
+    # One inspector decides (content/svg_check.py, when content/ is loaded):
+    # the first active thing, at its line (the file's third).
+    assert svg_problem(files.SVG_WITH_SCRIPT) == (3, "<script>")
+    assert svg_problem(files.SVG_WITH_SCRIPT.replace(b"<script>alert(document.cookie)</script>", b"")) == (4, "onload=")
     info = inspect_svg(files.SVG_WITH_SCRIPT)
     assert (info.width, info.height) == (640, 360)  # from viewBox, not stroke-width
-    assert "<script> 脚本" in info.active and "onload/onclick 等事件属性" in info.active
     markup = svg_html("/hub/images/map.svg", "地图", info, first=False)
     assert Tags(markup).tags == [
         ("img", {"src": "/hub/images/map.svg", "alt": "地图", "width": "640", "height": "360", "loading": "lazy", "decoding": "async"})
@@ -325,8 +329,9 @@ def test_svg_with_script_is_named_and_only_ever_an_img():
 
 
 def test_plain_svg_and_not_an_svg():
-    plain = inspect_svg(b'<svg xmlns="http://www.w3.org/2000/svg" width="120px" height="80"><path d="M0 0"/></svg>')
-    assert (plain.width, plain.height, plain.active) == (120, 80, ())
+    data = b'<svg xmlns="http://www.w3.org/2000/svg" width="120px" height="80"><path d="M0 0"/></svg>'
+    plain = inspect_svg(data)
+    assert (plain.width, plain.height) == (120, 80) and svg_problem(data) is None
     stroked = inspect_svg(b'<svg stroke-width="3" height="50" viewBox="0 0 100 50"></svg>')
     assert (stroked.width, stroked.height) == (100, 50)
     assert isinstance(inspect_svg(b"\x89PNG\r\n\x1a\n...."), ImageFailure)

@@ -8,13 +8,15 @@ with a script. Every published image file is read back.
 from __future__ import annotations
 
 import io
+import os
 import re
+import shutil
 from html.parser import HTMLParser
 
 import pytest
 from PIL import Image
 
-from conftest import MINIMAL_STATION
+from conftest import MINIMAL_STATION, Site
 from tests import imagefiles as files
 
 ARTICLE = """\
@@ -175,19 +177,123 @@ def test_unchanged_photos_are_not_processed_again(site, build, cli, monkeypatch,
         return real(data, *args)
 
     monkeypatch.setattr(process, "process_image", counted)
-    assert build(site, "--jobs", "1").code == 0
+    first = build(site, "--jobs", "1")
+    assert first.code == 0
     assert len(calls) == 5  # every referenced source once (unused.jpg is not referenced)
+    assert "处理了 5 张图片" in first.out  # the summary tells the editor (and bench/photo_site.py)
     calls.clear()
     site.write("news/2024/open-day.md", ARTICLE.replace("很多骑手", "很多很多骑手"))
-    assert build(site, "--jobs", "1").code == 0
+    edited = build(site, "--jobs", "1")
+    assert edited.code == 0 and "已生成" in edited.out and "张图片" not in edited.out
     assert calls == [] and "很多很多骑手" in site.read("news/open-day/index.html")
     site.write("images/rest.jpg", files.camera_jpeg(1800, 1200, orientation=1))
-    assert build(site, "--jobs", "1").code == 0
+    replaced = build(site, "--jobs", "1")
+    assert replaced.code == 0 and "处理了 1 张图片" in replaced.out
     assert len(calls) == 1
     assert Tags(site.read("news/open-day/index.html")).all("img")[1]["height"] == "800"
     calls.clear()
     assert cli("--root", site.root, "check").code == 0
     assert calls == []  # `check` shares the build cache's photos
+
+
+def test_a_build_reads_only_the_photos_whose_file_changed(site, build, monkeypatch, tmp_path):
+    """A photo's digest is kept by its file's stat: an article edit reads no
+    photo; a touched photo is read and hashed but, its bytes the same, not
+    processed; a checkout elsewhere (a CI job restoring the cache: new paths
+    and mtimes) reads every photo and processes none. A file changed just
+    before a build read it is not known by its stat (racy: digests.RACY_NS)."""
+    from pathlib import Path
+
+    from fengchao import digests
+    from fengchao.images import process
+
+    monkeypatch.setattr(digests, "RACY_NS", 10**18)  # every file "just changed": none may be known by its stat
+    calls = Calls(tmp_path / "calls")
+    real = process.process_image
+
+    def counted(data, *args):
+        with open(calls.path, "a") as f:
+            f.write(f"{len(data)}\n")
+        return real(data, *args)
+
+    monkeypatch.setattr(process, "process_image", counted)
+    read = []
+    real_read = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda p: read.append(p.as_posix()) or real_read(p))
+
+    def photos_read() -> list[str]:
+        return sorted(path.rsplit("/", 1)[1] for path in read if "/content/images/" in path)
+
+    assert build(site, "--jobs", "1").code == 0
+    assert photos_read() == ["app.png", "open-day.jpg", "rest.jpg", "sign.heic", "station.jpg"] and len(calls) == 5
+    read.clear()
+    calls.clear()
+    site.write("news/2024/open-day.md", ARTICLE.replace("很多骑手", "许多骑手"))
+    assert build(site, "--jobs", "1").code == 0
+    assert len(photos_read()) == 5 and calls == []  # just written: read again (racy), but not processed
+    monkeypatch.setattr(digests, "RACY_NS", 0)  # from now on a stat is trusted at once...
+    site.write("news/2024/open-day.md", ARTICLE)
+    assert build(site, "--jobs", "1").code == 0  # ...once a build has read the file with it
+    read.clear()
+    site.write("news/2024/open-day.md", ARTICLE.replace("很多骑手", "很多很多骑手"))
+    assert build(site, "--jobs", "1").code == 0
+    assert photos_read() == [] and calls == []
+    stat = (site.content / "images/rest.jpg").stat()
+    os.utime(site.content / "images/rest.jpg", ns=(stat.st_atime_ns, stat.st_mtime_ns + 5_000_000_000))
+    site.write("news/2024/open-day.md", ARTICLE)
+    touched = build(site, "--jobs", "1")
+    assert touched.code == 0 and "张图片" not in touched.out
+    assert photos_read() == ["rest.jpg"] and calls == []
+    read.clear()
+    site.write("images/rest.jpg", files.camera_jpeg(1800, 1200, orientation=1))
+    assert build(site, "--jobs", "1").code == 0
+    assert photos_read() == ["rest.jpg"] and len(calls) == 1
+    read.clear()
+    calls.clear()
+    checkout = tmp_path / "checkout"
+    shutil.copytree(site.root, checkout, copy_function=shutil.copyfile, ignore=shutil.ignore_patterns("site"))
+    ci = build(Site(checkout), "--jobs", "1")
+    assert ci.code == 0 and "张图片" not in ci.out
+    assert len(photos_read()) == 5 and calls == []
+
+
+def test_a_build_with_nothing_changed_reads_no_photo(site, build, monkeypatch):
+    """The input fingerprint knows a photo by its stat once it has hashed it:
+    a no-change build opens none; a touched photo is read once; new bytes
+    written with the old size and mtime put back are still seen (ctime)."""
+    from fengchao import digests
+    from fengchao.cache import fingerprint
+
+    monkeypatch.setattr(fingerprint, "LARGE", 1024)  # these photos are small, for speed; a camera's are 3-8 MB
+    monkeypatch.setattr(digests, "RACY_NS", 10**18)  # every file "just changed": none may be known by its stat
+    opened = []
+    monkeypatch.setattr(fingerprint, "open", lambda path, mode: opened.append(str(path)) or open(path, mode), raising=False)
+
+    def photos_opened() -> list[str]:
+        found = sorted(path.rsplit("/", 1)[1] for path in opened if "/content/images/" in path)
+        opened.clear()
+        return found
+
+    assert build(site).code == 0
+    assert build(site).code == 0 and len(photos_opened()) == 12  # both builds read all six
+    monkeypatch.setattr(digests, "RACY_NS", 0)  # from now on a stat is trusted at once
+    assert build(site).code == 0
+    photos_opened()
+    same = build(site)
+    assert same.code == 0 and "写入 0.0 MB" in same.out  # the no-change path: nothing built
+    assert photos_opened() == []
+    photo = site.content / "images/rest.jpg"
+    stat = photo.stat()
+    os.utime(photo, ns=(stat.st_atime_ns, stat.st_mtime_ns + 5_000_000_000))
+    assert "写入 0.0 MB" in build(site).out and photos_opened() == ["rest.jpg"]
+    assert "写入 0.0 MB" in build(site).out and photos_opened() == []
+    data = bytearray(photo.read_bytes())
+    data[-100] ^= 0xFF  # other bytes, the same size, the old mtime put back
+    stat = photo.stat()
+    photo.write_bytes(bytes(data))
+    os.utime(photo, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    changed = build(site)
+    assert changed.code == 0 and "处理了 1 张图片" in changed.out
 
 
 @pytest.mark.parametrize(

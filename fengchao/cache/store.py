@@ -15,7 +15,8 @@ The stores, each one pickle file written whole (temp file + rename):
   the key it was made from and its size/mtime/inode when written; a page whose
   key is unchanged and whose file is untouched is hard-linked into the new
   output instead of being rendered and written again. Also the fingerprint of
-  every input, so a build with nothing changed does nothing at all.
+  every input, so a build with nothing changed does nothing at all, and the
+  digests of large inputs (photos) by their stat (fingerprint.py).
 - `slugs.pickle`: pinyin slugs made so far (text → slug), so that a build
   with no new tag or district does not import pypinyin (~0.2 s).
 - `assembled.pickle`: the station directory's jobs (each with its context's
@@ -24,6 +25,10 @@ The stores, each one pickle file written whole (temp file + rename):
   not touch stations, guides or the site's settings; minified scripts and
   styles by their source bytes; and the templates each template source
   references (parsing them all again was ~30 ms a build).
+- `images.pickle`: processed images (every published rendition's bytes) by
+  a digest of the source's bytes and the image settings (site/images.py);
+  `image-sources.pickle`: each source's bytes digest by its path, size,
+  mtime and ctime, so a build reads no photo whose file is untouched.
 - `pages/` and `pages.pickle`: every page of the last output by its render
   key (hard links), for a build that has the cache but not the output, such
   as a CI job in a fresh checkout (cache/page_store.py).
@@ -50,6 +55,7 @@ import functools
 import hashlib
 import os
 import pickle
+from dataclasses import replace
 from pathlib import Path
 
 from fengchao.cache.fingerprint import OutputState, record_output
@@ -73,6 +79,8 @@ class BuildCache:
         out_hash = hashlib.sha256(str(self.out).encode()).hexdigest()[:16]
         self._out_name = "out-" + out_hash + ".pickle"
         self.previous: OutputState = self._read(self._out_name, OutputState)
+        # The input fingerprint's digests of large files by stat (fingerprint.LARGE), kept with the output's state.
+        self.large_inputs = Memo(getattr(self.previous, "large", None) or {})
         self._lint_name, self._links_name = f"lint-{out_hash}.pickle", f"links-{out_hash}.pickle"
 
     # The other stores are read when first asked for: a build that finds
@@ -102,6 +110,10 @@ class BuildCache:
     @functools.cached_property
     def images(self) -> Memo:
         return Memo(self._read("images.pickle", dict))
+
+    @functools.cached_property
+    def image_sources(self) -> Memo:
+        return Memo(self._read("image-sources.pickle", dict))
 
     @functools.cached_property
     def pages(self) -> PageStore:
@@ -145,15 +157,18 @@ class BuildCache:
             lint=self.lint,
             slugs=SlugBook(self.slugs),
             images=self.images,
+            image_sources=self.image_sources,
         )
 
     def unchanged(self, fingerprint: str, now: float) -> tuple | None:
         """The last build's (pages, files, warnings) if it was made from exactly
         these inputs, nothing it made has expired and its output is untouched."""
         state = self.previous
-        if state.fingerprint != fingerprint or not state.report or now >= state.valid_until:
+        if state.fingerprint != fingerprint or not state.report or now >= state.valid_until or not self.output_intact():
             return None
-        return state.report if self.output_intact() else None
+        if self.large_inputs.used != self.large_inputs.previous:  # a photo touched, not changed: read it once, not every build
+            self._write(self._out_name, replace(state, large=self.large_inputs.used))
+        return state.report
 
     def save_checks(self, warm: Warm) -> None:
         """The content checker's findings and the slugs made, as soon as they
@@ -167,12 +182,14 @@ class BuildCache:
     def for_check(self) -> Warm:
         """What `fengchao check` reuses: the photos builds processed (read
         only: a check writes nothing), so none is processed twice."""
-        return Warm(pool=default_jobs(), images=self.images)
+        return Warm(pool=default_jobs(), images=self.images, image_sources=self.image_sources)
 
     def save_images(self, warm: Warm) -> None:
         """Processed photos (the slowest work of a cold build), by source bytes and settings."""
         if warm.images is not None and warm.images.used:
             self._write_changed("images.pickle", warm.images.used, warm.images.previous)
+        if warm.image_sources is not None and warm.image_sources.used:
+            self._write_changed("image-sources.pickle", warm.image_sources.used, warm.image_sources.previous)
 
     def remember(self, fingerprint: str, valid_until: float, report: tuple, keys: dict, linked: list, warm: Warm) -> None:
         """After a build: its conversions and memos, and what it wrote.
@@ -186,7 +203,8 @@ class BuildCache:
         # An article edit keeps every station file and the directory.
         self._write_changed("yaml.pickle", self.yaml.used, self.yaml.previous)
         self._write_changed("assembled.pickle", self.assembled.used, self.assembled.previous)
-        self._write(self._out_name, OutputState(fingerprint, valid_until, report, record_output(self.out, keys, known)))
+        files = record_output(self.out, keys, known)
+        self._write(self._out_name, OutputState(fingerprint, valid_until, report, files, self.large_inputs.used))
 
     def save_links(self) -> None:
         """The link check's page scans and findings of this build (check/output_links.py)."""

@@ -13,7 +13,8 @@ worker pool and are the same bytes in every process and on every run.
 - `encode.py`: resized WebP/JPEG/PNG renditions, the share image, the thumbnail
 - `process.py`: the two together; `results.py` holds the data they return
 - `html.py`: `<picture>`/`<figure>` markup for a processed image or an SVG
-- `svg.py`: what an SVG declares (size, scripts); SVGs are never re-encoded
+- `svg.py`: the size an SVG declares; SVGs are never re-encoded (nor
+  published with anything active in them: content/svg_check.py refuses those)
 """
 
 from fengchao.images.html import figure_html, picture_html, svg_html

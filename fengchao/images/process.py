@@ -10,10 +10,20 @@ from fengchao.images.results import ImageFailure, Processed
 from fengchao.images.settings import ImageSettings
 
 
-def image_key(data: bytes, settings_digest: str) -> str:
-    """What a processed image is cached and named by: its source's bytes and
+def source_digest(data: bytes) -> bytes:
+    """A source's identity: the digest of its bytes (reading and hashing 100
+    camera photos is ~0.8 s, so the pipeline keeps it by the file's stat)."""
+    return hashlib.sha256(data).digest()
+
+
+def key_of(source: bytes, settings_digest: str) -> str:
+    """What a processed image is cached and named by: its source's digest and
     everything that decides the output (ImageSettings.digest)."""
-    return hashlib.sha256(hashlib.sha256(data).digest() + settings_digest.encode()).hexdigest()
+    return hashlib.sha256(source + settings_digest.encode()).hexdigest()
+
+
+def image_key(data: bytes, settings_digest: str) -> str:
+    return key_of(source_digest(data), settings_digest)
 
 
 def process_image(data: bytes, settings: ImageSettings, settings_digest: str | None = None) -> Processed | ImageFailure:

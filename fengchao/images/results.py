@@ -87,4 +87,3 @@ class SvgInfo:
 
     width: int  # 0 when the file does not say
     height: int
-    active: tuple[str, ...] = ()  # the scripting found in it, described in Chinese

@@ -1,11 +1,12 @@
-"""What an SVG says about itself, read without parsing it as XML.
+"""What an SVG says about its size, read without parsing it as XML.
 
 SVGs are published byte for byte and shown only through `<img>`, where a
-browser runs none of their scripts. Opened on its own (a reader following the
-file's URL), an SVG is a document of the site's origin and its scripts would
-run there, so `inspect_svg` names any scripting it finds and the pipeline
-refuses the file. Nothing here builds an XML tree: a hostile file (entity
-expansion, external entities) has nothing to expand into.
+browser runs none of their scripts. Whether one may be published at all is
+decided when content/ is loaded (content/svg_check.py: anything active, such
+as a script, an event handler or a link, and the file is refused at its
+line, so a reader opening its URL cannot run anything either); an SVG
+reaches this room only after that. Here only the size it declares is read,
+for the `<img>`'s width and height. Nothing here builds an XML tree.
 """
 
 from __future__ import annotations
@@ -17,18 +18,9 @@ from fengchao.images.results import ImageFailure, SvgInfo
 ROOT = re.compile(rb"<svg\b([^>]{0,4000})>", re.IGNORECASE)
 ATTRIBUTE = r'(?<![\w:-]){}\s*=\s*["\']\s*([^"\']*)["\']'
 NUMBER = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*(px)?\s*$")
-ACTIVE = (
-    (re.compile(rb"<script\b", re.IGNORECASE), "<script> 脚本"),
-    (re.compile(rb"\son[a-z]+\s*=", re.IGNORECASE), "onload/onclick 等事件属性"),
-    (re.compile(rb"javascript\s*:", re.IGNORECASE), "javascript: 链接"),
-    (re.compile(rb"<foreignObject\b", re.IGNORECASE), "<foreignObject>（内嵌网页内容）"),
-    (re.compile(rb"<!ENTITY\b", re.IGNORECASE), "<!ENTITY> 实体定义"),
-)
 
 
 def inspect_svg(data: bytes) -> SvgInfo | ImageFailure:
-    if not data.strip():
-        return ImageFailure("SVG 文件是空的；请重新导出")
     root = ROOT.search(data[:65536])
     if root is None:
         return ImageFailure("不是 SVG 文件（开头找不到 <svg> 标签）；请确认文件没有损坏、扩展名没有改错")
@@ -39,8 +31,7 @@ def inspect_svg(data: bytes) -> SvgInfo | ImageFailure:
         parts = box.group(1).replace(",", " ").split()
         if len(parts) == 4 and all(NUMBER.match(p) for p in parts[2:]):
             width, height = round(float(parts[2])), round(float(parts[3]))
-    active = tuple(name for pattern, name in ACTIVE if pattern.search(data))
-    return SvgInfo(width, height, active)
+    return SvgInfo(width, height)
 
 
 def _number(attributes: str, name: str) -> int:

@@ -72,6 +72,7 @@ class LiveSite:
     _scans: dict = field(default_factory=dict, repr=False)  # the link check's per-page scans, by key
     _findings: dict = field(default_factory=dict, repr=False)
     _images: Memo = field(default_factory=Memo, repr=False)  # processed images by source bytes + settings
+    _sources: Memo = field(default_factory=Memo, repr=False)  # image sources' digests by stat: a save reads no photo
     _made: int = 0  # pages rendered so far: each rendering's link-check key
 
     def build(self) -> Snapshot:
@@ -86,13 +87,14 @@ class LiveSite:
             files=self._files,
             recall=self._recall,
             images=self._images,
+            image_sources=self._sources,
         )
         prepared = prepare(self.project, Settings(self.base_url, self.drafts), warm)
         self._lint = lint.used
         # This build's entries are the next one's "previous"; entries no
         # longer used (a deleted article's) are dropped, so memory stays flat.
         self._markdown, self._yaml, self._stations = Memo(self._markdown.used), Memo(self._yaml.used), Memo(self._stations.used)
-        self._images = Memo(self._images.used)
+        self._images, self._sources = Memo(self._images.used), Memo(self._sources.used)
         model = prepared.model
         renderer = self._renderer or Renderer(self.project.templates, self.project.root)
         tkeys = template_keys(renderer, {job.template for job in model.jobs}, self._parsed)

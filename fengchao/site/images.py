@@ -6,14 +6,16 @@ page or station note, an article's cover (`image`), a station's `photos` —
 processes each source once (fengchao/images/: upright, no metadata, WebP with
 a JPEG/PNG fallback in a few widths, a share image, a thumbnail), in the
 worker pool when there are several and from `warm.images` (the build cache,
-by the source's bytes and the settings) when an earlier build made them, and
+by the source's bytes and the settings) when an earlier build made them (a
+source whose file's stat is known, `warm.image_sources`, is not even read), and
 returns an `ImageBook` the page families ask for markup, and the files to
 publish. The sources themselves are never published: a phone photo's GPS
 position stays on the editor's computer.
 
 A source that cannot be used (corrupt, truncated, empty, not an image, a
-decompression bomb, an SVG with a script) is an error at the line that
-references it, so the build writes nothing; one that is merely too large,
+decompression bomb) is an error at the line that references it, so the
+build writes nothing (an SVG with a script never gets here: loading
+content/ refused it, content/svg_check.py); one that is merely too large,
 or a cover too narrow to look sharp, is a warning.
 """
 
@@ -26,6 +28,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import quote, unquote
 
+from fengchao.digests import settled
 from fengchao.images import ImageFailure, ImageSettings, Processed, figure_html, inspect_svg, picture_html, svg_html
 from fengchao.images import process as processing
 from fengchao.images.results import SvgInfo
@@ -169,17 +172,14 @@ def prepare_images(ctx: Ctx, uses: list[Use], static: dict[str, Path], warm) -> 
     book = ImageBook(ctx.config.base_path, ctx.config.origin)
     problems: list[Problem] = []
     rels = sorted({u.rel for u in uses})
-    datas = {rel: static[rel].read_bytes() for rel in rels}
     failures: dict[str, str] = {}
     for rel in (r for r in rels if not is_raster(r)):
-        info = inspect_svg(datas[rel])
+        info = inspect_svg(static[rel].read_bytes())
         if isinstance(info, ImageFailure):
             failures[rel] = info.message
-        elif info.active:
-            failures[rel] = f"SVG 图片里含有{'、'.join(info.active)}，不能发布（单独打开时会在本站运行）；请删掉这些内容，或导出为 PNG"
-        else:
+        else:  # inert: content/svg_check.py refused any other SVG when content/ was loaded
             book.svgs[rel] = info
-    results = _process([r for r in rels if is_raster(r)], datas, getattr(warm, "images", None), warm.pool)
+    results = _process([r for r in rels if is_raster(r)], static, warm)
     for rel, result in results.items():
         if isinstance(result, ImageFailure):
             failures[rel] = result.message
@@ -220,10 +220,12 @@ def _use_problems(use: Use, failure: str | None, image: Processed | None) -> lis
     return found
 
 
-def _process(rels: list[str], datas: dict[str, bytes], memo, pool) -> dict[str, Processed | ImageFailure]:
+def _process(rels: list[str], static: dict[str, Path], warm) -> dict[str, Processed | ImageFailure]:
     """Each source's result: from the memo by key, the rest in the pool."""
     settings_digest = SETTINGS.digest()
-    keys = {rel: processing.image_key(datas[rel], settings_digest) for rel in rels}
+    memo, sources = getattr(warm, "images", None), getattr(warm, "image_sources", None)
+    datas: dict[str, bytes] = {}  # the sources read: those whose stat was not in `sources`
+    keys = {rel: processing.key_of(_source_digest(rel, static[rel], sources, datas), settings_digest) for rel in rels}
     results: dict[str, Processed | ImageFailure] = {}
     missing = []
     for rel in rels:
@@ -233,7 +235,8 @@ def _process(rels: list[str], datas: dict[str, bytes], memo, pool) -> dict[str, 
         else:
             missing.append(rel)
     if missing:
-        with pool_for(pool) as workers:
+        datas.update({rel: static[rel].read_bytes() for rel in missing if rel not in datas})
+        with pool_for(warm.pool) as workers:
             made = workers.map(_processor, (settings_digest,), [datas[rel] for rel in missing], len(missing), largest=1, enough=2)
             results.update(zip(missing, made, strict=True))
     if memo is not None:
@@ -241,6 +244,21 @@ def _process(rels: list[str], datas: dict[str, bytes], memo, pool) -> dict[str, 
             if isinstance(results[rel], Processed):  # failures are cheap to find again, and not kept
                 memo.used[keys[rel]] = results[rel]
     return results
+
+
+def _source_digest(rel: str, path: Path, sources, datas: dict[str, bytes]) -> bytes:
+    """The digest of a source's bytes: from `sources` while its file's stat is
+    unchanged (not read: ~8 ms a camera photo), else read (kept in `datas`) and hashed."""
+    st = path.stat()
+    # ctime too: no program sets it back, so a file rewritten with its old size and mtime (`cp -p`) still misses.
+    stat_key = (str(path), st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+    found = sources.previous.get(stat_key) if sources is not None else None
+    if found is None:
+        datas[rel] = path.read_bytes()
+        found = processing.source_digest(datas[rel])
+    if sources is not None and settled(st):
+        sources.used[stat_key] = found
+    return found
 
 
 def _processor(settings_digest: str):

@@ -134,7 +134,7 @@ def shows(name: str, front: str = "") -> str:
 
 
 def cover(name: str) -> str:
-    """An article whose cover is content/images/NAME (reported without a line)."""
+    """An article whose cover is content/images/NAME (reported at its `image:` line, the 4th)."""
     return news(f"title: 封面 {name}\ndate: 2024-08-19\nimage: ../../images/{name}\nimage_alt: 说明")
 
 
@@ -157,7 +157,7 @@ IMAGES = {
     "images/huge.jpg": (b"\xff\xd8\xff" + bytes(41 * 1024 * 1024), 0),
     "news/2024/img-wide.md": (shows("wide.png"), 6),
     "images/wide.png": (files.plain_png(8_200, 300), 0),
-    "news/2024/img-narrow.md": (cover("narrow.jpg"), 0),
+    "news/2024/img-narrow.md": (cover("narrow.jpg"), 4),
     "images/narrow.jpg": (files.camera_jpeg(600, 450, orientation=1), 0),
     "news/2024/img-gif.md": (shows("moving.gif"), 6),
     "images/moving.gif": (files.animated_gif(), 0),

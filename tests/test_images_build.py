@@ -349,6 +349,6 @@ def test_checker_warns_of_a_huge_source_and_a_narrow_cover(make_site, build, cli
     assert result.code == 0
     assert "content/news/2024/open-day.md:10: 警告：图片 content/images/wide.png：原图很大（8200×300 像素" in result.err
     assert "请换一张长边 4000 像素以内" in result.err
-    assert "content/news/2024/open-day.md: 警告：图片 content/images/small.jpg：封面只有 600 像素宽" in result.err
+    assert "content/news/2024/open-day.md:4: 警告：图片 content/images/small.jpg：封面只有 600 像素宽" in result.err
     checked = cli("--root", site.root, "check")
     assert "封面只有 600 像素宽" in checked.err and "原图很大" in checked.err

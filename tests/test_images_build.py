@@ -316,6 +316,14 @@ def test_an_unusable_photo_fails_the_build_at_its_markdown_line(site, build, dat
     assert site.snapshot() == before
 
 
+def test_a_broken_station_photo_is_reported_at_its_src_line(site, build):
+    site.write("images/station.jpg", files.camera_jpeg(800, 600)[:20_000])
+    result = build(site)
+    assert result.code == 1
+    line = STATION.split("\n").index("    - src: ../images/station.jpg") + 1
+    assert f"content/stations/s.yaml:{line}: 图片 content/images/station.jpg：图片文件不完整" in result.err
+
+
 def test_an_svg_is_published_as_a_file_behind_img_and_one_with_a_script_is_refused(make_site, build):
     plain = b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 320 200"><rect width="320" height="200" fill="#fc0"/></svg>'
     body = ARTICLE.split("---\n\n")[0].replace("image: ../../images/open-day.jpg\nimage_alt: 驿站门口，几位骑手在排队领取爱心包\n", "")

@@ -88,6 +88,7 @@ class Page:
 class Photo:
     src: str
     alt: str
+    line: int = 0  # file line of its `src:`, for problems found when the photo is processed
 
 
 @dataclass(frozen=True)

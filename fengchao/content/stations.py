@@ -154,7 +154,7 @@ def _station(item: LineMap, sf: StationFile, config: SiteConfig, problems: list[
             # The same rule as an article's cover: a photo's src is an <img src>.
             problems.append(Problem(sf.shown, photo.line_of("src"), f"照片 {problem}"))
             continue
-        photos.append(Photo(str(photo["src"]), str(photo.typed("alt"))))
+        photos.append(Photo(str(photo["src"]), str(photo.typed("alt")), photo.line_of("src")))
 
     sample = item.get("sample", False)
     if not isinstance(sample, bool):

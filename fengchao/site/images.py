@@ -284,7 +284,7 @@ def site_images(ctx: Ctx, records, articles: tuple, bodies: list, warm) -> tuple
         for index, photo in enumerate(station.photos):
             rel = _resolved(ctx, photo.src, "stations/notes.yaml", static)
             if rel:
-                uses.append(Use(rel, station.where.path, station.where.line, "photo"))
+                uses.append(Use(rel, station.where.path, photo.line or station.where.line, "photo"))
                 if index == 0:  # shown small on the station's card too
                     covers.add(rel)
     book, problems = prepare_images(ctx, uses, static, warm)

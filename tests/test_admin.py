@@ -156,7 +156,7 @@ def test_site_with_cms_publishes_the_editor_outside_robots_sitemap_feed_and_sear
     assert result.code == 0, result.err
     admin = site.out / "admin"
     assert (admin / "decap-cms.js").stat().st_size > 1_000_000 and (admin / "decap-cms.js").read_bytes() == (
-        REPO / "assets/vendor/decap-cms/decap-cms.js"
+        REPO / "fengchao/theme/assets/vendor/decap-cms/decap-cms.js"
     ).read_bytes()  # published as vendored, not minified
     config_yml = yaml.safe_load((admin / "config.yml").read_text(encoding="utf-8"))
     assert config_yml["backend"]["repo"] == "daqing/fengchao-hub"
@@ -218,6 +218,6 @@ def test_vendored_bundle_is_the_pinned_version():
     import json
 
     pinned = json.loads((REPO / "package.json").read_text(encoding="utf-8"))["optionalDependencies"]["decap-cms"]
-    vendored = json.loads((REPO / "assets/vendor/decap-cms/package.json").read_text(encoding="utf-8"))["version"]
+    vendored = json.loads((REPO / "fengchao/theme/assets/vendor/decap-cms/package.json").read_text(encoding="utf-8"))["version"]
     assert vendored == pinned
-    assert Path(REPO / "assets/vendor/decap-cms/decap-cms.js").read_text(encoding="utf-8").count("zh_Hans") >= 1
+    assert Path(REPO / "fengchao/theme/assets/vendor/decap-cms/decap-cms.js").read_text(encoding="utf-8").count("zh_Hans") >= 1

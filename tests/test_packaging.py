@@ -59,6 +59,7 @@ def test_the_wheel_ships_the_theme_and_the_starter(wheel):
         assert tree, folder
         assert tree - shipped == set(), f"files of {folder} missing from the wheel"
     assert "fengchao/theme/templates/base.html" in shipped and "fengchao/theme/assets/vendor/leaflet/leaflet.js" in shipped
+    assert "fengchao/theme/assets/vendor/decap-cms/decap-cms.js" in shipped, "the web editor ships with the theme"
 
 
 @pytest.fixture(scope="module")
@@ -107,6 +108,29 @@ def test_the_installed_wheel_starts_a_new_hub_anywhere(installed, tmp_path):
     finally:
         server.terminate()
         server.wait(10)
+
+
+def test_a_new_hub_turns_on_the_web_editor_from_site_yaml_alone(installed, tmp_path):
+    """Editors without a terminal: a hub made by `init` that uncomments the
+    starter's `cms:` lines gets /admin/ with the editor's script and chunks,
+    not a page loading a file nobody published."""
+    fengchao, env = installed
+    subprocess.run([fengchao, "init", "hub"], cwd=tmp_path, env=env, capture_output=True, check=True)
+    hub = tmp_path / "hub"
+    settings = hub / "site.yaml"
+    text = settings.read_text(encoding="utf-8")
+    start = text.index("# cms:")
+    block = "\n".join(line.replace("# ", "", 1) for line in text[start:].splitlines())
+    settings.write_text(text[:start] + block + "\n", encoding="utf-8")
+    built = subprocess.run([fengchao, "build", "--no-search", "--jobs", "1"], cwd=hub, env=env, capture_output=True, text=True)
+    assert built.returncode == 0, built.stdout + built.stderr
+    admin = hub / "site" / "admin"
+    page = (admin / "index.html").read_text(encoding="utf-8")
+    scripts = re.findall(r'<script src="([^"]+)"', page)
+    assert "decap-cms.js" in scripts and all((admin / name).is_file() for name in scripts)
+    assert len(list(admin.glob("*.decap-cms.js"))) > 10, "the bundle's chunks are published beside it"
+    assert "repo: 你的机构/你的资讯站" in (admin / "config.yml").read_text(encoding="utf-8")
+    assert not (hub / "site" / "assets" / "vendor" / "decap-cms").exists(), "the 6 MB bundle is published only under admin/"
 
 
 def _wait_for(url: str, server: subprocess.Popen) -> str:

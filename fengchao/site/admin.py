@@ -153,7 +153,7 @@ def editor_inputs(records: Records, reserved: tuple[str, ...]) -> EditorInputs:
 
 
 def admin_files(site: SiteConfig, cms: CmsSettings, inputs: EditorInputs, css_url: str, bundle: tuple[Path, ...]) -> AdminFiles:
-    """`bundle`: the vendored Decap files (assets/vendor/decap-cms/), published
+    """`bundle`: the vendored Decap files (the theme's assets/vendor/decap-cms/), published
     beside index.html, where the bundle loads its chunks from."""
     copies = tuple(sorted((f"{ADMIN}/{p.name}", p) for p in bundle if p.name != "package.json"))
     raw = (

@@ -17,7 +17,7 @@ from fengchao.site.jobs import CopyFile
 
 FINGERPRINTED = (".css", ".js", ".svg")
 HASH_CHARS = 8
-# Decap CMS (assets/vendor/decap-cms/): published under admin/ by site/admin.py,
+# Decap CMS (the theme's assets/vendor/decap-cms/): published under admin/ by site/admin.py,
 # loaded by its own chunk names, so never fingerprinted (nor minified: render/minify.py).
 EDITOR_BUNDLE = "assets/vendor/decap-cms/"
 

@@ -126,3 +126,16 @@ class Memo:
             value = make()
         self.used[key] = value
         return value
+
+    def by_stat(self, path: str, st: os.stat_result, make):
+        """A file's value (its digest) from the last build while its stat is
+        the same, else make(); kept for the next build once the file has
+        settled. The ctime is in the key because no program sets it back: a
+        file rewritten with its old size and mtime (`cp -p`) is made again."""
+        key = (path, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+        value = self.previous.get(key)
+        if value is None:
+            value = make()
+        if settled(st):
+            self.used[key] = value
+        return value

@@ -42,7 +42,7 @@ class Warm:
     # and the image settings: a build that changes no photo processes none.
     images: Memo | None = None
     # Each raster source's digest (images.process.source_digest) by its
-    # file's (path, size, mtime, ctime): a photo whose stat is unchanged is not
+    # file's stat (Memo.by_stat): a photo whose stat is unchanged is not
     # read at all. A stat that differs (a CI checkout restoring the cache sets
     # new mtimes) only means reading and hashing it again; `images` then
     # matches it by its bytes, so it is not processed again.

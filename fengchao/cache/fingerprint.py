@@ -10,7 +10,7 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from fengchao.digests import SALT, Memo, settled
+from fengchao.digests import SALT, Memo
 
 # Input files this large (photos) are hashed once and then known by their
 # stat: reading and hashing 100 camera photos was ~0.9 s of every build,
@@ -86,14 +86,11 @@ def of_inputs(paths: list[Path], extra: str, large: Memo | None = None) -> str:
 
 
 def _large_digest(path: str, st: os.stat_result, large: Memo) -> bytes:
-    key = (path, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
-    found = large.previous.get(key)
-    if found is None:
+    def read() -> bytes:
         with open(path, "rb") as f:
-            found = b"large:" + hashlib.blake2b(f.read(), digest_size=20).digest()
-    if settled(st):
-        large.used[key] = found
-    return found
+            return b"large:" + hashlib.blake2b(f.read(), digest_size=20).digest()
+
+    return large.by_stat(path, st, read)
 
 
 def _walk(base: str) -> list[str]:

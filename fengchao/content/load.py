@@ -19,6 +19,7 @@ from pathlib import Path
 
 from fengchao.content.svg_check import svg_problem
 from fengchao.content.yaml_lines import MAX_YAML_ALIASES, MAX_YAML_DEPTH, MAX_YAML_VALUES, LineMap, parse_yaml  # noqa: F401 - also load's API
+from fengchao.digests import RACY_NS
 from fengchao.problems import Problem, display_path
 from fengchao.text import FORBIDDEN_CHARS, describe_char
 from fengchao.warm import COLD, Warm
@@ -123,9 +124,6 @@ def split_front_matter(text: str, shown: str) -> tuple[str, str, int, Problem | 
         if lines[index].strip() in ("---", "..."):
             return "\n".join(lines[1:index]), "\n".join(lines[index + 1 :]), index + 2, None
     return "", "", 0, Problem(shown, 1, "前置信息没有结束：是否忘了写结尾的 --- ？")
-
-
-RACY_NS = 1_000_000_000
 
 
 def load_content(content_dir: Path, root: Path, warm: Warm = COLD) -> tuple[LoadedContent, list[Problem]]:

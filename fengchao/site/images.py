@@ -28,7 +28,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import quote, unquote
 
-from fengchao.digests import settled
 from fengchao.images import ImageFailure, ImageSettings, Processed, figure_html, inspect_svg, picture_html, svg_html
 from fengchao.images import process as processing
 from fengchao.images.results import SvgInfo
@@ -249,16 +248,12 @@ def _process(rels: list[str], static: dict[str, Path], warm) -> dict[str, Proces
 def _source_digest(rel: str, path: Path, sources, datas: dict[str, bytes]) -> bytes:
     """The digest of a source's bytes: from `sources` while its file's stat is
     unchanged (not read: ~8 ms a camera photo), else read (kept in `datas`) and hashed."""
-    st = path.stat()
-    # ctime too: no program sets it back, so a file rewritten with its old size and mtime (`cp -p`) still misses.
-    stat_key = (str(path), st.st_size, st.st_mtime_ns, st.st_ctime_ns)
-    found = sources.previous.get(stat_key) if sources is not None else None
-    if found is None:
+
+    def read() -> bytes:
         datas[rel] = path.read_bytes()
-        found = processing.source_digest(datas[rel])
-    if sources is not None and settled(st):
-        sources.used[stat_key] = found
-    return found
+        return processing.source_digest(datas[rel])
+
+    return sources.by_stat(str(path), path.stat(), read) if sources is not None else read()
 
 
 def _processor(settings_digest: str):

@@ -147,28 +147,17 @@ class Fields:
             spelt = short_slug(fallback)
             slug = spelt if re.search(r"[^\W_]", fallback) and SLUG_RE.match(spelt) else fallback
         slug = slug or fallback
+        # A bad slug is the editor's `slug:` if there is one, else the file's name.
+        typed = "slug" in self.meta
+        line = self.meta.line_of("slug") if typed else self.meta.line or 1
         if len(slug) > MAX_SLUG_CHARS:
-            key = "slug" if "slug" in self.meta else None
-            self.problems.append(
-                Problem(
-                    self.shown,
-                    self.meta.line_of("slug") if key else self.meta.line or 1,
-                    f"{'slug ' if key else '文件名'}太长（{len(slug)} 个字符），上限 {MAX_SLUG_CHARS} 个：网址的每一段都是一个文件夹名。请缩短",
-                )
-            )
-            return None
-        if not SLUG_RE.match(slug):
-            key = "slug" if "slug" in self.meta else None
-            where = "slug" if key else "文件名"
-            self.problems.append(
-                Problem(
-                    self.shown,
-                    self.meta.line_of("slug") if key else self.meta.line or 1,
-                    f"{where} {slug!r} 不能用作网址：只能用小写字母、数字和连字符（-），且以字母或数字开头",
-                )
-            )
-            return None
-        return slug
+            message = f"{'slug ' if typed else '文件名'}太长（{len(slug)} 个字符），上限 {MAX_SLUG_CHARS} 个：网址的每一段都是一个文件夹名。请缩短"
+        elif not SLUG_RE.match(slug):
+            message = f"{'slug' if typed else '文件名'} {slug!r} 不能用作网址：只能用小写字母、数字和连字符（-），且以字母或数字开头"
+        else:
+            return slug
+        self.problems.append(Problem(self.shown, line, message))
+        return None
 
 
 def parse_moment(raw: str, tz: ZoneInfo) -> datetime | None:

@@ -164,19 +164,25 @@ class Calls:
     def clear(self):
         self.path.write_text("")
 
+    @classmethod
+    def of_processing(cls, monkeypatch, path) -> Calls:
+        """process_image patched to count each call here."""
+        from fengchao.images import process
+
+        calls, real = cls(path), process.process_image
+
+        def counted(data, *args):
+            with open(calls.path, "a") as f:
+                f.write(f"{len(data)}\n")
+            return real(data, *args)
+
+        monkeypatch.setattr(process, "process_image", counted)
+        return calls
+
 
 def test_unchanged_photos_are_not_processed_again(site, build, cli, monkeypatch, tmp_path):
-    from fengchao.images import process
 
-    calls = Calls(tmp_path / "calls")
-    real = process.process_image
-
-    def counted(data, *args):
-        with open(calls.path, "a") as f:
-            f.write(f"{len(data)}\n")
-        return real(data, *args)
-
-    monkeypatch.setattr(process, "process_image", counted)
+    calls = Calls.of_processing(monkeypatch, tmp_path / "calls")
     first = build(site, "--jobs", "1")
     assert first.code == 0
     assert len(calls) == 5  # every referenced source once (unused.jpg is not referenced)
@@ -205,18 +211,9 @@ def test_a_build_reads_only_the_photos_whose_file_changed(site, build, monkeypat
     from pathlib import Path
 
     from fengchao import digests
-    from fengchao.images import process
 
     monkeypatch.setattr(digests, "RACY_NS", 10**18)  # every file "just changed": none may be known by its stat
-    calls = Calls(tmp_path / "calls")
-    real = process.process_image
-
-    def counted(data, *args):
-        with open(calls.path, "a") as f:
-            f.write(f"{len(data)}\n")
-        return real(data, *args)
-
-    monkeypatch.setattr(process, "process_image", counted)
+    calls = Calls.of_processing(monkeypatch, tmp_path / "calls")
     read = []
     real_read = Path.read_bytes
     monkeypatch.setattr(Path, "read_bytes", lambda p: read.append(p.as_posix()) or real_read(p))

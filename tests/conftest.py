@@ -3,10 +3,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import http.client
+import os
 import shutil
 import socket
+import subprocess
+import sys
 import textwrap
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,6 +68,42 @@ def free_port(ports: range) -> int:
                 continue
             return port
     pytest.fail(f"no free port in {ports.start}–{ports.stop - 1}")
+
+
+@contextlib.contextmanager
+def running_preview(root: Path, port: int, cache: Path):
+    """`fengchao serve` on `port` in a subprocess (its build cache in
+    `cache`), once it answers; stopped afterwards."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "fengchao", "--root", str(root), "serve", "--port", str(port)],
+        env=dict(os.environ, FENGCHAO_CACHE_DIR=str(cache)),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert proc.poll() is None, proc.stdout.read()
+            try:  # http.client, not urllib: no proxy from the environment in between
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+                conn.request("GET", "/")
+                if conn.getresponse().status == 200:
+                    break
+            except OSError:
+                pass
+            finally:
+                conn.close()
+            assert time.monotonic() < deadline, "the preview server did not start"
+            time.sleep(0.1)
+        yield proc
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
 
 
 @dataclass

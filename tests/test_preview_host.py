@@ -7,13 +7,10 @@ from __future__ import annotations
 import base64
 import http.client
 import os
-import subprocess
-import sys
-import time
 
 import pytest
 
-from conftest import free_port
+from conftest import free_port, running_preview
 from fengchao.serve.host_guard import host_allowed, origin_allowed
 
 PORTS = range(8600, 8700)
@@ -44,32 +41,8 @@ def preview(tmp_path_factory):
     (root / "content/news").mkdir(parents=True)
     (root / "content/news/secret.md").write_text("---\ntitle: 未发布的草稿\ndate: 2024-08-19\ndraft: true\n---\n\n机密正文\n", encoding="utf-8")
     port = free_port(PORTS)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "fengchao", "--root", str(root), "serve", "--port", str(port)],
-        env=dict(os.environ, FENGCHAO_CACHE_DIR=str(root.parent / "cache")),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert proc.poll() is None, proc.stdout.read()
-            try:
-                if request(port, "/", {"Host": f"127.0.0.1:{port}"})[0] == 200:
-                    break
-            except OSError:
-                pass
-            assert time.monotonic() < deadline, "the preview server did not start"
-            time.sleep(0.1)
+    with running_preview(root, port, root.parent / "cache"):
         yield port
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 @pytest.mark.parametrize(

@@ -8,14 +8,12 @@ from __future__ import annotations
 
 import http.client
 import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
-from conftest import free_port
+from conftest import free_port, running_preview
 from fengchao.serve.watch import is_servable
 
 PORTS = range(8700, 8800)
@@ -60,32 +58,8 @@ def server(make_site, tmp_path):
     cache.mkdir()
     secret.write_text("TOP SECRET", encoding="utf-8")
     port = free_port(PORTS)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "fengchao", "--root", str(site.root), "serve", "--port", str(port)],
-        env=dict(os.environ, FENGCHAO_CACHE_DIR=str(cache)),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert proc.poll() is None, proc.stdout.read()
-            try:
-                if get(port, "/")[0] == 200:
-                    break
-            except OSError:
-                pass
-            assert time.monotonic() < deadline, "the preview server did not start"
-            time.sleep(0.1)
+    with running_preview(site.root, port, cache):
         yield {"port": port, "secret": secret, "site": site}
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 def test_serves_the_preview(server):
